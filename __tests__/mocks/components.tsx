@@ -1,0 +1,112 @@
+/**
+ * DOM stand-ins for @tarojs/components so pages can be rendered by React Testing Library in jsdom.
+ * Event shapes follow Taro's (`e.detail.value`), which is what the pages read.
+ */
+import React from 'react'
+
+type AnyProps = Record<string, any> & { children?: React.ReactNode }
+
+function strip(props: AnyProps) {
+  const { hoverClass, scrollY, scrollX, scrollIntoView, enableFlex, ...rest } = props
+  void hoverClass; void scrollY; void scrollX; void scrollIntoView; void enableFlex
+  return rest
+}
+
+export const View = ({ children, onClick, ...p }: AnyProps) => (
+  <div {...strip(p)} onClick={onClick}>{children}</div>
+)
+export const ScrollView = View
+export const Block = ({ children }: AnyProps) => <>{children}</>
+export const Text = ({ children, selectable, userSelect, ...p }: AnyProps) => {
+  void selectable; void userSelect
+  return <span {...strip(p)}>{children}</span>
+}
+export const Image = ({ src, mode, lazyLoad, ...p }: AnyProps) => {
+  void mode; void lazyLoad
+  return <img src={src} {...strip(p)} />
+}
+export const Button = ({ children, onClick, disabled, type, size, plain, loading, formType, ...p }: AnyProps) => {
+  void type; void size; void plain; void loading; void formType
+  return (
+    <button {...strip(p)} disabled={disabled} onClick={onClick}>
+      {children}
+    </button>
+  )
+}
+export const Input = ({ value, onInput, onBlur, type, maxlength, placeholder, password, confirmType, ...p }: AnyProps) => {
+  void confirmType
+  return (
+    <input
+      {...strip(p)}
+      value={value ?? ''}
+      type={password ? 'password' : type === 'number' || type === 'digit' ? 'text' : 'text'}
+      maxLength={maxlength}
+      placeholder={placeholder}
+      onChange={(e) => onInput?.({ detail: { value: e.target.value } })}
+      onBlur={(e) => onBlur?.({ detail: { value: e.target.value } })}
+    />
+  )
+}
+export const Textarea = ({ value, onInput, onBlur, maxlength, placeholder, autoHeight, ...p }: AnyProps) => {
+  void autoHeight
+  return (
+    <textarea
+      {...strip(p)}
+      value={value ?? ''}
+      maxLength={maxlength}
+      placeholder={placeholder}
+      onChange={(e) => onInput?.({ detail: { value: e.target.value } })}
+      onBlur={(e) => onBlur?.({ detail: { value: e.target.value } })}
+    />
+  )
+}
+export const Checkbox = ({ checked, value, ...p }: AnyProps) => (
+  <input type="checkbox" readOnly checked={!!checked} value={value} {...strip(p)} />
+)
+export const CheckboxGroup = ({ children, onChange, ...p }: AnyProps) => (
+  <div
+    {...strip(p)}
+    onClick={(e) => {
+      const target = e.target as HTMLInputElement
+      if (target.type !== 'checkbox') return
+      const group = e.currentTarget as HTMLElement
+      const boxes = Array.from(group.querySelectorAll('input[type=checkbox]')) as HTMLInputElement[]
+      const values = boxes.filter((b) => (b === target ? !b.checked : b.checked)).map((b) => b.value)
+      onChange?.({ detail: { value: values } })
+    }}
+  >
+    {children}
+  </div>
+)
+export const Label = ({ children, ...p }: AnyProps) => <label {...strip(p)}>{children}</label>
+export const Radio = Checkbox
+export const RadioGroup = ({ children, onChange, ...p }: AnyProps) => (
+  <div
+    {...strip(p)}
+    onClick={(e) => {
+      const target = e.target as HTMLInputElement
+      if (target.type === 'checkbox') onChange?.({ detail: { value: target.value } })
+    }}
+  >
+    {children}
+  </div>
+)
+export const Switch = ({ checked, onChange, ...p }: AnyProps) => (
+  <input type="checkbox" role="switch" checked={!!checked} onChange={(e) => onChange?.({ detail: { value: e.target.checked } })} {...strip(p)} />
+)
+export const Picker = ({ children, onChange, mode, range, value, start, end, ...p }: AnyProps) => {
+  void range; void start; void end
+  return (
+    <div {...strip(p)} data-picker-mode={mode} data-picker-value={String(value ?? '')}>
+      <input
+        aria-label={p['aria-label'] ?? `picker-${mode}`}
+        data-testid={p['data-testid'] ? `${p['data-testid']}-input` : undefined}
+        value={value ?? ''}
+        onChange={(e) => onChange?.({ detail: { value: e.target.value } })}
+      />
+      {children}
+    </div>
+  )
+}
+export const Progress = ({ percent, ...p }: AnyProps) => <progress value={percent} max={100} {...strip(p)} />
+export const RichText = ({ nodes }: AnyProps) => <div>{typeof nodes === 'string' ? nodes : ''}</div>

@@ -1,0 +1,19 @@
+// Unit and integration tests (node by default; UI tests opt into jsdom with a @jest-environment docblock).
+// WeChat/Taro runtime APIs cannot run in Node, so @tarojs/taro and @tarojs/components map to small fakes.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', jsx: 'react-jsx', esModuleInterop: true, resolveJsonModule: true } }],
+  },
+  moduleNameMapper: {
+    '^@tarojs/taro$': '<rootDir>/__tests__/mocks/taro.ts',
+    '^@tarojs/components$': '<rootDir>/__tests__/mocks/components.tsx',
+    '\\.(css|scss)$': '<rootDir>/__tests__/mocks/style.ts',
+    '^@/(.*)$': '<rootDir>/src/$1',
+  },
+  testTimeout: 30000,
+}
