@@ -1,10 +1,14 @@
+import { MAIN_PAGES, REPORT_PAGES, REPORT_ROOT } from './routes'
+
 export default defineAppConfig({
-  pages: ['pages/index/index'],
+  pages: Object.values(MAIN_PAGES),
+  subPackages: [{ root: REPORT_ROOT, pages: Object.values(REPORT_PAGES) }],
   window: {
     backgroundTextStyle: 'light',
-    navigationBarBackgroundColor: '#b71c1c',
+    navigationBarBackgroundColor: '#9f1d20',
     navigationBarTitleText: '涉网黑恶线索举报',
     navigationBarTextStyle: 'white',
+    backgroundColor: '#f5f5f5',
   },
   __usePrivacyCheck__: true,
 })

@@ -1,7 +1,26 @@
-import { PropsWithChildren } from 'react'
+import { useLaunch } from '@tarojs/taro'
+import Taro from '@tarojs/taro'
+import type { PropsWithChildren } from 'react'
+import { purgeStaleDrafts } from '@/drafts/store'
+import { STALE_AFTER_DAYS } from '@/domain/draft-model'
+import { startPrivacyBridge } from '@/services/privacy-requests'
 import './app.css'
 
 function App({ children }: PropsWithChildren) {
+  useLaunch(() => {
+    startPrivacyBridge()
+    purgeStaleDrafts(new Date())
+      .then((count) => {
+        if (count > 0) {
+          Taro.showModal({
+            title: '已清理旧草稿',
+            content: `有 ${count} 份草稿超过 ${STALE_AFTER_DAYS} 天没有修改，已从手机上删除。`,
+            showCancel: false,
+          })
+        }
+      })
+      .catch(() => undefined)
+  })
   return children
 }
 

@@ -1,9 +1,74 @@
-import { View, Text } from '@tarojs/components'
+import { Button, Text, View } from '@tarojs/components'
+import { campaignPeriod, campaignState } from '@/domain/campaign'
+import { CONFIDENTIALITY_PROMISE, REWARD_RULES } from '@/domain/requirements'
+import { DraftList } from '@/components/DraftList'
+import { Hint } from '@/components/Hint'
+import { createDraft } from '@/drafts/store'
+import { useCampaignConfig } from '@/hooks/useCampaignConfig'
+import { useDrafts } from '@/hooks/useDrafts'
+import { useEntry } from '@/hooks/useEntry'
+import { go } from '@/navigation'
 
-export default function Index() {
+export default function Home() {
+  const config = useCampaignConfig()
+  const entering = useEntry()
+  const { drafts, remove } = useDrafts()
+  const state = campaignState(config.campaign, new Date())
+  if (entering) return <View className="page page--center"><Text className="empty">正在打开举报页面…</Text></View>
+
+  const start = async () => {
+    const draft = await createDraft({})
+    go('category', { id: draft.id })
+  }
+
   return (
-    <View>
-      <Text>你好</Text>
+    <View className="page">
+      <View className="banner">
+        <Text className="banner__issuer">{config.campaign.issuer}</Text>
+        <Text className="banner__title">{config.campaign.title}</Text>
+        <Text className="banner__period" data-testid="campaign-period">
+          专项行动时间：{campaignPeriod(config.campaign)}
+        </Text>
+        <Text className="banner__state" data-testid="campaign-state">
+          {state.phase === 'running'
+            ? `专项行动进行中，还有 ${state.daysLeft} 天`
+            : state.phase === 'before'
+              ? `专项行动将于 ${state.daysUntilStart} 天后开始`
+              : state.acceptingReports
+                ? '专项行动已结束，仍可继续举报'
+                : '专项行动已结束，本平台暂停受理'}
+        </Text>
+      </View>
+
+      {state.acceptingReports ? (
+        <Button className="btn btn--primary btn--large" onClick={start} data-testid="start-report">
+          我要举报
+        </Button>
+      ) : (
+        <Hint tone="warn" text="目前不通过本平台受理举报。如需报警请拨打 110，或直接联系下方受理单位。" />
+      )}
+      <View className="row row--wrap">
+        <Button className="btn btn--secondary" onClick={() => go('notice')} data-testid="open-notice">
+          阅读通告全文
+        </Button>
+        <Button className="btn btn--secondary" onClick={() => go('drafts')} data-testid="open-drafts">
+          我的草稿（{drafts.length}）
+        </Button>
+      </View>
+
+      {drafts.length > 0 ? (
+        <View className="section">
+          <Text className="section__title">未完成的举报</Text>
+          <DraftList drafts={drafts.slice(0, 3)} config={config} onDelete={remove} />
+        </View>
+      ) : null}
+
+      <Hint tone="safe" title="保密承诺" text={CONFIDENTIALITY_PROMISE} />
+      <Hint title="举报奖励" text={REWARD_RULES} />
+      <Text className="emergency">紧急情况请立即拨打 110</Text>
+      <Text className="link link--center" onClick={() => go('privacy')} data-testid="open-privacy">
+        隐私说明与本机数据
+      </Text>
     </View>
   )
 }

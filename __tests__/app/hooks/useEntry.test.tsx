@@ -1,0 +1,63 @@
+/** @jest-environment jsdom */
+import { renderHook, waitFor } from '@testing-library/react'
+import Taro, { __reset, __setRouterParams } from '../../mocks/taro'
+import { listDrafts } from '@/drafts/store'
+import { useEntry } from '@/hooks/useEntry'
+import { urlOf } from '@/routes'
+
+jest.mock('@/platform/files', () => require('../support/memory-files'))
+
+beforeEach(() => {
+  __reset()
+})
+
+describe('useEntry', () => {
+  it.each<[string, Record<string, string>, { branch?: string; category?: string }, 'details' | 'category']>([
+    ['branch and category in the query', { b: 'yd', c: 'loan' }, { branch: 'yd', category: 'loan' }, 'details'],
+    ['only a category', { c: 'collect' }, { branch: undefined, category: 'collect' }, 'details'],
+    ['only a branch', { b: 'zs' }, { branch: 'zs', category: undefined }, 'category'],
+    ['a mini-program code scene', { scene: encodeURIComponent('b=sj&c=nude') }, { branch: 'sj', category: 'nude' }, 'details'],
+    ['a link QR code', { q: encodeURIComponent('https://example.cn/r?b=yd') }, { branch: 'yd', category: undefined }, 'category'],
+    ['a known branch beside an unknown category', { b: 'yd', c: 'bogus' }, { branch: 'yd', category: undefined }, 'category'],
+  ])('%s: creates a preselected draft and redirects', async (_name, params, preset, page) => {
+    __setRouterParams(params)
+    const { result } = renderHook(() => useEntry())
+    expect(result.current).toBe(true)
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledTimes(1))
+    const drafts = listDrafts()
+    expect(drafts).toHaveLength(1)
+    expect(drafts[0].branch).toBe(preset.branch)
+    expect(drafts[0].category).toBe(preset.category)
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: urlOf(page, { id: drafts[0].id }) })
+  })
+
+  it('applies an entry once, however often the page renders', async () => {
+    __setRouterParams({ b: 'yd', c: 'loan' })
+    const { rerender } = renderHook(() => useEntry())
+    rerender()
+    rerender()
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalled())
+    await new Promise((r) => setTimeout(r, 10))
+    expect(listDrafts()).toHaveLength(1)
+    expect(Taro.redirectTo).toHaveBeenCalledTimes(1)
+  })
+
+  it.each<[string, Record<string, string>]>([
+    ['no parameters', {}],
+    ['an unknown branch and category', { b: 'xx', c: 'yy' }],
+    ['an over-long value', { b: 'y'.repeat(40) }],
+    ['bad percent-encoding in the scene', { scene: '%E0%A4%A' }],
+    ['a scene that is too long', { scene: encodeURIComponent(`b=yd&c=loan&x=${'z'.repeat(40)}`) }],
+    ['a q that is not a URL', { q: 'not a url' }],
+    ['a branch given twice in a scene', { scene: encodeURIComponent('b=yd&b=zs') }],
+    ['unrelated parameters', { id: 'abc', from: 'review' }],
+  ])('%s: creates nothing and stays on the page', async (_name, params) => {
+    __setRouterParams(params)
+    const { result } = renderHook(() => useEntry())
+    expect(result.current).toBe(false)
+    await new Promise((r) => setTimeout(r, 10))
+    expect(listDrafts()).toEqual([])
+    expect(Taro.redirectTo).not.toHaveBeenCalled()
+    expect(Taro.setStorageSync).not.toHaveBeenCalled()
+  })
+})

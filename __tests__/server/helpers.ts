@@ -1,0 +1,288 @@
+/**
+ * Test helpers for the intake server: a temporary data directory and campaign, the real server
+ * started as a child process (`node --import tsx server/src/main.ts`) on a free port, a small
+ * HTTP client over node:http, and envelopes made by the client crypto code.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { attachmentLabel, createEnvelope, encryptObject, REPORT_LABEL, utf8Encode, type EnvelopeHeader } from '@/crypto'
+
+export const ROOT = path.resolve(__dirname, '..', '..')
+const BASE_CAMPAIGN = JSON.parse(fs.readFileSync(path.join(ROOT, 'campaign', 'campaign.json'), 'utf8'))
+
+export interface BureauKeyPair {
+  kid: string
+  publicKey: Uint8Array
+  privateKey: KeyObject
+}
+
+/** A fresh X25519 bureau key pair (tests do not depend on the repository's development key). */
+export function makeBureauKey(): BureauKeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync('x25519')
+  const raw = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(-32))
+  return { kid: createHash('sha256').update(raw).digest('hex').slice(0, 16), publicKey: raw, privateKey }
+}
+
+export function publicKeyFromPrivate(privateKey: KeyObject): Uint8Array {
+  return new Uint8Array(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32))
+}
+
+export { createPrivateKey }
+
+export interface TestEnv {
+  dir: string
+  dataDir: string
+  campaignFile: string
+  h5Dir: string
+  key: BureauKeyPair
+  cleanup(): void
+}
+
+/** A temporary directory with data/, a campaign file listing a fresh key, and a stub H5 build. */
+export function makeTestEnv(campaignPatch: (c: Record<string, any>) => void = () => {}): TestEnv {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clue-server-'))
+  const key = makeBureauKey()
+  const campaign = structuredClone(BASE_CAMPAIGN)
+  campaign.campaign.acceptAfterEnd = true
+  campaign.keys = [{ kid: key.kid, publicKey: Buffer.from(key.publicKey).toString('base64'), current: true }]
+  campaignPatch(campaign)
+  const campaignFile = path.join(dir, 'campaign.json')
+  fs.writeFileSync(campaignFile, JSON.stringify(campaign, null, 2))
+  const h5Dir = path.join(dir, 'h5')
+  fs.mkdirSync(path.join(h5Dir, 'js'), { recursive: true })
+  fs.writeFileSync(path.join(h5Dir, 'index.html'), '<!doctype html><title>h5-stub</title><div id="app"></div>')
+  fs.writeFileSync(path.join(h5Dir, 'js', 'app.0123abcd.js'), 'console.log("stub")')
+  return {
+    dir,
+    dataDir: path.join(dir, 'data'),
+    campaignFile,
+    h5Dir,
+    key,
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  child: ChildProcess
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>
+}
+
+export interface StartOptions {
+  env?: Record<string, string>
+  args?: string[]
+}
+
+/** Starts the real server on a free port (--port 0) and resolves once it printed its URL. */
+export function startServer(env: TestEnv, options: StartOptions = {}): Promise<RunningServer> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import', 'tsx', path.join(ROOT, 'server', 'src', 'main.ts'),
+      '--port', '0', '--data', env.dataDir, '--campaign', env.campaignFile, '--h5', env.h5Dir,
+      ...(options.args ?? []),
+    ],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', STATUS_MIN_MS: '50', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let out = ''
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`server did not start in time:\n${out}`))
+    }, 20000)
+    const onData = () => {
+      const m = /server ready: (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(out)
+      if (!m) return
+      clearTimeout(timer)
+      child.stdout!.off('data', onData)
+      resolve({
+        url: m[1].replace(/\/$/, ''),
+        port: Number(m[2]),
+        child,
+        output: () => out,
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+          await exited
+        },
+        kill: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+          await exited
+        },
+      })
+    }
+    child.stdout!.on('data', onData)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code} before it was ready:\n${out}`))
+    })
+  })
+}
+
+/** Runs main.ts to completion (for configuration errors) and returns its exit code and output. */
+export function runMain(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'src', 'main.ts'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15000)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output: out })
+    })
+  })
+}
+
+export interface HttpResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  text: string
+  /** Parsed JSON body (undefined when not JSON). */
+  json: any
+}
+
+export interface RequestOptions {
+  method?: string
+  headers?: Record<string, string | number>
+  /** A JS value is sent as JSON; a string or Buffer as is. */
+  body?: unknown
+  localAddress?: string
+}
+
+const agent = new http.Agent({ keepAlive: false })
+
+/** One HTTP request; never rejects on HTTP errors (only on connection failures). */
+export function request(base: string, urlPath: string, options: RequestOptions = {}): Promise<HttpResponse> {
+  const url = new URL(urlPath, base)
+  let payload: Buffer | undefined
+  const headers: Record<string, string | number> = { ...(options.headers ?? {}) }
+  if (options.body !== undefined) {
+    if (Buffer.isBuffer(options.body) || options.body instanceof Uint8Array) {
+      payload = Buffer.from(options.body as Uint8Array)
+    } else if (typeof options.body === 'string') {
+      payload = Buffer.from(options.body)
+    } else {
+      payload = Buffer.from(JSON.stringify(options.body))
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
+    }
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = payload.length
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? 'GET', headers, agent, localAddress: options.localAddress },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8')
+          let json: unknown
+          try {
+            json = text ? JSON.parse(text) : undefined
+          } catch {
+            json = undefined
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
+        })
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    if (payload) req.write(payload)
+    req.end()
+  })
+}
+
+/** A random idempotency key (base64url of 16 bytes = 22 chars). */
+export function idempotencyKey(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+/** 16 random digits, as the client draws its receipt. */
+export function receipt(): string {
+  let s = ''
+  while (s.length < 16) {
+    const b = randomBytes(1)[0]
+    if (b < 250) s += String(b % 10)
+  }
+  return s
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+export interface Sealed {
+  header: EnvelopeHeader
+  report: Uint8Array
+  attachments: Uint8Array[]
+  reportPlaintext: Uint8Array
+  attachmentPlaintexts: Uint8Array[]
+}
+
+/** Encrypts a report object and attachments with the client crypto code, to `key`. */
+export function seal(key: BureauKeyPair, report: unknown, attachmentPlaintexts: Uint8Array[] = []): Sealed {
+  const envelope = createEnvelope({ bureauPublicKey: key.publicKey, ephemeralSecret: new Uint8Array(randomBytes(32)), expectedKid: key.kid })
+  const reportPlaintext = utf8Encode(JSON.stringify(report))
+  return {
+    header: envelope.header,
+    report: encryptObject(envelope.keysFor(REPORT_LABEL), new Uint8Array(randomBytes(16)), reportPlaintext),
+    attachments: attachmentPlaintexts.map((p, n) => encryptObject(envelope.keysFor(attachmentLabel(n)), new Uint8Array(randomBytes(16)), p)),
+    reportPlaintext,
+    attachmentPlaintexts,
+  }
+}
+
+/** The POST /api/v1/submissions body for a sealed report. */
+export function submissionBody(sealed: Sealed, key = idempotencyKey()) {
+  return {
+    idempotencyKey: key,
+    header: sealed.header,
+    report: Buffer.from(sealed.report).toString('base64'),
+    attachments: sealed.attachments.map((a) => ({ size: a.length, sha256: sha256Hex(a) })),
+  }
+}
+
+/** Uploads `bytes` as attachment n in chunks from `from`, checking each answer. */
+export async function upload(base: string, id: string, n: number, bytes: Uint8Array, chunk = 1024 * 1024, from = 0): Promise<void> {
+  for (let offset = from; offset < bytes.length; offset += chunk) {
+    const piece = bytes.subarray(offset, Math.min(bytes.length, offset + chunk))
+    const res = await request(base, `/api/v1/submissions/${id}/attachments/${n}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': offset },
+      body: Buffer.from(piece),
+    })
+    if (res.status !== 200) throw new Error(`PUT at ${offset} answered ${res.status} ${res.text}`)
+  }
+}
+
+/** Every file under `dir`, recursively. */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = []
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name)
+    if (entry.isDirectory()) out.push(...filesUnder(p))
+    else out.push(p)
+  }
+  return out
+}

@@ -1,0 +1,57 @@
+/** What a person does on the phone, in Playwright terms, against Taro's H5 components. */
+import type { Locator, Page } from 'playwright-core'
+
+export async function tap(_page: Page, target: Locator): Promise<void> {
+  await target.first().scrollIntoViewIfNeeded()
+  await target.first().click()
+}
+
+/** Types into the input or textarea inside the element with `data-testid`. */
+export async function fillField(page: Page, testId: string, value: string): Promise<void> {
+  const host = page.locator(`[data-testid="${testId}"]`).first()
+  const input = host.locator('input, textarea').first()
+  const target = (await input.count()) > 0 ? input : host
+  await target.scrollIntoViewIfNeeded()
+  await target.fill(value)
+}
+
+export async function nextStep(page: Page): Promise<void> {
+  await tap(page, page.locator('[data-testid="next"]'))
+}
+
+export async function expectFieldError(page: Page, field: string): Promise<void> {
+  await page.locator(`[data-error-for="${field}"]`).first().waitFor({ state: 'visible', timeout: 5000 })
+}
+
+export async function expectNoFieldErrors(page: Page): Promise<void> {
+  await eventually(async () => {
+    const count = await page.locator('[data-error-for]').count()
+    if (count !== 0) throw new Error(`${count} field errors still shown`)
+  })
+}
+
+export async function pickFiles(page: Page, button: Locator, paths: string[]): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), tap(page, button)])
+  await chooser.setFiles(paths)
+}
+
+/** Opens a Taro H5 picker and confirms the value it proposes (today for a date picker). */
+export async function choosePickerDefault(page: Page, testId: string): Promise<void> {
+  await tap(page, page.locator(`[data-testid="${testId}"]`))
+  const confirm = page.locator('.weui-picker__action').filter({ hasText: '确定' }).last()
+  await confirm.waitFor({ state: 'visible' })
+  await confirm.click()
+}
+
+export async function eventually(check: () => Promise<void>, timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await check()
+      return
+    } catch (err) {
+      if (Date.now() > deadline) throw err
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+}

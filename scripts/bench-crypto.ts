@@ -1,0 +1,128 @@
+/**
+ * npm run bench:crypto — throughput of the client envelope code (crypto-js, run in Node) against
+ * node:crypto doing the same work, and peak heap growth while the client encrypts 64 MiB.
+ *
+ * Run with --expose-gc (the npm script does) so the heap baseline is taken after a full GC.
+ */
+import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto'
+import CryptoJS from 'crypto-js'
+import { encryptAttachment, encryptObject } from '../src/crypto'
+
+const MiB = 1024 * 1024
+const THROUGHPUT_BYTES = 16 * MiB
+const HEAP_BYTES = 64 * MiB
+const CHUNK = 256 * 1024
+const RUNS = 3
+
+const keys = { label: 'attachment/0', encKey: new Uint8Array(randomBytes(32)), macKey: new Uint8Array(randomBytes(32)) }
+const iv = new Uint8Array(randomBytes(16))
+const input = new Uint8Array(randomBytes(THROUGHPUT_BYTES))
+
+/** Median MB/s (10^6 bytes per second) over RUNS timed runs after one warm-up run. */
+async function measure(run: () => unknown): Promise<number> {
+  await run()
+  const rates: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint()
+    await run()
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9
+    rates.push(THROUGHPUT_BYTES / 1e6 / seconds)
+  }
+  return rates.sort((a, b) => a - b)[Math.floor(RUNS / 2)]
+}
+
+// The attachment path: AES-256-CBC + HMAC-SHA256 + SHA-256 of the plaintext + SHA-256 of the object.
+const clientAttachment = () =>
+  encryptAttachment({
+    keys,
+    iv,
+    size: input.length,
+    read: async (offset, length) => input.subarray(offset, offset + length),
+    write: async () => {},
+  })
+
+function nodeAttachment(): void {
+  const cipher = createCipheriv('aes-256-cbc', keys.encKey, iv)
+  const mac = createHmac('sha256', keys.macKey).update(iv)
+  const plainHash = createHash('sha256')
+  const objectHash = createHash('sha256').update(iv)
+  for (let offset = 0; offset < input.length; offset += CHUNK) {
+    const chunk = input.subarray(offset, offset + CHUNK)
+    plainHash.update(chunk)
+    const ciphertext = cipher.update(chunk)
+    mac.update(ciphertext)
+    objectHash.update(ciphertext)
+  }
+  const last = cipher.final()
+  const tag = mac.update(last).digest()
+  objectHash.update(last).update(tag).digest()
+  plainHash.digest()
+}
+
+// The object path (the report): AES-256-CBC + HMAC-SHA256 only.
+const clientObject = () => encryptObject(keys, iv, input)
+
+function nodeObject(): void {
+  const cipher = createCipheriv('aes-256-cbc', keys.encKey, iv)
+  const ciphertext = Buffer.concat([cipher.update(input), cipher.final()])
+  createHmac('sha256', keys.macKey).update(iv).update(ciphertext).digest()
+}
+
+// The baseline the target was set against: crypto-js one-shot with its own byte-by-byte conversion.
+function naiveCryptoJs(): void {
+  const plain = CryptoJS.lib.WordArray.create(input as unknown as number[])
+  const key = CryptoJS.lib.WordArray.create(keys.encKey as unknown as number[])
+  const ivWords = CryptoJS.lib.WordArray.create(iv as unknown as number[])
+  const { ciphertext } = CryptoJS.AES.encrypt(plain, key, { iv: ivWords })
+  CryptoJS.HmacSHA256(ivWords.clone().concat(ciphertext), CryptoJS.lib.WordArray.create(keys.macKey as unknown as number[]))
+}
+
+async function peakHeapGrowth(): Promise<{ heap: number; rss: number; gc: boolean }> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  gc?.()
+  const baseHeap = process.memoryUsage().heapUsed
+  const baseRss = process.memoryUsage().rss
+  let peakHeap = 0
+  let peakRss = 0
+  const sample = () => {
+    const usage = process.memoryUsage()
+    peakHeap = Math.max(peakHeap, usage.heapUsed - baseHeap)
+    peakRss = Math.max(peakRss, usage.rss - baseRss)
+  }
+  const pattern = input.subarray(0, CHUNK)
+  await encryptAttachment({
+    keys,
+    iv,
+    size: HEAP_BYTES,
+    // A fresh chunk per read, as a platform file read returns; the 64 MiB never exist at once.
+    read: async (_offset, length) => pattern.slice(0, length),
+    write: async () => sample(),
+    onProgress: sample,
+  })
+  sample()
+  return { heap: peakHeap, rss: peakRss, gc: gc !== undefined }
+}
+
+async function main(): Promise<void> {
+  const fmt = (n: number) => n.toFixed(1).padStart(7)
+  console.log(`Envelope v1 encryption of ${THROUGHPUT_BYTES / MiB} MiB, median of ${RUNS} runs after a warm-up (MB/s = 10^6 bytes/s)\n`)
+  console.log('                                                     client   node:crypto   node/client')
+  const attachmentClient = await measure(clientAttachment)
+  const attachmentNode = await measure(nodeAttachment)
+  console.log(`attachment (AES-CBC + HMAC + SHA-256 of plain and object) ${fmt(attachmentClient)}   ${fmt(attachmentNode)}   ${fmt(attachmentNode / attachmentClient)}x`)
+  const objectClient = await measure(clientObject)
+  const objectNode = await measure(nodeObject)
+  console.log(`object     (AES-CBC + HMAC)                               ${fmt(objectClient)}   ${fmt(objectNode)}   ${fmt(objectNode / objectClient)}x`)
+  const naive = await measure(naiveCryptoJs)
+  console.log(`baseline   crypto-js one-shot AES-CBC + HMAC, naive conversion ${fmt(naive)}`)
+
+  const { heap, rss, gc } = await peakHeapGrowth()
+  console.log(`\nPeak heap growth encrypting ${HEAP_BYTES / MiB} MiB as an attachment: ${(heap / MiB).toFixed(1)} MiB (heapUsed; rss +${(rss / MiB).toFixed(1)} MiB)`)
+  if (!gc) console.log('(run with node --expose-gc for a clean baseline)')
+  console.log(`Targets: client >= 40 MB/s; peak heap growth < 16 MiB.`)
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exitCode = 1
+})

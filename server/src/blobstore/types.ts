@@ -1,0 +1,40 @@
+/**
+ * The blob store keeps attachment ciphertext, one object per (submission id, attachment n), written
+ * by appends at the durable end and then committed. A filesystem implementation ships; an
+ * S3-compatible one can implement the same interface (appends as multipart parts).
+ */
+import type { Readable } from 'node:stream'
+
+/** The append did not start at the durable end of the object. */
+export class OffsetMismatchError extends Error {
+  readonly offset: number
+  constructor(offset: number) {
+    super(`Upload offset mismatch: the object holds ${offset} bytes`)
+    this.name = 'OffsetMismatchError'
+    this.offset = offset
+  }
+}
+
+export interface BlobStore {
+  /** Durable length of the object (0 when nothing was written). */
+  size(id: string, n: number): Promise<number>
+  /**
+   * Writes `chunk` at `offset`, which must equal the durable length (else OffsetMismatchError),
+   * and resolves with the new length only once the bytes are durable (fsync).
+   */
+  append(id: string, n: number, offset: number, chunk: Uint8Array): Promise<number>
+  /** Lowercase hex SHA-256 of the object's bytes. */
+  sha256(id: string, n: number): Promise<string>
+  /** Seals a complete object (atomic, idempotent). No append is accepted afterwards. */
+  commit(id: string, n: number): Promise<void>
+  /** Whether the object was committed. */
+  isCommitted(id: string, n: number): Promise<boolean>
+  /** Forgets the object's bytes so its upload starts again at 0. */
+  discard(id: string, n: number): Promise<void>
+  /** Streams the object's bytes (for the bureau CLI). */
+  openRead(id: string, n: number): Promise<Readable>
+  /** Deletes every object of a submission. */
+  deleteSubmission(id: string): Promise<void>
+  /** Submission ids that have at least one object (to find orphans). */
+  listSubmissionIds(): Promise<string[]>
+}

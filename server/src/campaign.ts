@@ -1,0 +1,57 @@
+/**
+ * The campaign configuration as the server uses it: validated at boot by the shared validator
+ * (src/domain/campaign.ts), with the production rules on top, and served to clients with an ETag.
+ */
+import { createHash } from 'node:crypto'
+import { campaignState, validateCampaignConfig } from '../../src/domain/campaign'
+import type { BureauKey, CampaignConfig } from '../../src/domain/types'
+import { isDevelopmentKey } from './dev-keys'
+
+/**
+ * Validates an untrusted campaign config (throws with every problem listed). In production, a key
+ * marked `development` or equal to the repository's development key is refused.
+ */
+export function checkCampaign(json: unknown, production: boolean): CampaignConfig {
+  const config = validateCampaignConfig(json)
+  for (const key of config.keys) {
+    const kid = keyIdOf(key.publicKey)
+    if (kid !== key.kid) throw new Error(`keys: kid "${key.kid}" does not match its public key (expected "${kid}")`)
+  }
+  if (production) {
+    const dev = config.keys.filter((k) => k.development === true || isDevelopmentKey(k.publicKey))
+    if (dev.length > 0) {
+      throw new Error(
+        `production mode refuses the development key${dev.length > 1 ? 's' : ''} ${dev.map((k) => `"${k.kid}"`).join(', ')}: ` +
+          'generate the bureau key pair offline and list only its public key',
+      )
+    }
+  }
+  return config
+}
+
+/** kid = first 8 bytes of SHA-256(public key) in hex, as src/crypto keyId computes it. */
+export function keyIdOf(publicKeyB64: string): string {
+  return createHash('sha256').update(Buffer.from(publicKeyB64, 'base64')).digest('hex').slice(0, 16)
+}
+
+/** The campaign config plus what the routes derive from it, computed once. */
+export class Campaign {
+  readonly config: CampaignConfig
+  /** Strong ETag of the served JSON. */
+  readonly etag: string
+  private readonly keysByKid: Map<string, BureauKey>
+
+  constructor(config: CampaignConfig) {
+    this.config = config
+    this.etag = `"${createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 32)}"`
+    this.keysByKid = new Map(config.keys.map((k) => [k.kid, k]))
+  }
+
+  key(kid: string): BureauKey | undefined {
+    return this.keysByKid.get(kid)
+  }
+
+  acceptingReports(now: Date): boolean {
+    return campaignState(this.config.campaign, now).acceptingReports
+  }
+}

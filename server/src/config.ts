@@ -1,0 +1,160 @@
+/**
+ * Server configuration from command-line flags and environment, validated at boot. Anything wrong
+ * throws a ConfigError whose message says what to fix; main.ts prints it and exits with status 2.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import type { CampaignConfig } from '../../src/domain/types'
+import { checkCampaign } from './campaign'
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+/** The repository root (server/src/ → ../..), for defaults that do not depend on the cwd. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..')
+
+export interface ServerConfig {
+  host: string
+  port: number
+  /** Holds the SQLite database, the blob files and the receipt salt. */
+  dataDir: string
+  campaignFile: string
+  /** The H5 build served at `/`. */
+  h5Dir: string
+  production: boolean
+  /** Per-client rate limiting (in memory). Only the benchmark turns it off. */
+  rateLimit: boolean
+  /** Fastify trustProxy: false (default), true, a hop count or a list of proxy addresses. */
+  trustProxy: boolean | number | string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** Minimum time a status lookup takes, hit or miss, so timing tells nothing. */
+  statusMinMs: number
+}
+
+export const USAGE = `Usage: npm start -- [options]   (or: tsx server/src/main.ts [options])
+
+Options (environment variable in brackets):
+  --host <addr>        listen address, default 127.0.0.1            [HOST]
+  --port <n>           listen port (0 = any free port), default 8080 [PORT]
+  --data <dir>         data directory (SQLite + blobs), default ./data [DATA_DIR]
+  --campaign <file>    campaign configuration, default campaign/campaign.json [CAMPAIGN_FILE]
+  --h5 <dir>           H5 build to serve at /, default dist/h5      [H5_DIR]
+  --production         refuse development keys                      [NODE_ENV=production]
+  --log-level <level>  fatal|error|warn|info|debug|trace|silent     [LOG_LEVEL]
+  --help               print this text
+
+Also: RATE_LIMIT=off disables rate limiting (benchmarks only); TRUST_PROXY=<hops|addresses>
+when behind a reverse proxy, so that rate limiting sees client addresses (kept in memory only).`
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+function parsePort(raw: string): number {
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError(`Invalid port "${raw}": expected an integer from 0 to 65535`)
+  }
+  return Number(raw)
+}
+
+function parseTrustProxy(raw: string | undefined): ServerConfig['trustProxy'] {
+  if (raw === undefined || raw === '' || raw === 'false' || raw === 'off') return false
+  if (raw === 'true') return true
+  if (/^\d+$/.test(raw)) return Number(raw)
+  return raw
+}
+
+/** Reads flags and environment. Throws ConfigError; returns undefined when --help was asked. */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | undefined {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        data: { type: 'string' },
+        campaign: { type: 'string' },
+        h5: { type: 'string' },
+        production: { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n\n${USAGE}`)
+  }
+  if (values.help) return undefined
+
+  const str = (flag: string, envName: string, dflt: string): string => {
+    const v = (values[flag] as string | undefined) ?? env[envName] ?? dflt
+    if (v.trim() === '') throw new ConfigError(`--${flag} / ${envName} must not be empty`)
+    return v
+  }
+  const host = str('host', 'HOST', '127.0.0.1')
+  const port = parsePort(str('port', 'PORT', '8080'))
+  const dataDir = path.resolve(str('data', 'DATA_DIR', 'data'))
+  const campaignFile = path.resolve(str('campaign', 'CAMPAIGN_FILE', path.join(REPO_ROOT, 'campaign', 'campaign.json')))
+  const h5Dir = path.resolve(str('h5', 'H5_DIR', path.join(REPO_ROOT, 'dist', 'h5')))
+  const production = values.production === true || env.NODE_ENV === 'production'
+
+  const level = str('log-level', 'LOG_LEVEL', 'info')
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`Invalid log level "${level}": expected one of ${LOG_LEVELS.join(', ')}`)
+  }
+  const rateLimitRaw = env.RATE_LIMIT ?? 'on'
+  if (!['on', 'off'].includes(rateLimitRaw)) throw new ConfigError(`RATE_LIMIT must be "on" or "off", got "${rateLimitRaw}"`)
+  if (rateLimitRaw === 'off' && production) throw new ConfigError('RATE_LIMIT=off is refused in production mode')
+
+  const statusMinRaw = env.STATUS_MIN_MS ?? '300'
+  if (!/^\d{1,5}$/.test(statusMinRaw)) throw new ConfigError(`STATUS_MIN_MS must be an integer number of milliseconds`)
+
+  return {
+    host,
+    port,
+    dataDir,
+    campaignFile,
+    h5Dir,
+    production,
+    rateLimit: rateLimitRaw === 'on',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    logLevel: level as ServerConfig['logLevel'],
+    statusMinMs: Number(statusMinRaw),
+  }
+}
+
+/** Reads and checks the campaign file; in production, development keys are refused. */
+export function loadCampaign(file: string, production: boolean): CampaignConfig {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new ConfigError(`Cannot read the campaign file ${file}: ${(e as Error).message}`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw new ConfigError(`The campaign file ${file} is not valid JSON: ${(e as Error).message}`)
+  }
+  try {
+    return checkCampaign(json, production)
+  } catch (e) {
+    throw new ConfigError(`${file}: ${(e as Error).message}`)
+  }
+}
+
+/** Creates the data directory if needed and checks it is writable. */
+export function prepareDataDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    fs.accessSync(dir, fs.constants.W_OK | fs.constants.R_OK)
+  } catch (e) {
+    throw new ConfigError(`The data directory ${dir} is not usable: ${(e as Error).message}`)
+  }
+}

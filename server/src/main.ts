@@ -1,0 +1,69 @@
+/**
+ * CLI entry: `tsx server/src/main.ts [--host h] [--port p] [--data dir] [--campaign file] [--production]`.
+ * Validates the configuration (exit status 2 with a clear message when wrong), opens the storage,
+ * listens and prints the URL. SIGHUP reloads the campaign file; SIGINT/SIGTERM close gracefully.
+ */
+import { buildApp } from './app'
+import { Campaign } from './campaign'
+import { ConfigError, USAGE, loadCampaign, parseConfig, prepareDataDir } from './config'
+import { LIMITS } from './limits'
+import { openStorage } from './services'
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.argv.slice(2), process.env)
+  if (!config) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  const campaign = { current: new Campaign(loadCampaign(config.campaignFile, config.production)) }
+  prepareDataDir(config.dataDir)
+  const storage = openStorage(config.dataDir)
+
+  const app = await buildApp({
+    services: { ...storage, campaign, now: Date.now, ttlMs: LIMITS.submissionTtlMs, statusMinMs: config.statusMinMs },
+    h5Dir: config.h5Dir,
+    rateLimit: config.rateLimit,
+    trustProxy: config.trustProxy,
+    logLevel: config.logLevel,
+  })
+
+  process.on('SIGHUP', () => {
+    try {
+      campaign.current = new Campaign(loadCampaign(config.campaignFile, config.production))
+      app.log.info('campaign configuration reloaded')
+    } catch (e) {
+      app.log.error(`campaign configuration NOT reloaded, keeping the previous one: ${(e as Error).message}`)
+    }
+  })
+  let closing = false
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (closing) return
+      closing = true
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      )
+    })
+  }
+
+  await app.listen({ host: config.host, port: config.port })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host
+  const url = `http://${shownHost}:${port}/`
+  process.stdout.write(
+    `\nClue report server ready: ${url}\n` +
+      `  API docs: ${url}docs   data: ${config.dataDir}   campaign: ${config.campaignFile}` +
+      `${config.production ? '   (production)' : '   (development)'}${config.rateLimit ? '' : '   RATE LIMITING OFF'}\n\n`,
+  )
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${e.message}\n`)
+    process.exit(2)
+  }
+  process.stderr.write(`Server failed to start: ${(e as Error)?.stack ?? String(e)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,2 @@
+export * from './types'
+export { SqliteRepository, DATABASE_FILE } from './sqlite'

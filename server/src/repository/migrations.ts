@@ -1,0 +1,35 @@
+/**
+ * Schema migrations, applied in order at open; PRAGMA user_version records how many ran.
+ * Append new steps; never edit a released one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE submissions (
+    id                 TEXT PRIMARY KEY,
+    idempotency_key    TEXT NOT NULL UNIQUE,
+    request_hash       TEXT NOT NULL,
+    envelope_version   INTEGER NOT NULL,
+    suite              TEXT NOT NULL,
+    kid                TEXT NOT NULL,
+    epk                TEXT NOT NULL,
+    report             BLOB NOT NULL,
+    state              TEXT NOT NULL CHECK (state IN ('open', 'accepted')),
+    created_at         INTEGER NOT NULL,
+    expires_at         INTEGER,
+    accepted_at        INTEGER,
+    receipt_hash       TEXT UNIQUE,
+    status             TEXT CHECK (status IN ('received', 'reviewing', 'closed')),
+    status_changed_at  INTEGER,
+    public_note        TEXT CHECK (public_note IS NULL OR length(public_note) <= 500)
+  ) STRICT;
+  CREATE INDEX submissions_open_expiry ON submissions (expires_at) WHERE state = 'open';
+  CREATE INDEX submissions_created ON submissions (created_at, id);
+  CREATE TABLE attachments (
+    submission_id  TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    n              INTEGER NOT NULL,
+    size           INTEGER NOT NULL,
+    sha256         TEXT NOT NULL,
+    PRIMARY KEY (submission_id, n)
+  ) STRICT, WITHOUT ROWID;
+  `,
+]

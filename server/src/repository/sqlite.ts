@@ -1,0 +1,280 @@
+/**
+ * SQLite implementation of the repository (better-sqlite3, one file in the data directory).
+ *
+ * Durability: WAL journal with synchronous=FULL, so a commit is on disk before it returns.
+ * Creates are group-committed: the creates that arrive during one turn of the event loop share
+ * one transaction (one fsync), and each caller is answered only after that commit.
+ */
+import Database from 'better-sqlite3'
+import path from 'node:path'
+import { MIGRATIONS } from './migrations'
+import type {
+  AcceptResult,
+  AttachmentDeclaration,
+  CreateResult,
+  ListQuery,
+  NewSubmission,
+  PublicStatus,
+  StatusView,
+  Submission,
+  SubmissionRepository,
+} from './types'
+
+interface Row {
+  id: string
+  request_hash: string
+  envelope_version: number
+  suite: string
+  kid: string
+  epk: string
+  report_size: number
+  state: 'open' | 'accepted'
+  created_at: number
+  expires_at: number | null
+  accepted_at: number | null
+  receipt_hash: string | null
+  status: PublicStatus | null
+  status_changed_at: number | null
+  public_note: string | null
+}
+
+const COLUMNS = `id, request_hash, envelope_version, suite, kid, epk, length(report) AS report_size, state, created_at,
+  expires_at, accepted_at, receipt_hash, status, status_changed_at, public_note`
+
+export const DATABASE_FILE = 'submissions.sqlite'
+
+interface PendingCreate {
+  input: NewSubmission
+  now: number
+  resolve: (r: CreateResult) => void
+  reject: (e: unknown) => void
+}
+
+export class SqliteRepository implements SubmissionRepository {
+  private readonly db: Database.Database
+  private pending: PendingCreate[] = []
+  private readonly stmts
+
+  constructor(file: string) {
+    this.db = new Database(file)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = FULL')
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 5000')
+    this.migrate()
+    const db = this.db
+    this.stmts = {
+      byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE id = ?`),
+      byKey: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE idempotency_key = ?`),
+      attachments: db.prepare<[string], AttachmentDeclaration>(
+        'SELECT n, size, sha256 FROM attachments WHERE submission_id = ? ORDER BY n',
+      ),
+      insert: db.prepare(
+        `INSERT INTO submissions (id, idempotency_key, request_hash, envelope_version, suite, kid, epk, report, state,
+          created_at, expires_at) VALUES (@id, @key, @requestHash, @v, @suite, @kid, @epk, @report, 'open', @createdAt, @expiresAt)`,
+      ),
+      insertAttachment: db.prepare('INSERT INTO attachments (submission_id, n, size, sha256) VALUES (?, ?, ?, ?)'),
+      report: db.prepare<[string], { report: Buffer }>('SELECT report FROM submissions WHERE id = ?'),
+      accept: db.prepare(
+        `UPDATE submissions SET state = 'accepted', accepted_at = @now, expires_at = NULL, receipt_hash = @hash,
+          status = 'received', status_changed_at = @now WHERE id = @id AND state = 'open'`,
+      ),
+      receiptOwner: db.prepare<[string], { id: string }>('SELECT id FROM submissions WHERE receipt_hash = ?'),
+      status: db.prepare<[string], { status: PublicStatus; status_changed_at: number; public_note: string | null }>(
+        `SELECT status, status_changed_at, public_note FROM submissions WHERE receipt_hash = ? AND state = 'accepted'`,
+      ),
+      setStatus: db.prepare(
+        `UPDATE submissions SET status = @status, status_changed_at = @now, public_note = @note
+          WHERE id = @id AND state = 'accepted'`,
+      ),
+      delete: db.prepare('DELETE FROM submissions WHERE id = ?'),
+      expired: db.prepare<[number, number], { id: string }>(
+        `SELECT id FROM submissions WHERE state = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+      ),
+      exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM submissions WHERE id = ?'),
+    }
+  }
+
+  static open(dataDir: string): SqliteRepository {
+    return new SqliteRepository(path.join(dataDir, DATABASE_FILE))
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number
+    if (version > MIGRATIONS.length) {
+      throw new Error(`The database schema (version ${version}) is newer than this server (${MIGRATIONS.length})`)
+    }
+    for (let i = version; i < MIGRATIONS.length; i++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[i])
+        this.db.pragma(`user_version = ${i + 1}`)
+      })()
+    }
+  }
+
+  private toSubmission(row: Row): Submission {
+    return {
+      id: row.id,
+      state: row.state,
+      header: { v: row.envelope_version as 1, suite: row.suite, kid: row.kid, epk: row.epk },
+      attachments: this.stmts.attachments.all(row.id),
+      reportSize: row.report_size,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      acceptedAt: row.accepted_at,
+      status: row.status,
+      statusChangedAt: row.status_changed_at,
+      publicNote: row.public_note,
+      receiptHash: row.receipt_hash,
+      requestHash: row.request_hash,
+    }
+  }
+
+  /** Present, and not an open submission past its expiry (when `now` is given). */
+  private static live(row: Row | undefined, now: number | undefined): boolean {
+    if (!row) return false
+    return now === undefined || row.state !== 'open' || (row.expires_at ?? Infinity) > now
+  }
+
+  private createOne(input: NewSubmission, now: number): CreateResult {
+    const existing = this.stmts.byKey.get(input.idempotencyKeyHash)
+    if (existing) {
+      if (SqliteRepository.live(existing, now)) {
+        if (existing.request_hash !== input.requestHash) return { outcome: 'conflict' }
+        return { outcome: 'existing', submission: this.toSubmission(existing) }
+      }
+      // Expired and not yet swept: it is gone for the client; its blobs become orphans the sweeper removes.
+      this.stmts.delete.run(existing.id)
+    }
+    this.stmts.insert.run({
+      id: input.id,
+      key: input.idempotencyKeyHash,
+      requestHash: input.requestHash,
+      v: input.header.v,
+      suite: input.header.suite,
+      kid: input.header.kid,
+      epk: input.header.epk,
+      report: input.report,
+      createdAt: input.createdAt,
+      expiresAt: input.expiresAt,
+    })
+    for (const a of input.attachments) this.stmts.insertAttachment.run(input.id, a.n, a.size, a.sha256)
+    return { outcome: 'created', submission: this.toSubmission(this.stmts.byId.get(input.id) as Row) }
+  }
+
+  createSubmission(input: NewSubmission, now: number): Promise<CreateResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ input, now, resolve, reject })
+      if (this.pending.length === 1) setImmediate(() => this.flush())
+    })
+  }
+
+  private flush(): void {
+    const batch = this.pending
+    this.pending = []
+    let results: ({ ok: CreateResult } | { err: unknown })[]
+    try {
+      results = this.db.transaction(() =>
+        batch.map((p) => {
+          try {
+            return { ok: this.createOne(p.input, p.now) }
+          } catch (err) {
+            return { err }
+          }
+        }),
+      )()
+    } catch (err) {
+      for (const p of batch) p.reject(err)
+      return
+    }
+    results.forEach((r, i) => ('ok' in r ? batch[i].resolve(r.ok) : batch[i].reject(r.err)))
+  }
+
+  async getSubmission(id: string, now?: number): Promise<Submission | undefined> {
+    const row = this.stmts.byId.get(id)
+    return row && SqliteRepository.live(row, now) ? this.toSubmission(row) : undefined
+  }
+
+  async getReport(id: string): Promise<Buffer | undefined> {
+    return this.stmts.report.get(id)?.report
+  }
+
+  async acceptSubmission(id: string, receiptHash: string, now: number): Promise<AcceptResult> {
+    return this.db.transaction((): AcceptResult => {
+      const row = this.stmts.byId.get(id)
+      if (!row || !SqliteRepository.live(row, now)) return { outcome: 'not-found' }
+      if (row.state === 'accepted') {
+        return row.receipt_hash === receiptHash
+          ? { outcome: 'already', submission: this.toSubmission(row) }
+          : { outcome: 'receipt-mismatch' }
+      }
+      if (this.stmts.receiptOwner.get(receiptHash)) return { outcome: 'receipt-in-use' }
+      this.stmts.accept.run({ id, hash: receiptHash, now })
+      return { outcome: 'accepted', submission: this.toSubmission(this.stmts.byId.get(id) as Row) }
+    }).immediate()
+  }
+
+  async findStatusByReceiptHash(receiptHash: string): Promise<StatusView | undefined> {
+    const row = this.stmts.status.get(receiptHash)
+    return row ? { status: row.status, changedAt: row.status_changed_at, publicNote: row.public_note } : undefined
+  }
+
+  async listSubmissions(query: ListQuery = {}): Promise<Submission[]> {
+    const where: string[] = []
+    const params: Record<string, unknown> = {}
+    if (query.state) {
+      where.push('state = @state')
+      params.state = query.state
+    }
+    if (query.status) {
+      where.push('status = @status')
+      params.status = query.status
+    }
+    if (query.since !== undefined) {
+      where.push('created_at >= @since')
+      params.since = query.since
+    }
+    if (query.after !== undefined) {
+      const after = this.stmts.byId.get(query.after)
+      if (after) {
+        where.push('(created_at > @afterAt OR (created_at = @afterAt AND id > @afterId))')
+        params.afterAt = after.created_at
+        params.afterId = after.id
+      }
+    }
+    params.limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1000)
+    const sql = `SELECT ${COLUMNS} FROM submissions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at, id LIMIT @limit`
+    return this.db
+      .prepare<Record<string, unknown>, Row>(sql)
+      .all(params)
+      .map((r) => this.toSubmission(r))
+  }
+
+  async setStatus(id: string, status: PublicStatus, note: string | null | undefined, now: number): Promise<Submission | undefined> {
+    if (note !== undefined && note !== null && note.length > 500) throw new RangeError('The public note is limited to 500 characters')
+    return this.db.transaction(() => {
+      const row = this.stmts.byId.get(id)
+      if (!row || row.state !== 'accepted') return undefined
+      this.stmts.setStatus.run({ id, status, now, note: note === undefined ? row.public_note : note })
+      return this.toSubmission(this.stmts.byId.get(id) as Row)
+    }).immediate()
+  }
+
+  async deleteSubmission(id: string): Promise<boolean> {
+    return this.stmts.delete.run(id).changes > 0
+  }
+
+  async listExpired(now: number, limit = 1000): Promise<string[]> {
+    return this.stmts.expired.all(now, limit).map((r) => r.id)
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return this.stmts.exists.get(id) !== undefined
+  }
+
+  async close(): Promise<void> {
+    if (this.pending.length > 0) this.flush()
+    if (this.db.open) this.db.close()
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Resumable attachment upload in the style of the tus protocol:
+ *   HEAD /api/v1/submissions/:id/attachments/:n  → Upload-Offset (durable bytes), Upload-Length
+ *   PUT  /api/v1/submissions/:id/attachments/:n  with Upload-Offset and an octet-stream chunk ≤ 1 MiB
+ * A chunk is fsynced before it is acknowledged.
+ */
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import { OffsetMismatchError } from '../blobstore'
+import { ApiError, errorResponses } from '../errors'
+import { LIMITS } from '../limits'
+import type { AttachmentDeclaration, Submission } from '../repository'
+import type { Services } from '../services'
+import { SUBMISSION_ID_PATTERN } from './submissions'
+
+const params = {
+  type: 'object',
+  required: ['id', 'n'],
+  properties: {
+    id: { type: 'string', pattern: SUBMISSION_ID_PATTERN, description: 'Submission id' },
+    n: { type: 'string', pattern: '^(0|[1-9][0-9]?)$', description: 'Attachment index, 0-based' },
+  },
+} as const
+
+const offsetHeaders = {
+  'Upload-Offset': { description: 'Bytes durably stored', schema: { type: 'integer' } },
+  'Upload-Length': { description: 'Declared ciphertext size', schema: { type: 'integer' } },
+}
+
+export const OCTET_TYPES = ['application/offset+octet-stream', 'application/octet-stream']
+
+interface Target {
+  sub: Submission
+  att: AttachmentDeclaration
+}
+
+const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const { repository, blobs } = services
+
+  // Only raw bytes here (this plugin's own parsers; JSON is refused with 415).
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser(OCTET_TYPES, { parseAs: 'buffer', bodyLimit: LIMITS.maxChunkBytes }, (_req, body, done) => done(null, body))
+
+  async function target(id: string, nText: string): Promise<Target> {
+    const sub = await repository.getSubmission(id, services.now())
+    if (!sub) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
+    const att = sub.attachments[Number(nText)]
+    if (!att) throw new ApiError('ATTACHMENT_NOT_FOUND', 'No such attachment')
+    return { sub, att }
+  }
+
+  function offsetReply(reply: FastifyReply, offset: number, size: number): FastifyReply {
+    return reply
+      .header('Upload-Offset', String(offset))
+      .header('Upload-Length', String(size))
+      .header('Cache-Control', 'no-store')
+  }
+
+  app.route<{ Params: { id: string; n: string } }>({
+    method: 'HEAD',
+    url: '/api/v1/submissions/:id/attachments/:n',
+    schema: {
+      summary: 'Upload offset of an attachment',
+      description: 'Answers the durable offset in Upload-Offset (and the declared size in Upload-Length). Errors carry no body.',
+      tags: ['attachments'],
+      params,
+      response: {
+        200: { description: 'Upload-Offset and Upload-Length headers', headers: offsetHeaders, type: 'null' },
+        ...errorResponses('SUBMISSION_NOT_FOUND', 'ATTACHMENT_NOT_FOUND'),
+      },
+    },
+    handler: async (request, reply) => {
+      const { sub, att } = await target(request.params.id, request.params.n)
+      const offset = sub.state === 'accepted' ? att.size : await blobs.size(sub.id, att.n)
+      return offsetReply(reply, offset, att.size).code(200).send()
+    },
+  })
+
+  app.put<{ Params: { id: string; n: string }; Headers: { 'upload-offset': string }; Body: Buffer | undefined }>(
+    '/api/v1/submissions/:id/attachments/:n',
+    {
+      bodyLimit: LIMITS.maxChunkBytes,
+      config: { rateLimit: { max: 600, timeWindow: '1 minute' } },
+      schema: {
+        summary: 'Append a chunk to an attachment',
+        description:
+          'Body: application/offset+octet-stream (or application/octet-stream), at most 1 MiB, written at Upload-Offset, ' +
+          'which must equal the durable offset. Answered once the chunk is on disk.',
+        tags: ['attachments'],
+        params,
+        headers: {
+          type: 'object',
+          required: ['upload-offset'],
+          properties: { 'upload-offset': { type: 'string', pattern: '^(0|[1-9][0-9]{0,11})$', description: 'Byte offset of this chunk' } },
+        },
+        response: {
+          200: {
+            description: 'The chunk is durable',
+            headers: offsetHeaders,
+            type: 'object',
+            required: ['offset', 'size'],
+            properties: { offset: { type: 'integer' }, size: { type: 'integer' } },
+          },
+          ...errorResponses(
+            'SUBMISSION_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'MISSING_UPLOAD_OFFSET', 'INVALID_UPLOAD_OFFSET',
+            'OFFSET_MISMATCH', 'UPLOAD_EXCEEDS_SIZE', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SUBMISSION_FINALIZED',
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { sub, att } = await target(request.params.id, request.params.n)
+      if (sub.state !== 'open') throw new ApiError('SUBMISSION_FINALIZED', 'The submission is finalized; nothing more can be uploaded')
+      const chunk = request.body ?? Buffer.alloc(0)
+      const offset = Number(request.headers['upload-offset'])
+      const current = await blobs.size(sub.id, att.n)
+      if (offset !== current) {
+        throw new ApiError('OFFSET_MISMATCH', `Upload-Offset ${offset} does not match the durable offset ${current}`, { offset: current })
+      }
+      if (offset + chunk.length > att.size) {
+        throw new ApiError('UPLOAD_EXCEEDS_SIZE', `The chunk goes past the declared size ${att.size}`, { offset: current })
+      }
+      let next = current
+      if (chunk.length > 0) {
+        try {
+          next = await blobs.append(sub.id, att.n, offset, chunk)
+        } catch (e) {
+          if (e instanceof OffsetMismatchError) {
+            throw new ApiError('OFFSET_MISMATCH', `Upload-Offset ${offset} does not match the durable offset ${e.offset}`, { offset: e.offset })
+          }
+          throw e
+        }
+      }
+      return offsetReply(reply, next, att.size).code(200).send({ offset: next, size: att.size })
+    },
+  )
+}
+
+export default attachmentRoutes

@@ -1,0 +1,297 @@
+/**
+ * POST /api/v1/submissions: creates a submission from the envelope header, the encrypted report and
+ * the declared attachments (idempotent by the client's key).
+ * POST /api/v1/submissions/:id/finalize: accepts it once every attachment is complete and intact.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import type { FastifyPluginAsync } from 'fastify'
+import { ApiError, errorResponses } from '../errors'
+import { LIMITS, MIN_CIPHERTEXT, isCiphertextSize } from '../limits'
+import { KeyedMutex } from '../locks'
+import { RECEIPT_PATTERN } from '../receipts'
+import type { AttachmentDeclaration, EnvelopeHeader, Submission } from '../repository'
+import type { Services } from '../services'
+
+export const SUITE = 'x25519-hkdf-sha256-aes256cbc-hmacsha256'
+export const SUBMISSION_ID_PATTERN = '^[0-9a-f]{32}$'
+const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_-]{22,64}$'
+
+/** Length of the base64 text of n bytes. */
+const base64Length = (n: number) => Math.ceil(n / 3) * 4
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/** Decodes canonical standard base64 (padding required, no whitespace), or undefined. */
+export function decodeBase64(s: string): Buffer | undefined {
+  if (!BASE64.test(s)) return undefined
+  const buf = Buffer.from(s, 'base64')
+  return buf.toString('base64') === s ? buf : undefined
+}
+
+interface CreateBody {
+  idempotencyKey: string
+  header: EnvelopeHeader
+  report: string
+  attachments: { size: number; sha256: string }[]
+}
+
+export const submissionIdParam = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: SUBMISSION_ID_PATTERN, description: 'Submission id (32 hex digits)' } },
+} as const
+
+const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const
+
+const createBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['idempotencyKey', 'header', 'report', 'attachments'],
+  properties: {
+    idempotencyKey: {
+      type: 'string',
+      pattern: IDEMPOTENCY_KEY_PATTERN,
+      description: 'Chosen by the client (random); the same key again returns the same submission',
+    },
+    header: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['v', 'suite', 'kid', 'epk'],
+      properties: {
+        v: { type: 'integer', enum: [1] },
+        suite: { type: 'string', enum: [SUITE] },
+        kid: { type: 'string', maxLength: 64, description: 'Key id of the bureau key the envelope is encrypted to' },
+        epk: { type: 'string', maxLength: 64, description: 'base64 of the ephemeral X25519 public key (32 bytes)' },
+      },
+    },
+    report: {
+      type: 'string',
+      maxLength: base64Length(LIMITS.maxReportBytes),
+      description: 'base64 of the encrypted report object (iv ‖ ciphertext ‖ tag)',
+    },
+    attachments: {
+      type: 'array',
+      maxItems: LIMITS.maxAttachments,
+      description: 'Attachment n (0-based) is uploaded to /attachments/n and encrypted under the label "attachment/n"',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['size', 'sha256'],
+        properties: {
+          size: { type: 'integer', minimum: MIN_CIPHERTEXT, maximum: LIMITS.maxAttachmentBytes, description: 'Ciphertext size in bytes' },
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Hex SHA-256 of the ciphertext' },
+        },
+      },
+    },
+  },
+} as const
+
+const submissionView = {
+  $id: 'Submission',
+  type: 'object',
+  required: ['id', 'state', 'expiresAt', 'attachments'],
+  properties: {
+    id: { type: 'string' },
+    state: { type: 'string', enum: ['open', 'accepted'] },
+    expiresAt: { type: ['string', 'null'], description: 'When an unfinished submission is deleted (ISO 8601)' },
+    attachments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['n', 'size', 'offset'],
+        properties: {
+          n: { type: 'integer' },
+          size: { type: 'integer' },
+          offset: { type: 'integer', description: 'Bytes durably received so far' },
+        },
+      },
+    },
+  },
+} as const
+
+const finalizeResult = {
+  type: 'object',
+  required: ['id', 'state', 'acceptedAt'],
+  properties: {
+    id: { type: 'string' },
+    state: { type: 'string', enum: ['accepted'] },
+    acceptedAt: { type: 'string', description: 'ISO 8601' },
+  },
+} as const
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const { repository, blobs, receipts } = services
+  const finalizeLocks = new KeyedMutex()
+  app.addSchema(submissionView)
+
+  async function view(sub: Submission) {
+    const attachments = await Promise.all(
+      sub.attachments.map(async (a) => ({
+        n: a.n,
+        size: a.size,
+        offset: sub.state === 'accepted' ? a.size : await blobs.size(sub.id, a.n),
+      })),
+    )
+    return { id: sub.id, state: sub.state, expiresAt: iso(sub.expiresAt), attachments }
+  }
+
+  app.post<{ Body: CreateBody }>(
+    '/api/v1/submissions',
+    {
+      bodyLimit: LIMITS.submissionBodyBytes,
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        summary: 'Create a submission',
+        description:
+          'Stores the envelope header and the encrypted report, and declares the attachments to upload. ' +
+          'Idempotent: the same idempotencyKey with the same body returns the same submission (200).',
+        tags: ['submissions'],
+        querystring: noQuery,
+        body: createBodySchema,
+        response: {
+          201: { description: 'Created', $ref: 'Submission#' },
+          200: { description: 'The submission created earlier with this idempotency key', $ref: 'Submission#' },
+          ...errorResponses(
+            'INVALID_JSON', 'EMPTY_BODY', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_IDEMPOTENCY_KEY',
+            'UNSUPPORTED_VERSION', 'UNSUPPORTED_SUITE', 'UNKNOWN_KID', 'INVALID_BASE64', 'INVALID_EPK',
+            'INVALID_REPORT_SIZE', 'REPORT_TOO_LARGE', 'TOO_MANY_ATTACHMENTS', 'INVALID_ATTACHMENT_SIZE',
+            'ATTACHMENT_TOO_LARGE', 'SUBMISSION_TOO_LARGE', 'INVALID_SHA256', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE',
+            'IDEMPOTENCY_KEY_REUSED', 'CAMPAIGN_CLOSED',
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body
+      const campaign = services.campaign.current
+      if (!campaign.key(body.header.kid)) {
+        throw new ApiError('UNKNOWN_KID', 'The envelope is encrypted to a key this server does not list', { field: '/header/kid' })
+      }
+      const epk = decodeBase64(body.header.epk)
+      if (!epk) throw new ApiError('INVALID_BASE64', 'header.epk is not canonical base64', { field: '/header/epk' })
+      if (epk.length !== 32) throw new ApiError('INVALID_EPK', 'header.epk must encode 32 bytes', { field: '/header/epk' })
+      const report = decodeBase64(body.report)
+      if (!report) throw new ApiError('INVALID_BASE64', 'report is not canonical base64', { field: '/report' })
+      if (report.length > LIMITS.maxReportBytes) throw new ApiError('REPORT_TOO_LARGE', 'The report object is too large', { field: '/report' })
+      if (!isCiphertextSize(report.length)) {
+        throw new ApiError('INVALID_REPORT_SIZE', `A ${report.length}-byte report is not a valid ciphertext size`, { field: '/report' })
+      }
+      let total = 0
+      body.attachments.forEach((a, n) => {
+        if (!isCiphertextSize(a.size)) {
+          throw new ApiError('INVALID_ATTACHMENT_SIZE', `${a.size} bytes is not a valid ciphertext size`, { field: `/attachments/${n}/size` })
+        }
+        total += a.size
+      })
+      if (total > LIMITS.maxSubmissionBytes) {
+        throw new ApiError('SUBMISSION_TOO_LARGE', 'The attachments together are larger than allowed', { field: '/attachments' })
+      }
+      const now = services.now()
+      if (!campaign.acceptingReports(new Date(now))) {
+        throw new ApiError('CAMPAIGN_CLOSED', 'The campaign does not accept reports at this time')
+      }
+
+      const attachments: AttachmentDeclaration[] = body.attachments.map((a, n) => ({ n, size: a.size, sha256: a.sha256 }))
+      const { v, suite, kid } = body.header
+      const requestHash = createHash('sha256')
+        .update(JSON.stringify([v, suite, kid, body.header.epk, attachments]))
+        .update(report)
+        .digest('hex')
+      const result = await repository.createSubmission(
+        {
+          id: randomBytes(16).toString('hex'),
+          idempotencyKeyHash: createHash('sha256').update(body.idempotencyKey).digest('hex'),
+          requestHash,
+          header: { v, suite, kid, epk: body.header.epk },
+          report,
+          attachments,
+          createdAt: now,
+          expiresAt: now + services.ttlMs,
+        },
+        now,
+      )
+      if (result.outcome === 'conflict') {
+        throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different submission')
+      }
+      reply.header('Cache-Control', 'no-store')
+      reply.header('Location', `/api/v1/submissions/${result.submission.id}`)
+      return reply.code(result.outcome === 'created' ? 201 : 200).send(await view(result.submission))
+    },
+  )
+
+  app.post<{ Params: { id: string }; Body: { receipt: string } }>(
+    '/api/v1/submissions/:id/finalize',
+    {
+      bodyLimit: LIMITS.smallBodyBytes,
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        summary: 'Finalize a submission',
+        description:
+          'Checks that every attachment is complete and matches its declared SHA-256, then accepts the submission ' +
+          'under the receipt (16 digits drawn by the client). Again with the same receipt: the same answer.',
+        tags: ['submissions'],
+        params: submissionIdParam,
+        querystring: noQuery,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['receipt'],
+          properties: { receipt: { type: 'string', pattern: RECEIPT_PATTERN, description: '查询码: 16 digits' } },
+        },
+        response: {
+          200: finalizeResult,
+          ...errorResponses(
+            'INVALID_JSON', 'EMPTY_BODY', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_RECEIPT',
+            'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SUBMISSION_NOT_FOUND', 'UPLOAD_INCOMPLETE',
+            'ATTACHMENT_HASH_MISMATCH', 'RECEIPT_MISMATCH', 'RECEIPT_IN_USE',
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params
+      const receiptHash = await receipts.hash(request.body.receipt)
+      reply.header('Cache-Control', 'no-store')
+      return finalizeLocks.run(id, async () => {
+        const sub = await repository.getSubmission(id, services.now())
+        if (!sub) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
+        if (sub.state === 'open') {
+          const sizes = await Promise.all(sub.attachments.map((a) => blobs.size(id, a.n)))
+          const incomplete = sub.attachments.filter((a, i) => sizes[i] !== a.size)
+          if (incomplete.length > 0) {
+            throw new ApiError('UPLOAD_INCOMPLETE', 'Some attachments are not completely uploaded', {
+              attachments: incomplete.map((a) => ({ n: a.n, offset: sizes[a.n], size: a.size })),
+            })
+          }
+          const bad: AttachmentDeclaration[] = []
+          for (const a of sub.attachments) {
+            if ((await blobs.sha256(id, a.n)) !== a.sha256) bad.push(a)
+          }
+          if (bad.length > 0) {
+            // The bytes are not what the client declared: drop them so that it can upload again.
+            for (const a of bad) await blobs.discard(id, a.n)
+            throw new ApiError('ATTACHMENT_HASH_MISMATCH', 'Attachments do not match their SHA-256; upload them again from 0', {
+              attachments: bad.map((a) => ({ n: a.n, offset: 0, size: a.size })),
+            })
+          }
+          for (const a of sub.attachments) await blobs.commit(id, a.n)
+        }
+        const result = await repository.acceptSubmission(id, receiptHash, services.now())
+        switch (result.outcome) {
+          case 'accepted':
+          case 'already':
+            return { id, state: 'accepted', acceptedAt: iso(result.submission.acceptedAt) }
+          case 'receipt-mismatch':
+            throw new ApiError('RECEIPT_MISMATCH', 'This submission was finalized with another receipt')
+          case 'receipt-in-use':
+            throw new ApiError('RECEIPT_IN_USE', 'This receipt is taken; draw another one and finalize again')
+          default:
+            throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
+        }
+      })
+    },
+  )
+}
+
+export default submissionRoutes

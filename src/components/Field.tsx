@@ -1,0 +1,30 @@
+import { Text, View } from '@tarojs/components'
+import type { PropsWithChildren } from 'react'
+
+interface FieldProps {
+  label: string
+  required?: boolean
+  hint?: string
+  error?: string
+  /** Stable id so tests and error summaries can find the field. */
+  name: string
+}
+
+/** A labelled form field with its hint and, when invalid, the message right under it. */
+export function Field({ label, required, hint, error, name, children }: PropsWithChildren<FieldProps>) {
+  return (
+    <View className={`field${error ? ' field--error' : ''}`} id={`field-${name}`} data-field={name}>
+      <View className="field__label">
+        <Text>{label}</Text>
+        {required ? <Text className="field__required">（必填）</Text> : <Text className="field__optional">（选填）</Text>}
+      </View>
+      {hint ? <Text className="field__hint">{hint}</Text> : null}
+      {children}
+      {error ? (
+        <Text className="field__error" data-error-for={name}>
+          {error}
+        </Text>
+      ) : null}
+    </View>
+  )
+}

@@ -1,0 +1,17 @@
+import { Text, View } from '@tarojs/components'
+
+interface HintProps {
+  title?: string
+  text: string
+  tone?: 'info' | 'warn' | 'safe'
+}
+
+/** A boxed piece of the notice's guidance, shown where the user needs it. */
+export function Hint({ title, text, tone = 'info' }: HintProps) {
+  return (
+    <View className={`hint hint--${tone}`}>
+      {title ? <Text className="hint__title">{title}</Text> : null}
+      <Text className="hint__text">{text}</Text>
+    </View>
+  )
+}

@@ -1,0 +1,62 @@
+/**
+ * Loads one draft and saves every change automatically. Saves are debounced so typing does not
+ * write storage on every key, and flushed when the page hides or unmounts so nothing typed is lost.
+ */
+import { useDidHide, useUnload } from '@tarojs/taro'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { DraftReport } from '@/domain/types'
+import { loadDraft, saveDraft } from '@/drafts/store'
+import { onLeaveApp } from '@/platform/lifecycle'
+
+export const SAVE_DELAY_MS = 400
+
+export type DraftUpdate = Partial<DraftReport> | ((draft: DraftReport) => Partial<DraftReport>)
+
+export function useDraft(id: string | undefined) {
+  const [draft, setDraft] = useState<DraftReport | undefined>(() => (id ? loadDraft(id) : undefined))
+  const [missing, setMissing] = useState(false)
+  const pending = useRef<DraftReport | undefined>()
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>()
+
+  useEffect(() => {
+    const loaded = id ? loadDraft(id) : undefined
+    setDraft(loaded)
+    setMissing(!loaded)
+  }, [id])
+
+  const flush = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current)
+    timer.current = undefined
+    if (pending.current) {
+      saveDraft(pending.current)
+      pending.current = undefined
+    }
+  }, [])
+
+  const update = useCallback(
+    (change: DraftUpdate) => {
+      setDraft((current) => {
+        if (!current) return current
+        const patch = typeof change === 'function' ? change(current) : change
+        const next: DraftReport = { ...current, ...patch, updatedAt: new Date().toISOString() }
+        pending.current = next
+        if (timer.current) clearTimeout(timer.current)
+        timer.current = setTimeout(flush, SAVE_DELAY_MS)
+        return next
+      })
+    },
+    [flush],
+  )
+
+  useDidHide(flush)
+  useUnload(flush)
+  useEffect(() => {
+    const stop = onLeaveApp(flush)
+    return () => {
+      stop()
+      flush()
+    }
+  }, [flush])
+
+  return { draft, missing, update, flush }
+}

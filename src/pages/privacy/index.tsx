@@ -1,0 +1,59 @@
+import { Button, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { STALE_AFTER_DAYS } from '@/domain/draft-model'
+import { CONFIDENTIALITY_PROMISE } from '@/domain/requirements'
+import { Hint } from '@/components/Hint'
+import { wipeAllLocalData } from '@/drafts/wipe'
+import { goHome } from '@/navigation'
+
+const KEPT_ON_PHONE = [
+  '您正在填写的举报草稿：文字内容、所选类别和受理单位、举报人信息（如果选择实名）。',
+  '您添加的截图和文件的副本，保存在本小程序的私有存储中，其他应用无法读取。',
+  '提交过程中加密后的举报副本，在服务器确认收到前保留，以便断网后继续发送。',
+  `${STALE_AFTER_DAYS} 天没有修改的草稿会在打开小程序时自动删除。`,
+]
+
+const NOT_COLLECTED = [
+  '不收集您的微信账号、位置、通讯录或设备信息。',
+  '服务器不记录您的 IP 地址和设备型号。',
+  '举报内容和材料在手机上用公安机关的公钥加密后才发送，服务器和传输途中的任何人都无法读取。',
+]
+
+export default function PrivacyPage() {
+  const wipe = async () => {
+    const { confirm } = await Taro.showModal({
+      title: '删除本机全部数据？',
+      content: '所有草稿、已添加的材料和未发送的举报都会从这部手机上删除，无法恢复。已经提交成功的举报不受影响。',
+      confirmText: '全部删除',
+      confirmColor: '#c62828',
+    })
+    if (!confirm) return
+    await wipeAllLocalData()
+    await Taro.showToast({ title: '已全部删除', icon: 'success' })
+    goHome()
+  }
+  return (
+    <View className="page">
+      <Hint tone="safe" title="保密承诺" text={CONFIDENTIALITY_PROMISE} />
+      <View className="section">
+        <Text className="section__title">保存在这部手机上的内容</Text>
+        {KEPT_ON_PHONE.map((t) => (
+          <Text key={t} className="bullet">• {t}</Text>
+        ))}
+      </View>
+      <View className="section">
+        <Text className="section__title">我们不收集的信息</Text>
+        {NOT_COLLECTED.map((t) => (
+          <Text key={t} className="bullet">• {t}</Text>
+        ))}
+      </View>
+      <View className="section">
+        <Text className="section__title">为什么需要照片和文件权限</Text>
+        <Text className="bullet">只在您点击“添加截图”或“添加交易记录”时读取您选中的文件，用来作为举报的证明材料。不授权也可以只提交文字举报。</Text>
+      </View>
+      <Button className="btn btn--danger" onClick={wipe} data-testid="wipe-all">
+        删除本机全部举报数据
+      </Button>
+    </View>
+  )
+}

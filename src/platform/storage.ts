@@ -1,0 +1,77 @@
+/**
+ * Typed facade over Taro's key-value storage (wx storage on WeChat, localStorage on H5).
+ * Every key the app uses is declared here once, with the type of its value. WeChat allows 1 MB per
+ * key and 10 MB in all, so only small JSON lives here; attachment bytes go to `files`.
+ */
+import Taro from '@tarojs/taro'
+import type { DraftReport } from '@/domain/types'
+
+export interface DraftIndexEntry {
+  id: string
+  updatedAt: string
+}
+
+/** Each fixed key and the type stored under it. */
+interface FixedKeys {
+  'drafts/index': DraftIndexEntry[]
+  'privacy/decision': { agreed: boolean; at: string }
+  'notices/pending': string[]
+  /** The campaign configuration last fetched from the server (validated on read). */
+  'config/campaign': unknown
+}
+
+type FixedKey = keyof FixedKeys
+
+const DRAFT_PREFIX = 'drafts/item/'
+
+export const storageKeys = {
+  draftIndex: 'drafts/index',
+  privacyDecision: 'privacy/decision',
+  pendingNotices: 'notices/pending',
+  campaignConfig: 'config/campaign',
+  draft: (id: string) => `${DRAFT_PREFIX}${id}`,
+} as const
+
+export function readKey<K extends FixedKey>(key: K): FixedKeys[K] | undefined {
+  return readRaw(key) as FixedKeys[K] | undefined
+}
+
+export function writeKey<K extends FixedKey>(key: K, value: FixedKeys[K]): void {
+  Taro.setStorageSync(key, value)
+}
+
+export function removeKey(key: FixedKey): void {
+  Taro.removeStorageSync(key)
+}
+
+export function readDraftRecord(id: string): DraftReport | undefined {
+  return readRaw(storageKeys.draft(id)) as DraftReport | undefined
+}
+
+export function writeDraftRecord(draft: DraftReport): void {
+  Taro.setStorageSync(storageKeys.draft(draft.id), draft)
+}
+
+export function removeDraftRecord(id: string): void {
+  Taro.removeStorageSync(storageKeys.draft(id))
+}
+
+/** Keys of this app currently in storage (used to wipe everything from the privacy page). */
+export function allAppKeys(): string[] {
+  const { keys } = Taro.getStorageInfoSync()
+  return keys.filter((k) => k.startsWith('drafts/') || k.startsWith('privacy/') || k.startsWith('notices/') || k.startsWith('outbox/'))
+}
+
+export function removeRaw(key: string): void {
+  Taro.removeStorageSync(key)
+}
+
+function readRaw(key: string): unknown {
+  try {
+    const value = Taro.getStorageSync(key)
+    // Taro answers '' for a missing key on both platforms.
+    return value === '' || value === null ? undefined : value
+  } catch {
+    return undefined
+  }
+}

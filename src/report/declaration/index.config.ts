@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '真实性声明' })

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '描述受害经过' })

@@ -1,0 +1,119 @@
+import { Button, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import dayjs from 'dayjs'
+import type { PropsWithChildren } from 'react'
+import { findBranch } from '@/domain/branches'
+import { findCategory } from '@/domain/categories'
+import { draftCompleteness, type StepId } from '@/domain/draft-model'
+import { Hint } from '@/components/Hint'
+import { MissingDraft } from '@/components/MissingDraft'
+import { BranchDetail } from '@/components/BranchDetail'
+import { formatSize } from '@/components/format'
+import { FLOW_STEPS, FLOW_TITLES, useStep } from '@/hooks/useStep'
+import { replace } from '@/navigation'
+
+function Section({ step, id, incomplete, children }: PropsWithChildren<{ step: StepId; id: string; incomplete: boolean }>) {
+  return (
+    <View className={`review__section${incomplete ? ' review__section--missing' : ''}`} data-testid={`review-${step}`}>
+      <View className="review__head">
+        <Text className="review__title">
+          {FLOW_STEPS.indexOf(step) + 1}. {FLOW_TITLES[step]}
+        </Text>
+        <Text className="link" onClick={() => replace(step, { id, from: 'review' })} data-testid={`edit-${step}`}>
+          修改
+        </Text>
+      </View>
+      {incomplete ? <Text className="field__error">这一部分还没有完成</Text> : null}
+      {children}
+    </View>
+  )
+}
+
+function Line({ label, value }: { label: string; value?: string }) {
+  return (
+    <View className="review__line">
+      <Text className="review__label">{label}：</Text>
+      <Text className="review__value">{value && value.trim() ? value : '未填写'}</Text>
+    </View>
+  )
+}
+
+export default function ReviewStep() {
+  const { draft, missing, back, config } = useStep('review')
+  if (missing) return <MissingDraft />
+  if (!draft) return null
+  const category = draft.category ? findCategory(draft.category) : undefined
+  const branch = draft.branch ? findBranch(config, draft.branch) : undefined
+  const completeness = draftCompleteness(draft, config)
+  const isMissing = (s: StepId) => completeness.missing.includes(s)
+  const ready = completeness.missing.length === 0
+
+  const submit = () => {
+    if (!ready) {
+      Taro.showToast({ title: '请先完成标红的部分', icon: 'none' })
+      return
+    }
+    Taro.showModal({ title: '暂未开放', content: '在线提交功能尚未开放。您的举报已保存为草稿，开放后可直接提交；紧急情况请拨打 110。', showCancel: false })
+  }
+
+  return (
+    <View className="step">
+      <View className="step__progress">
+        <Text className="step__count">
+          第 {FLOW_STEPS.length} / {FLOW_STEPS.length} 步
+        </Text>
+        <Text className="step__title">{FLOW_TITLES.review}</Text>
+      </View>
+      <View className="step__body">
+        <Hint text={`已完成 ${completeness.done} / ${completeness.total} 部分。请逐项核对，点“修改”可以返回更改。`} />
+        <Section step="category" id={draft.id} incomplete={isMissing('category')}>
+          <Line label="类别" value={category ? `${category.ordinal}${category.name}` : undefined} />
+        </Section>
+        <Section step="details" id={draft.id} incomplete={isMissing('details')}>
+          <Line label="发生时间" value={draft.happenedAt ? dayjs(draft.happenedAt).format('YYYY年M月D日 HH:mm') : undefined} />
+          <Line label="受害经过" value={draft.description} />
+          <Line label="网址链接" value={draft.links.filter((l) => l.trim()).join('\n')} />
+          <Line label="对方账号" value={draft.party.accounts} />
+          <Line label="对方电话" value={draft.party.phones} />
+          <Line label="对方网站/App" value={draft.party.websites} />
+          {category?.fields.map((f) => <Line key={f.key} label={f.label} value={draft.extra[f.key]} />)}
+        </Section>
+        <Section step="evidence" id={draft.id} incomplete={isMissing('evidence')}>
+          {draft.attachments.length === 0 ? <Line label="材料" value="未添加（可只提交文字）" /> : null}
+          {draft.attachments.map((a, i) => (
+            <Text key={a.id} className="review__value review__file" data-testid="review-attachment">
+              {i + 1}. [{a.label}] {a.name}（{formatSize(a.size)}）
+            </Text>
+          ))}
+        </Section>
+        <Section step="branch" id={draft.id} incomplete={isMissing('branch')}>
+          <Line label="受理单位" value={branch?.name} />
+          {branch ? <BranchDetail branch={branch} /> : null}
+        </Section>
+        <Section step="reporter" id={draft.id} incomplete={isMissing('reporter')}>
+          {draft.reporter.anonymous ? (
+            <Line label="方式" value="匿名举报" />
+          ) : (
+            <>
+              <Line label="方式" value="实名举报" />
+              <Line label="姓名" value={draft.reporter.name} />
+              <Line label="手机" value={draft.reporter.mobile} />
+              <Line label="身份证号" value={draft.reporter.idNumber ? `${draft.reporter.idNumber.slice(0, 6)}********${draft.reporter.idNumber.slice(-4)}` : undefined} />
+            </>
+          )}
+        </Section>
+        <Section step="declaration" id={draft.id} incomplete={isMissing('declaration')}>
+          <Line label="声明" value={draft.declaration.truthful && draft.declaration.liability ? '已确认内容真实，知悉诬告责任' : undefined} />
+        </Section>
+      </View>
+      <View className="step__actions">
+        <Button className="btn btn--secondary" onClick={back}>
+          上一步
+        </Button>
+        <Button className={`btn btn--primary${ready ? '' : ' btn--disabled'}`} onClick={submit} data-testid="submit">
+          加密并提交
+        </Button>
+      </View>
+    </View>
+  )
+}

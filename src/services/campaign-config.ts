@@ -1,0 +1,24 @@
+/**
+ * The campaign configuration: categories, branch offices, period and the bureau's keys. The app
+ * ships a copy so it works offline; a copy refreshed from the server replaces it once validated.
+ */
+import { bundledConfig, validateCampaignConfig } from '@/domain/campaign'
+import type { CampaignConfig } from '@/domain/types'
+import { readKey, writeKey } from '@/platform/storage'
+
+export function currentCampaignConfig(): CampaignConfig {
+  try {
+    const cached = readKey('config/campaign')
+    if (cached) return validateCampaignConfig(cached)
+  } catch {
+    // A damaged or outdated cached copy falls back to the bundled one.
+  }
+  return bundledConfig
+}
+
+/** Keeps a configuration fetched from the server, only if it is valid. */
+export function rememberCampaignConfig(json: unknown): CampaignConfig {
+  const config = validateCampaignConfig(json)
+  writeKey('config/campaign', config)
+  return config
+}
