@@ -16,7 +16,12 @@ export async function fillField(page: Page, testId: string, value: string): Prom
 }
 
 export async function nextStep(page: Page): Promise<void> {
-  await tap(page, page.locator('[data-testid="next"]'))
+  await tap(page, page.locator('[data-testid="next"] >> visible=true'))
+}
+
+/** Waits until the step with this title is the page on screen (Taro keeps hidden pages in the DOM). */
+export async function waitForStep(page: Page, title: string): Promise<void> {
+  await page.locator('.step__title >> visible=true').filter({ hasText: title }).first().waitFor()
 }
 
 export async function expectFieldError(page: Page, field: string): Promise<void> {
@@ -38,7 +43,7 @@ export async function pickFiles(page: Page, button: Locator, paths: string[]): P
 /** Opens a Taro H5 picker and confirms the value it proposes (today for a date picker). */
 export async function choosePickerDefault(page: Page, testId: string): Promise<void> {
   await tap(page, page.locator(`[data-testid="${testId}"]`))
-  const confirm = page.locator('.weui-picker__action').filter({ hasText: '确定' }).last()
+  const confirm = page.locator('.weui-picker__action >> visible=true').filter({ hasText: '确定' }).first()
   await confirm.waitFor({ state: 'visible' })
   await confirm.click()
 }

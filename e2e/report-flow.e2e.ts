@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { artifactsDir, launchPhone, makePdf, makePng, startServer, type RunningServer } from './harness'
-import { choosePickerDefault, eventually, expectFieldError, expectNoFieldErrors, fillField, nextStep, pickFiles, tap } from './phone'
+import { waitForStep, choosePickerDefault, eventually, expectFieldError, expectNoFieldErrors, fillField, nextStep, pickFiles, tap } from './phone'
 
 const DESCRIPTION = '2023年5月我在某借贷App借款5000元，到手只有3500元，对方说逾期后每天打电话骚扰我和我的家人。'
 const LINK = 'https://loan.example.com/app/123'
@@ -45,19 +45,19 @@ test('QR link → every step → review → reload keeps the draft and its attac
 
   // The ordinary-link QR code on the notice preselects 御东分局 and 套路贷 and opens the flow.
   await page.goto(`${server.url}/r?b=yd&c=loan`)
-  await page.getByText('描述受害经过').first().waitFor()
+  await waitForStep(page, '描述受害经过')
   expect(page.url()).toContain('/report/details/index?id=')
   await snap('details-opened-from-qr')
 
   // Back to the category step: 套路贷 is preselected.
   await tap(page, page.getByText('上一步'))
-  await page.getByText('选择举报类别').first().waitFor()
+  await waitForStep(page, '选择举报类别')
   await expect(page.locator('[data-testid="category-loan"]').getAttribute('aria-selected')).resolves.toBe('true')
   await snap('category-preselected')
   await nextStep(page)
 
   // Details: leaving with nothing filled in shows messages at the fields.
-  await page.getByText('详细描述受害经过').waitFor()
+  await waitForStep(page, '描述受害经过')
   await nextStep(page)
   await expectFieldError(page, 'description')
   await expectFieldError(page, 'happenedAt')
@@ -73,7 +73,7 @@ test('QR link → every step → review → reload keeps the draft and its attac
   await nextStep(page)
 
   // Evidence: two screenshots and one PDF transaction record.
-  await page.getByText('上传证明材料').first().waitFor()
+  await waitForStep(page, '上传证明材料')
   await pickFiles(page, page.locator('[data-testid="add-screenshots"]'), [png1, png2])
   await page.locator('[data-testid="attachment"]').nth(1).waitFor()
   await pickFiles(page, page.locator('[data-testid="add-records"]'), [pdf])
@@ -83,14 +83,14 @@ test('QR link → every step → review → reload keeps the draft and its attac
   await nextStep(page)
 
   // Branch: 御东分局 is preselected, with the notice's phone number.
-  await page.getByText('选择受理单位').first().waitFor()
+  await waitForStep(page, '选择受理单位')
   await expect(page.locator('[data-testid="branch-yd"]').getAttribute('aria-selected')).resolves.toBe('true')
-  await page.getByText('举报电话：0352-7788110').waitFor()
+  await page.getByText('举报电话：0352-7788110').first().waitFor()
   await snap('branch')
   await nextStep(page)
 
   // Reporter: a wrong mobile number is refused at the field; anonymous is fine.
-  await page.getByText('您希望怎样举报？').waitFor()
+  await waitForStep(page, '举报人信息')
   await tap(page, page.locator('[data-testid="reporter-named"]'))
   await fillField(page, 'reporter-name', '张三')
   await fillField(page, 'reporter-mobile', '12345')
@@ -102,7 +102,7 @@ test('QR link → every step → review → reload keeps the draft and its attac
   await nextStep(page)
 
   // Declaration: both ticks are required.
-  await page.getByText('我声明').waitFor()
+  await waitForStep(page, '真实性声明')
   await nextStep(page)
   await expectFieldError(page, 'declaration.truthful')
   await tap(page, page.locator('[data-testid="declare-truthful"]'))

@@ -148,22 +148,25 @@ function validationError(errors: AjvError[], context: string): ApiError {
     return new ApiError('MISSING_FIELD', `Missing field "${name}"`, { field: `${path}/${name}` })
   }
   if (context === 'body') {
-    if (path === '/header/v') return new ApiError('UNSUPPORTED_VERSION', 'Unsupported envelope version', { field: path })
-    if (path === '/header/suite') return new ApiError('UNSUPPORTED_SUITE', 'Unsupported cipher suite', { field: path })
-    if (path === '/idempotencyKey') {
+    // Values of the right type but not allowed get specific codes; wrong types are INVALID_FIELD.
+    const refused = keyword !== 'type'
+    if (refused && path === '/header/v') return new ApiError('UNSUPPORTED_VERSION', 'Unsupported envelope version', { field: path })
+    if (refused && path === '/header/suite') return new ApiError('UNSUPPORTED_SUITE', 'Unsupported cipher suite', { field: path })
+    if (refused && path === '/idempotencyKey') {
       return new ApiError('INVALID_IDEMPOTENCY_KEY', 'idempotencyKey must be 22-64 characters of [A-Za-z0-9_-]', { field: path })
     }
-    if (path === '/receipt') return new ApiError('INVALID_RECEIPT', 'The receipt must be exactly 16 digits', { field: path })
+    if (refused && path === '/receipt') return new ApiError('INVALID_RECEIPT', 'The receipt must be exactly 16 digits', { field: path })
     if (path === '/report' && keyword === 'maxLength') {
       return new ApiError('REPORT_TOO_LARGE', 'The report object is too large', { field: path })
     }
     if (path === '/attachments' && keyword === 'maxItems') {
       return new ApiError('TOO_MANY_ATTACHMENTS', 'Too many attachments', { field: path })
     }
-    if (/^\/attachments\/\d+\/size$/.test(path) && keyword === 'maximum') {
-      return new ApiError('ATTACHMENT_TOO_LARGE', 'An attachment is larger than allowed', { field: path })
+    if (/^\/attachments\/\d+\/size$/.test(path)) {
+      if (keyword === 'maximum') return new ApiError('ATTACHMENT_TOO_LARGE', 'An attachment is larger than allowed', { field: path })
+      if (keyword === 'minimum') return new ApiError('INVALID_ATTACHMENT_SIZE', 'An attachment size is below the smallest ciphertext', { field: path })
     }
-    if (/^\/attachments\/\d+\/sha256$/.test(path) && keyword === 'pattern') {
+    if (/^\/attachments\/\d+\/sha256$/.test(path) && refused) {
       return new ApiError('INVALID_SHA256', 'sha256 must be 64 lowercase hex digits', { field: path })
     }
     if (path === '' && keyword === 'type') return new ApiError('INVALID_FIELD', 'The body must be a JSON object', { field: '' })

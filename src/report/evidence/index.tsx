@@ -31,7 +31,8 @@ export default function EvidenceStep() {
   const attachments = draft?.attachments ?? []
   useEffect(() => {
     let cancelled = false
-    const wanted = attachments.filter((a) => isImageMime(a.mime) && !urls[a.id])
+    // `in`, not truthiness: a lost file answers '' and must not be asked for again on every render.
+    const wanted = attachments.filter((a) => isImageMime(a.mime) && !(a.id in urls))
     if (wanted.length === 0) return
     Promise.all(wanted.map(async (a) => [a.id, await files.displayUrl(a.ref, a.mime)] as const)).then((pairs) => {
       if (!cancelled) setUrls((u) => ({ ...u, ...Object.fromEntries(pairs) }))
@@ -48,9 +49,14 @@ export default function EvidenceStep() {
 
   const add = async (pick: (max: number) => Promise<PickedFile[]>, label: AttachmentLabel) => {
     if (busy) return
+    const room = LIMITS.maxFiles - attachments.length
+    if (room <= 0) {
+      await Taro.showModal({ title: '无法继续添加', content: `最多只能添加 ${LIMITS.maxFiles} 个文件，请先删除不需要的文件。`, showCancel: false })
+      return
+    }
     setBusy(true)
     try {
-      const picked = await pick(LIMITS.maxFiles - attachments.length)
+      const picked = await pick(room)
       if (picked.length === 0) return
       const { added, refused } = await storeAttachments(draft, picked, label)
       if (added.length > 0) update((d) => ({ attachments: [...d.attachments, ...added] }))
@@ -97,7 +103,7 @@ export default function EvidenceStep() {
         <Text className="counter" data-testid="attachment-summary">
           已添加 {attachments.length} / {LIMITS.maxFiles} 个，合计 {formatSize(total)}
         </Text>
-        {attachments.map((a) => (
+        {attachments.map((a, i) => (
           <View key={a.id} className="attachment" data-testid="attachment">
             {isImageMime(a.mime) && urls[a.id] ? (
               <Image className="attachment__thumb" src={urls[a.id]} mode="aspectFill" onClick={() => preview(a)} />
@@ -124,6 +130,11 @@ export default function EvidenceStep() {
                   删除
                 </Text>
               </View>
+              {errors[`attachments.${i}`] ? (
+                <Text className="field__error" data-error-for={`attachments.${i}`}>
+                  {errors[`attachments.${i}`]}
+                </Text>
+              ) : null}
             </View>
           </View>
         ))}
