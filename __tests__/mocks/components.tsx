@@ -25,10 +25,33 @@ export const Image = ({ src, mode, lazyLoad, ...p }: AnyProps) => {
   void mode; void lazyLoad
   return <img src={src} {...strip(p)} />
 }
-export const Button = ({ children, onClick, disabled, type, size, plain, loading, formType, ...p }: AnyProps) => {
+/** Open-type events WeChat fires on a tap of a Button with that openType, after bindtap. */
+const OPEN_TYPE_EVENTS: Record<string, string> = {
+  agreePrivacyAuthorization: 'onAgreePrivacyAuthorization',
+  getPhoneNumber: 'onGetPhoneNumber',
+  openSetting: 'onOpenSetting',
+  contact: 'onContact',
+}
+
+export const Button = ({ children, onClick, disabled, type, size, plain, loading, formType, openType, ...p }: AnyProps) => {
   void type; void size; void plain; void loading; void formType
+  const rest: AnyProps = { ...p }
+  const handlers: Record<string, ((e: unknown) => void) | undefined> = {}
+  for (const name of Object.values(OPEN_TYPE_EVENTS)) {
+    handlers[name] = rest[name]
+    delete rest[name]
+  }
+  const openTypeHandler = openType ? handlers[OPEN_TYPE_EVENTS[openType]] : undefined
   return (
-    <button {...strip(p)} disabled={disabled} onClick={onClick}>
+    <button
+      {...strip(rest)}
+      data-open-type={openType}
+      disabled={disabled}
+      onClick={(e) => {
+        onClick?.(e)
+        openTypeHandler?.({ detail: {} })
+      }}
+    >
       {children}
     </button>
   )

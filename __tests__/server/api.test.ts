@@ -8,10 +8,9 @@ import fs from 'node:fs'
 import { FsBlobStore } from '../../server/src/blobstore'
 import { SqliteRepository } from '../../server/src/repository'
 import {
-  idempotencyKey, makeTestEnv, receipt, request, seal, sha256Hex, startServer, submissionBody, upload,
+  idempotencyKey, makeTestEnv, openStored, receipt, request, seal, sha256Hex, startServer, submissionBody, upload,
   type RunningServer, type TestEnv,
 } from './helpers'
-import { openSealed } from './open'
 
 let env: TestEnv
 let server: RunningServer
@@ -164,7 +163,7 @@ describe('a report with attachments, start to finish', () => {
       expect(Buffer.compare(storedReport, Buffer.from(sealed.report))).toBe(0)
       const stored = [0, 1].map((n) => fs.readFileSync(blobs.filePath(id, n, true)))
       stored.forEach((bytes, n) => expect(sha256Hex(bytes)).toBe(sha256Hex(sealed.attachments[n])))
-      const opened = openSealed(env.key.privateKey, sub!.header, storedReport, stored)
+      const opened = openStored(env.key, sub!.header, storedReport, stored)
       expect(JSON.parse(Buffer.from(opened.report).toString('utf8'))).toEqual(report)
       expect(Buffer.compare(Buffer.from(opened.attachments[0]), Buffer.from(small))).toBe(0)
       expect(Buffer.compare(Buffer.from(opened.attachments[1]), Buffer.from(large))).toBe(0)

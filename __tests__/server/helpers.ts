@@ -4,34 +4,21 @@
  * HTTP client over node:http, and envelopes made by the client crypto code.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { attachmentLabel, createEnvelope, encryptObject, REPORT_LABEL, utf8Encode, type EnvelopeHeader } from '@/crypto'
+import { generateBureauKeyPair, openObject, type BureauKeyPair } from '../../server/src/envelope'
 
 export const ROOT = path.resolve(__dirname, '..', '..')
 const BASE_CAMPAIGN = JSON.parse(fs.readFileSync(path.join(ROOT, 'campaign', 'campaign.json'), 'utf8'))
 
-export interface BureauKeyPair {
-  kid: string
-  publicKey: Uint8Array
-  privateKey: KeyObject
-}
-
-/** A fresh X25519 bureau key pair (tests do not depend on the repository's development key). */
+/** A fresh bureau key pair (tests do not depend on the repository's development key). */
 export function makeBureauKey(): BureauKeyPair {
-  const { publicKey, privateKey } = generateKeyPairSync('x25519')
-  const raw = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(-32))
-  return { kid: createHash('sha256').update(raw).digest('hex').slice(0, 16), publicKey: raw, privateKey }
+  return generateBureauKeyPair()
 }
-
-export function publicKeyFromPrivate(privateKey: KeyObject): Uint8Array {
-  return new Uint8Array(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32))
-}
-
-export { createPrivateKey }
 
 export interface TestEnv {
   dir: string
@@ -66,6 +53,11 @@ export function makeTestEnv(campaignPatch: (c: Record<string, any>) => void = ()
   }
 }
 
+/** A minimal environment for the child (nothing from the test run leaks in, e.g. NODE_ENV=test). */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extra } as unknown as NodeJS.ProcessEnv
+}
+
 export interface RunningServer {
   url: string
   port: number
@@ -94,7 +86,7 @@ export function startServer(env: TestEnv, options: StartOptions = {}): Promise<R
     ],
     {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', STATUS_MIN_MS: '50', ...options.env },
+      env: childEnv({ STATUS_MIN_MS: '50', ...options.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
@@ -139,7 +131,7 @@ export function startServer(env: TestEnv, options: StartOptions = {}): Promise<R
 export function runMain(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'src', 'main.ts'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -242,7 +234,7 @@ export interface Sealed {
 
 /** Encrypts a report object and attachments with the client crypto code, to `key`. */
 export function seal(key: BureauKeyPair, report: unknown, attachmentPlaintexts: Uint8Array[] = []): Sealed {
-  const envelope = createEnvelope({ bureauPublicKey: key.publicKey, ephemeralSecret: new Uint8Array(randomBytes(32)), expectedKid: key.kid })
+  const envelope = createEnvelope({ bureauPublicKey: new Uint8Array(key.publicKey), ephemeralSecret: new Uint8Array(randomBytes(32)), expectedKid: key.kid })
   const reportPlaintext = utf8Encode(JSON.stringify(report))
   return {
     header: envelope.header,
@@ -253,11 +245,20 @@ export function seal(key: BureauKeyPair, report: unknown, attachmentPlaintexts: 
   }
 }
 
+/** Opens stored objects with the Node decryptor (server/src/envelope). */
+export function openStored(key: BureauKeyPair, header: unknown, report: Uint8Array, attachments: Uint8Array[]) {
+  const h = header as Parameters<typeof openObject>[0]['header']
+  return {
+    report: openObject({ header: h, privateKey: key, label: REPORT_LABEL, object: report }),
+    attachments: attachments.map((object, n) => openObject({ header: h, privateKey: key, label: attachmentLabel(n), object })),
+  }
+}
+
 /** The POST /api/v1/submissions body for a sealed report. */
 export function submissionBody(sealed: Sealed, key = idempotencyKey()) {
   return {
     idempotencyKey: key,
-    header: sealed.header,
+    header: { ...sealed.header },
     report: Buffer.from(sealed.report).toString('base64'),
     attachments: sealed.attachments.map((a) => ({ size: a.length, sha256: sha256Hex(a) })),
   }

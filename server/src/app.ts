@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import { errorSchema, installErrorHandlers } from './errors'
+import { errorSchema, installErrorHandlers, sendError, toApiError } from './errors'
 import attachmentRoutes from './routes/attachments'
 import configRoutes, { campaignConfigSchema } from './routes/config'
 import entryRoutes, { h5Available } from './routes/entry'
@@ -64,11 +64,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // Errors raised before routing (malformed URL encoding) get the same { code, message } shape.
+    frameworkErrors: (err, _request, reply) => {
+      sendError(reply, toApiError(err))
+    },
     ajv: {
       // Unknown fields are refused (not stripped) and types are never coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
     },
   })
+
+  // JSON only: without this, a text/plain body would reach the schema as a string.
+  app.removeContentTypeParser('text/plain')
 
   const indexFile = path.join(options.h5Dir, 'index.html')
   installErrorHandlers(app, (request, reply) => {

@@ -5,11 +5,12 @@
 import { createHash } from 'node:crypto'
 import { campaignState, validateCampaignConfig } from '../../src/domain/campaign'
 import type { BureauKey, CampaignConfig } from '../../src/domain/types'
-import { isDevelopmentKey } from './dev-keys'
+import { DEV_PUBLIC_KEY, isDevelopmentKid } from './envelope'
 
 /**
- * Validates an untrusted campaign config (throws with every problem listed). In production, a key
- * marked `development` or equal to the repository's development key is refused.
+ * Validates an untrusted campaign config (throws with every problem listed) and checks each kid
+ * against its public key. In production, a key marked `development`, or the repository's
+ * development key (keys/dev/) whatever its flags, is refused.
  */
 export function checkCampaign(json: unknown, production: boolean): CampaignConfig {
   const config = validateCampaignConfig(json)
@@ -18,7 +19,7 @@ export function checkCampaign(json: unknown, production: boolean): CampaignConfi
     if (kid !== key.kid) throw new Error(`keys: kid "${key.kid}" does not match its public key (expected "${kid}")`)
   }
   if (production) {
-    const dev = config.keys.filter((k) => k.development === true || isDevelopmentKey(k.publicKey))
+    const dev = config.keys.filter((k) => k.development === true || isDevelopmentKid(k.kid) || k.publicKey === DEV_PUBLIC_KEY)
     if (dev.length > 0) {
       throw new Error(
         `production mode refuses the development key${dev.length > 1 ? 's' : ''} ${dev.map((k) => `"${k.kid}"`).join(', ')}: ` +

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   INVALID_FIELD: 400,
   INVALID_CONTENT_LENGTH: 400,
   BAD_REQUEST: 400,
+  BAD_URL: 400,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
@@ -181,7 +182,7 @@ const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ['BODY_TOO_LARGE', 'The body is larger than this route accepts'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type for this route'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['INVALID_CONTENT_LENGTH', 'Content-Length does not match the body'],
-  FST_ERR_BAD_URL: ['NOT_FOUND', 'Malformed URL'],
+  FST_ERR_BAD_URL: ['BAD_URL', 'Malformed URL'],
   FST_ERR_ASYNC_CONSTRAINT: ['BAD_REQUEST', 'Bad request'],
 }
 
@@ -202,7 +203,7 @@ export function toApiError(err: FastifyError & { validation?: AjvError[]; valida
   return new ApiError('INTERNAL', 'Internal error')
 }
 
-function send(reply: FastifyReply, e: ApiError): FastifyReply {
+export function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
   if (e.extras.offset !== undefined) reply.header('Upload-Offset', String(e.extras.offset))
   if (e.code === 'RATE_LIMITED') reply.header('Retry-After', reply.getHeader('retry-after') ?? '60')
   reply.header('Cache-Control', 'no-store')
@@ -218,11 +219,11 @@ export function installErrorHandlers(
     const e = toApiError(err)
     if (e.statusCode >= 500) request.log.error({ err }, 'request failed')
     else request.log.info({ code: e.code }, 'request refused')
-    return send(reply, e)
+    return sendError(reply, e)
   })
   app.setNotFoundHandler((request, reply) => {
     const answered = fallback?.(request, reply)
     if (answered) return answered
-    return send(reply, new ApiError('NOT_FOUND', 'No such route'))
+    return sendError(reply, new ApiError('NOT_FOUND', 'No such route'))
   })
 }

@@ -10,11 +10,9 @@
 import CryptoJS from 'crypto-js/core'
 import 'crypto-js/cipher-core'
 import 'crypto-js/aes'
-import 'crypto-js/sha256'
-import 'crypto-js/hmac'
 import { concatBytes, fromWordArray, packWords, toHex, toWordArray, unpackWords } from './bytes'
 import type { ObjectKeys } from './envelope'
-import { SLICE_BYTES } from './hash'
+import { HashSink, SLICE_BYTES } from './hash'
 
 export const IV_LENGTH = 16
 export const TAG_LENGTH = 32
@@ -49,9 +47,9 @@ export class ObjectEncryptor {
   private readonly aes: BlockFunction
   /** The previous ciphertext block (the iv at first), as four words. */
   private readonly chain: number[]
-  private readonly hmac: ReturnType<typeof CryptoJS.algo.HMAC.create>
-  private readonly plainHash?: ReturnType<typeof CryptoJS.algo.SHA256.create>
-  private readonly objectHash?: ReturnType<typeof CryptoJS.algo.SHA256.create>
+  private readonly hmac: HashSink
+  private readonly plainHash?: HashSink
+  private readonly objectHash?: HashSink
   /** Reused scratch space; stays below V8's large-object size (see hash.ts). */
   private readonly words: number[] = new Array<number>(SLICE_BYTES / 4).fill(0)
   private readonly pending = new Uint8Array(BLOCK)
@@ -65,12 +63,12 @@ export class ObjectEncryptor {
     const ivWords = toWordArray(iv)
     this.aes = aesBlockFunction(keys.encKey)
     this.chain = ivWords.words.slice()
-    this.hmac = CryptoJS.algo.HMAC.create(CryptoJS.algo.SHA256, toWordArray(keys.macKey))
-    this.hmac.update(ivWords)
-    if (options.hashPlaintext) this.plainHash = CryptoJS.algo.SHA256.create()
+    this.hmac = HashSink.hmacSha256(keys.macKey)
+    this.hmac.updateWords(ivWords.words, IV_LENGTH)
+    if (options.hashPlaintext) this.plainHash = HashSink.sha256()
     if (options.hashObject) {
-      this.objectHash = CryptoJS.algo.SHA256.create()
-      this.objectHash.update(ivWords)
+      this.objectHash = HashSink.sha256()
+      this.objectHash.updateWords(ivWords.words, IV_LENGTH)
     }
   }
 
@@ -118,7 +116,10 @@ export class ObjectEncryptor {
     const tag = fromWordArray(tagWords)
     const result: ObjectEncryptorResult = { ciphertext, tag }
     if (this.plainHash) result.plaintextSha256 = toHex(fromWordArray(this.plainHash.finalize()))
-    if (this.objectHash) result.objectSha256 = toHex(fromWordArray(this.objectHash.finalize(tagWords)))
+    if (this.objectHash) {
+      this.objectHash.updateWords(tagWords.words, TAG_LENGTH)
+      result.objectSha256 = toHex(fromWordArray(this.objectHash.finalize()))
+    }
     return result
   }
 
@@ -129,13 +130,11 @@ export class ObjectEncryptor {
   private encryptBlocks(input: Uint8Array, offset: number, length: number, plainLength: number, out: Uint8Array, outOffset: number): void {
     const words = this.words
     packWords(input, offset, length, words)
-    if (this.plainHash && plainLength > 0) {
-      // Hash before the words are encrypted in place; crypto-js copies what it keeps.
-      this.plainHash.update(
-        plainLength === length
-          ? CryptoJS.lib.WordArray.create(words, length)
-          : toWordArray(input.subarray(offset, offset + plainLength)),
-      )
+    // Hash before the words are encrypted in place; the sinks keep nothing of `words`.
+    if (this.plainHash && plainLength === length) this.plainHash.updateWords(words, length)
+    else if (this.plainHash && plainLength > 0) {
+      // The last block: its padding bytes share a word with plaintext, so hash a clean copy.
+      this.plainHash.updateWords(toWordArray(input.subarray(offset, offset + plainLength)).words, plainLength)
     }
     const wordCount = length >>> 2
     const aes = this.aes
@@ -160,9 +159,8 @@ export class ObjectEncryptor {
     chain[1] = c1
     chain[2] = c2
     chain[3] = c3
-    const cipherWords = CryptoJS.lib.WordArray.create(words, length)
-    this.hmac.update(cipherWords)
-    if (this.objectHash) this.objectHash.update(cipherWords)
+    this.hmac.updateWords(words, length)
+    if (this.objectHash) this.objectHash.updateWords(words, length)
     unpackWords(words, length, out, outOffset)
   }
 }

@@ -32,13 +32,24 @@ function writeIndex(index: DraftIndexEntry[]): void {
   writeKey('drafts/index', index)
 }
 
+/**
+ * Drafts handed to the outbox (being sent, waiting to be sent, or sent and awaiting the resident's
+ * receipt confirmation). They are no longer drafts: not listed, not purged, not deleted in bulk.
+ */
+function queuedIds(): Set<string> {
+  const outbox = readKey('outbox/index')
+  return new Set(Array.isArray(outbox) ? outbox.filter((e) => e && typeof e.id === 'string').map((e) => e.id) : [])
+}
+
 export function loadDraft(id: string): DraftReport | undefined {
   return parseDraftRecord(readDraftRecord(id))
 }
 
-/** All readable drafts, most recently changed first. */
+/** All readable drafts not in the outbox, most recently changed first. */
 export function listDrafts(): DraftReport[] {
+  const queued = queuedIds()
   return readIndex()
+    .filter((e) => !queued.has(e.id))
     .map((e) => loadDraft(e.id))
     .filter((d): d is DraftReport => !!d)
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
@@ -63,16 +74,28 @@ export async function deleteDraft(id: string): Promise<void> {
   await files.removeFilesWithPrefix(`att/${id}/`)
 }
 
+/** Deletes every draft and attachment file, except those of reports in the outbox. */
 export async function deleteAllDrafts(): Promise<void> {
-  for (const entry of readIndex()) removeDraftRecord(entry.id)
-  writeIndex([])
-  await files.removeFilesWithPrefix('att/')
+  const queued = queuedIds()
+  const kept = readIndex().filter((e) => queued.has(e.id))
+  for (const entry of readIndex()) if (!queued.has(entry.id)) removeDraftRecord(entry.id)
+  writeIndex(kept)
+  if (queued.size === 0) {
+    await files.removeFilesWithPrefix('att/')
+    return
+  }
+  for (const key of await files.listFiles()) {
+    const owner = /^att\/([^/]+)\//.exec(key)?.[1]
+    if (owner !== undefined && !queued.has(owner)) await files.removeFile(key)
+  }
 }
 
 /** Deletes drafts untouched for the stale period; answers how many went. */
 export async function purgeStaleDrafts(now = new Date()): Promise<number> {
   let purged = 0
+  const queued = queuedIds()
   for (const entry of readIndex()) {
+    if (queued.has(entry.id)) continue
     const draft = loadDraft(entry.id)
     if (!draft || isStale(draft, now)) {
       await deleteDraft(entry.id)

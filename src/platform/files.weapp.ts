@@ -60,8 +60,12 @@ export const files: FileStore = {
   },
 
   async readRange(key: string, offset: number, length: number) {
-    if (length === 0) return new Uint8Array(0)
-    const res = await call<{ data: ArrayBuffer }>(fs().readFile.bind(fs()), { filePath: pathOf(key), position: offset, length })
+    // readFile fails when [position, position + length) leaves the file; clamp like the H5 store does.
+    const size = await files.fileSize(key)
+    if (size === undefined) throw new Error(`本地文件已丢失：${key}`)
+    const available = Math.max(0, Math.min(length, size - offset))
+    if (available === 0) return new Uint8Array(0)
+    const res = await call<{ data: ArrayBuffer }>(fs().readFile.bind(fs()), { filePath: pathOf(key), position: offset, length: available })
     return new Uint8Array(res.data)
   },
 

@@ -11,3 +11,20 @@ export function onLeaveApp(callback: () => void): () => void {
     document.removeEventListener('visibilitychange', onVisibility)
   }
 }
+
+/** Browser: the tab becomes visible again (the resident switched back to it). */
+export function onReturnToApp(callback: () => void): () => void {
+  if (typeof window === 'undefined' || typeof document === 'undefined') return () => undefined
+  const onVisibility = () => {
+    if (document.visibilityState === 'visible') callback()
+  }
+  const onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted) callback()
+  }
+  document.addEventListener('visibilitychange', onVisibility)
+  window.addEventListener('pageshow', onPageShow)
+  return () => {
+    document.removeEventListener('visibilitychange', onVisibility)
+    window.removeEventListener('pageshow', onPageShow)
+  }
+}

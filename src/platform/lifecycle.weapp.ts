@@ -5,3 +5,10 @@ export function onLeaveApp(callback: () => void): () => void {
   Taro.onAppHide(callback)
   return () => Taro.offAppHide(callback)
 }
+
+/** WeChat: the app comes back to the foreground (onAppShow). */
+export function onReturnToApp(callback: () => void): () => void {
+  const handler = () => callback()
+  Taro.onAppShow(handler)
+  return () => Taro.offAppShow(handler)
+}

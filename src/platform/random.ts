@@ -1,21 +1,28 @@
 /**
- * Secure random bytes for browsers (H5) and Node: Web Crypto's getRandomValues. There is no
- * fallback: without a secure source the app refuses to encrypt rather than use weak randomness.
+ * Secure random bytes on H5 and in Node: WebCrypto's crypto.getRandomValues. The WeChat build
+ * uses random.weapp.ts instead (Taro picks the platform file). No fallback to a non-cryptographic generator.
  */
-export class SecureRandomUnavailableError extends Error {
-  constructor() {
-    super('此设备无法生成安全随机数，无法加密举报 (no secure random source)')
-    this.name = 'SecureRandomUnavailableError'
-  }
+import { SecureRandomUnavailableError, MAX_RANDOM_PER_CALL, checkNotStuck, checkRandomLength } from './random-error'
+
+export { SecureRandomUnavailableError }
+
+interface WebCryptoLike {
+  getRandomValues?: (array: Uint8Array) => unknown
 }
 
-/** getRandomValues fills at most 65536 bytes per call. */
-const MAX_PER_CALL = 65536
-
 export async function randomBytes(n: number): Promise<Uint8Array> {
-  const source = (globalThis as { crypto?: { getRandomValues?: (a: Uint8Array) => Uint8Array } }).crypto
-  if (!source || typeof source.getRandomValues !== 'function') throw new SecureRandomUnavailableError()
+  checkRandomLength(n)
+  const webCrypto = (globalThis as { crypto?: WebCryptoLike }).crypto
+  if (!webCrypto || typeof webCrypto.getRandomValues !== 'function') throw new SecureRandomUnavailableError('crypto.getRandomValues is missing')
   const out = new Uint8Array(n)
-  for (let i = 0; i < n; i += MAX_PER_CALL) source.getRandomValues(out.subarray(i, Math.min(n, i + MAX_PER_CALL)))
+  try {
+    // getRandomValues refuses more than 65536 bytes per call.
+    for (let offset = 0; offset < n; offset += MAX_RANDOM_PER_CALL) {
+      webCrypto.getRandomValues(out.subarray(offset, Math.min(n, offset + MAX_RANDOM_PER_CALL)))
+    }
+  } catch (error) {
+    throw new SecureRandomUnavailableError(`crypto.getRandomValues failed: ${String(error)}`)
+  }
+  checkNotStuck(out)
   return out
 }

@@ -5,6 +5,7 @@
  */
 import Taro from '@tarojs/taro'
 import type { DraftReport } from '@/domain/types'
+import type { OutboxIndexEntry } from '@/outbox/types'
 
 export interface DraftIndexEntry {
   id: string
@@ -18,18 +19,27 @@ interface FixedKeys {
   'notices/pending': string[]
   /** The campaign configuration last fetched from the server (validated on read). */
   'config/campaign': unknown
+  /** Reports being sent or waiting to be sent (the outbox); each job under `outboxJob(id)`. */
+  'outbox/index': OutboxIndexEntry[]
+  /** Which running copy of the app sends the outbox (two browser tabs must not both send). */
+  'outbox/lock': { owner: string; until: number }
 }
 
 type FixedKey = keyof FixedKeys
 
 const DRAFT_PREFIX = 'drafts/item/'
+const OUTBOX_JOB_PREFIX = 'outbox/job/'
 
 export const storageKeys = {
   draftIndex: 'drafts/index',
   privacyDecision: 'privacy/decision',
   pendingNotices: 'notices/pending',
   campaignConfig: 'config/campaign',
+  outboxIndex: 'outbox/index',
+  outboxLock: 'outbox/lock',
   draft: (id: string) => `${DRAFT_PREFIX}${id}`,
+  /** One outbox job (src/outbox/types.ts OutboxJob), keyed by its draft id; validated on read. */
+  outboxJob: (id: string) => `${OUTBOX_JOB_PREFIX}${id}`,
 } as const
 
 export function readKey<K extends FixedKey>(key: K): FixedKeys[K] | undefined {
@@ -54,6 +64,18 @@ export function writeDraftRecord(draft: DraftReport): void {
 
 export function removeDraftRecord(id: string): void {
   Taro.removeStorageSync(storageKeys.draft(id))
+}
+
+export function readOutboxJobRecord(id: string): unknown {
+  return readRaw(storageKeys.outboxJob(id))
+}
+
+export function writeOutboxJobRecord(id: string, job: object): void {
+  Taro.setStorageSync(storageKeys.outboxJob(id), job)
+}
+
+export function removeOutboxJobRecord(id: string): void {
+  Taro.removeStorageSync(storageKeys.outboxJob(id))
 }
 
 /** Keys of this app currently in storage (used to wipe everything from the privacy page). */

@@ -3,7 +3,7 @@ import { act, renderHook } from '@testing-library/react'
 import Taro, { __reset, __setRouterParams } from '../../mocks/taro'
 import { completeDraft, draftOf } from '../support/drafts'
 import { loadDraft, saveDraft } from '@/drafts/store'
-import { STEPS, useStep, type FlowStep } from '@/hooks/useStep'
+import { FLOW_STEPS, useStep, type FlowStep } from '@/hooks/useStep'
 import { urlOf } from '@/routes'
 
 jest.mock('@/platform/files', () => require('../support/memory-files'))
@@ -40,7 +40,7 @@ describe('useStep: next()', () => {
     expect(result.current.errors).toEqual({})
   })
 
-  it.each(STEPS.slice(0, -1).map((step, i) => [step, STEPS[i + 1]] as const))(
+  it.each(FLOW_STEPS.slice(0, -1).map((step, i) => [step, FLOW_STEPS[i + 1]] as const))(
     'a valid %s step saves and redirects to %s',
     (step, target) => {
       saveDraft(completeDraft('d1'))

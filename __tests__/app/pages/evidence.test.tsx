@@ -154,6 +154,22 @@ describe('evidence step', () => {
     expect(loadDraft('d1')!.attachments[0].label).toBe('交易记录')
   })
 
+  it('an image whose stored copy is lost shows an icon and is not asked for again and again', async () => {
+    const spy = jest.spyOn(memoryFiles, 'displayUrl')
+    const lost = attachmentOf('d1', 1, { name: 'lost.png' })
+    renderPage(EvidenceStep, { draft: draftOf('d1', { attachments: [lost] }) })
+    await settle()
+    const calls = spy.mock.calls.length
+    await settle()
+    await settle()
+    // At most one more fetch for the draft reloaded on mount, then nothing.
+    expect(calls).toBeLessThanOrEqual(2)
+    expect(spy.mock.calls.length).toBe(calls)
+    expect(document.querySelector('img')).toBeNull()
+    expect(screen.getByText('PNG')).toBeTruthy()
+    spy.mockRestore()
+  })
+
   it('a stored file over the per-file limit blocks the step with the message at that file', async () => {
     const big = attachmentOf('d1', 1, { name: 'huge.pdf', mime: 'application/pdf', size: 25 * MB })
     renderPage(EvidenceStep, { draft: draftOf('d1', { attachments: [big] }) })

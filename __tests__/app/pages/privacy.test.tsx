@@ -1,0 +1,53 @@
+/** @jest-environment jsdom */
+import { act, fireEvent, screen, waitFor } from '@testing-library/react'
+import Taro, { __storage } from '../../mocks/taro'
+import { memoryFiles } from '../support/memory-files'
+import { attachmentOf, draftOf } from '../support/drafts'
+import { renderPage, resetApp } from '../support/pages'
+import { listDrafts, saveDraft } from '@/drafts/store'
+import PrivacyPage from '@/pages/privacy/index'
+import { writeKey } from '@/platform/storage'
+
+jest.mock('@/platform/files', () => require('../support/memory-files'))
+
+beforeEach(async () => {
+  resetApp()
+  saveDraft(draftOf('d1', { attachments: [attachmentOf('d1', 1)] }))
+  saveDraft(draftOf('d2'))
+  await memoryFiles.storeFile('att/d1/a1', memoryFiles.addTemp('t1', 1024))
+  writeKey('privacy/decision', { agreed: true, at: '2024-05-20T08:00:00.000Z' })
+  __storage.set('outbox/abc', JSON.stringify({ queued: true }))
+})
+
+describe('privacy page', () => {
+  it('explains what stays on the phone and what is not collected', () => {
+    renderPage(PrivacyPage)
+    expect(screen.getByText('保存在这部手机上的内容')).toBeTruthy()
+    expect(screen.getByText('我们不收集的信息')).toBeTruthy()
+    expect(screen.getByText(/30 天没有修改的草稿/)).toBeTruthy()
+  })
+
+  it('wiping asks for confirmation; declining keeps everything', async () => {
+    Taro.showModal.mockResolvedValueOnce({ confirm: false, cancel: true })
+    renderPage(PrivacyPage)
+    fireEvent.click(screen.getByTestId('wipe-all'))
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 0))
+    })
+    expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '删除本机全部数据？' }))
+    expect(listDrafts()).toHaveLength(2)
+    expect(memoryFiles.keys()).toEqual(['att/d1/a1'])
+    expect(__storage.has('outbox/abc')).toBe(true)
+    expect(Taro.reLaunch).not.toHaveBeenCalled()
+  })
+
+  it('confirming removes every draft, file, decision and queued report, then goes home', async () => {
+    renderPage(PrivacyPage)
+    fireEvent.click(screen.getByTestId('wipe-all'))
+    await waitFor(() => expect(Taro.reLaunch).toHaveBeenCalledWith({ url: '/pages/index/index' }))
+    expect(Taro.showToast).toHaveBeenCalledWith({ title: '已全部删除', icon: 'success' })
+    expect(listDrafts()).toEqual([])
+    expect([...__storage.keys()]).toEqual([])
+    expect(memoryFiles.keys()).toEqual([])
+  })
+})

@@ -1,0 +1,79 @@
+/** @jest-environment jsdom */
+import { fireEvent, screen, within } from '@testing-library/react'
+import Taro from '../../mocks/taro'
+import { attachmentOf, completeDraft, draftOf } from '../support/drafts'
+import { redirects, renderPage, resetApp } from '../support/pages'
+import ReviewStep from '@/report/review/index'
+
+jest.mock('@/platform/files', () => require('../support/memory-files'))
+
+beforeEach(resetApp)
+
+describe('review step', () => {
+  it('shows what was entered, section by section', () => {
+    const draft = completeDraft('d1', {
+      attachments: [attachmentOf('d1', 1, { name: '转账记录.png', size: 2048, label: '交易记录' })],
+      party: { accounts: 'wxid_bad', phones: '13800138000', websites: '' },
+    })
+    renderPage(ReviewStep, { draft })
+    expect(within(screen.getByTestId('review-category')).getByText('(八)利用信息网络实施的其他涉黑涉恶违法犯罪')).toBeTruthy()
+    const details = within(screen.getByTestId('review-details'))
+    expect(details.getByText('2024年1月5日 10:30')).toBeTruthy()
+    expect(details.getByText(draft.description)).toBeTruthy()
+    expect(details.getByText('www.example.com/post/1')).toBeTruthy()
+    expect(details.getByText('wxid_bad')).toBeTruthy()
+    expect(screen.getByTestId('review-attachment').textContent).toBe('1. [交易记录] 转账记录.png（2 KB）')
+    const branch = within(screen.getByTestId('review-branch'))
+    expect(branch.getByText('大同市公安局御东分局扫黑办')).toBeTruthy()
+    expect(branch.getByText('举报电话：0352-7788110')).toBeTruthy()
+    expect(within(screen.getByTestId('review-reporter')).getByText('匿名举报')).toBeTruthy()
+    expect(within(screen.getByTestId('review-declaration')).getByText('已确认内容真实，知悉诬告责任')).toBeTruthy()
+    expect(screen.queryByText('这一部分还没有完成')).toBeNull()
+    expect(screen.getByText(/已完成 6 \/ 6 部分/)).toBeTruthy()
+  })
+
+  it('masks a real-name reporter\'s ID number', () => {
+    renderPage(ReviewStep, {
+      draft: completeDraft('d1', { reporter: { anonymous: false, name: '张三', mobile: '13800138000', idNumber: '11010519491231002X' } }),
+    })
+    const reporter = within(screen.getByTestId('review-reporter'))
+    expect(reporter.getByText('实名举报')).toBeTruthy()
+    expect(reporter.getByText('张三')).toBeTruthy()
+    expect(reporter.getByText('110105********002X')).toBeTruthy()
+    expect(screen.queryByText('11010519491231002X')).toBeNull()
+  })
+
+  it.each(['category', 'details', 'evidence', 'branch', 'reporter', 'declaration'])('"修改" on %s opens that step with from=review', (step) => {
+    renderPage(ReviewStep, { draft: completeDraft('d1') })
+    fireEvent.click(screen.getByTestId(`edit-${step}`))
+    expect(redirects()).toEqual([`/report/${step}/index?id=d1&from=review`])
+  })
+
+  it('submitting a complete report says online submission is not yet available', () => {
+    renderPage(ReviewStep, { draft: completeDraft('d1') })
+    fireEvent.click(screen.getByTestId('submit'))
+    expect(Taro.showModal).toHaveBeenCalledWith({
+      title: '暂未开放',
+      content: '在线提交功能尚未开放。您的举报已保存为草稿，开放后可直接提交；紧急情况请拨打 110。',
+      showCancel: false,
+    })
+  })
+
+  it('an incomplete report marks the missing parts and is not submitted', () => {
+    renderPage(ReviewStep, { draft: draftOf('d1', { category: 'loan' }) })
+    expect(screen.getAllByText('这一部分还没有完成')).toHaveLength(3)
+    for (const step of ['details', 'branch', 'declaration']) {
+      expect(screen.getByTestId(`review-${step}`).className).toContain('review__section--missing')
+    }
+    expect(within(screen.getByTestId('review-details')).getAllByText('未填写').length).toBeGreaterThan(0)
+    fireEvent.click(screen.getByTestId('submit'))
+    expect(Taro.showToast).toHaveBeenCalledWith({ title: '请先完成标红的部分', icon: 'none' })
+    expect(Taro.showModal).not.toHaveBeenCalled()
+  })
+
+  it('"上一步" goes back to the declaration', () => {
+    renderPage(ReviewStep, { draft: completeDraft('d1') })
+    fireEvent.click(screen.getByText('上一步'))
+    expect(redirects()).toEqual(['/report/declaration/index?id=d1'])
+  })
+})

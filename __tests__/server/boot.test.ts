@@ -1,0 +1,161 @@
+/**
+ * Booting: configuration validated with clear errors (exit status 2), production refusing the
+ * development key; then the H5 app at `/`, the QR entry redirect, and per-client rate limiting.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { parseConfig } from '../../server/src/config'
+import { entryLocation } from '../../server/src/routes/entry'
+import { DEV_KEY_KID, DEV_PUBLIC_KEY } from '../../server/src/envelope'
+import { ROOT, makeTestEnv, receipt, request, runMain, startServer, type RunningServer, type TestEnv } from './helpers'
+
+let env: TestEnv
+beforeAll(() => {
+  env = makeTestEnv()
+})
+afterAll(() => env.cleanup())
+
+describe('configuration errors stop the boot with a clear message', () => {
+  const repoCampaign = path.join(ROOT, 'campaign', 'campaign.json')
+  const writeCampaign = (name: string, patch: (c: any) => void) => {
+    const c = JSON.parse(fs.readFileSync(env.campaignFile, 'utf8'))
+    patch(c)
+    const file = path.join(env.dir, name)
+    fs.writeFileSync(file, JSON.stringify(c))
+    return file
+  }
+
+  test.each([
+    ['a bad port', ['--port', '99999'], {}, /Invalid port "99999"/],
+    ['an unknown flag', ['--prot', '80'], {}, /Unknown option '--prot'[\s\S]*Usage:/],
+    ['a missing campaign file', ['--campaign', '/nonexistent/campaign.json'], {}, /Cannot read the campaign file \/nonexistent\/campaign\.json/],
+    ['a bad RATE_LIMIT', [], { RATE_LIMIT: 'maybe' }, /RATE_LIMIT must be "on" or "off"/],
+    ['RATE_LIMIT=off in production', ['--production'], { RATE_LIMIT: 'off' }, /RATE_LIMIT=off is refused in production/],
+    ['a bad log level', ['--log-level', 'loud'], {}, /Invalid log level "loud"/],
+  ] as const)('%s', async (_name, args, extraEnv, message) => {
+    const res = await runMain(['--data', env.dataDir, '--campaign', env.campaignFile, ...args], { ...extraEnv })
+    expect(res.code).toBe(2)
+    expect(res.output).toMatch(/^Configuration error: /)
+    expect(res.output).toMatch(message)
+  })
+
+  test('an invalid campaign file lists its problems', async () => {
+    const file = writeCampaign('bad.json', (c) => {
+      c.keys[0].current = false
+      c.branches[0].code = 'Bad Code'
+    })
+    const res = await runMain(['--data', env.dataDir, '--campaign', file])
+    expect(res.code).toBe(2)
+    expect(res.output).toContain('no key is marked current')
+    expect(res.output).toContain('branches[0].code')
+  })
+
+  test('a kid that does not match its public key', async () => {
+    const file = writeCampaign('kid.json', (c) => (c.keys[0].kid = '0123456789abcdef'))
+    const res = await runMain(['--data', env.dataDir, '--campaign', file])
+    expect(res.code).toBe(2)
+    expect(res.output).toContain('does not match its public key')
+  })
+
+  test('production refuses the repository campaign (development key)', async () => {
+    const res = await runMain(['--data', env.dataDir, '--campaign', repoCampaign], { NODE_ENV: 'production' })
+    expect(res.code).toBe(2)
+    expect(res.output).toContain(`production mode refuses the development key "${DEV_KEY_KID}"`)
+  })
+
+  test('production refuses the development key even without its flag', async () => {
+    const file = writeCampaign('sneaky.json', (c) => {
+      c.keys = [{ kid: DEV_KEY_KID, publicKey: DEV_PUBLIC_KEY, current: true }]
+    })
+    const res = await runMain(['--production', '--data', env.dataDir, '--campaign', file])
+    expect(res.code).toBe(2)
+    expect(res.output).toContain('refuses the development key')
+  })
+
+  test('a data directory that is a file', async () => {
+    const file = path.join(env.dir, 'not-a-dir')
+    fs.writeFileSync(file, 'x')
+    const res = await runMain(['--data', file, '--campaign', env.campaignFile])
+    expect(res.code).toBe(2)
+    expect(res.output).toContain('data directory')
+  })
+
+  test('--help prints the usage', async () => {
+    const res = await runMain(['--help'])
+    expect(res.code).toBe(0)
+    expect(res.output).toContain('--data <dir>')
+  })
+
+  test('flags override the environment, which overrides the defaults', () => {
+    const config = parseConfig(['--port', '9000'], { PORT: '7000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x' } as unknown as NodeJS.ProcessEnv)!
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 9000, dataDir: '/tmp/x', production: false, rateLimit: true, trustProxy: false })
+    expect(parseConfig([], {} as unknown as NodeJS.ProcessEnv)).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: path.resolve('data') })
+  })
+})
+
+describe('a server on the repository campaign', () => {
+  let server: RunningServer
+  let base: string
+  beforeAll(async () => {
+    server = await startServer(env, { args: ['--campaign', path.join(ROOT, 'campaign', 'campaign.json')], env: { STATUS_MIN_MS: '0' } })
+    base = server.url
+  })
+  afterAll(() => server?.stop())
+
+  test('prints its URL and serves the campaign file as /api/v1/config', async () => {
+    expect(server.output()).toMatch(/Clue report server ready: http:\/\/127\.0\.0\.1:\d+\//)
+    const res = await request(base, '/api/v1/config')
+    expect(res.json).toEqual(JSON.parse(fs.readFileSync(path.join(ROOT, 'campaign', 'campaign.json'), 'utf8')))
+  })
+
+  test('serves the H5 build at / with index.html as the page fallback', async () => {
+    const index = await request(base, '/')
+    expect(index.status).toBe(200)
+    expect(index.text).toContain('h5-stub')
+    expect(index.headers['cache-control']).toBe('no-cache')
+    expect(index.headers['referrer-policy']).toBe('no-referrer')
+    const asset = await request(base, '/js/app.0123abcd.js')
+    expect(asset.headers['cache-control']).toContain('immutable')
+    const page = await request(base, '/pages/notice/index', { headers: { accept: 'text/html,*/*' } })
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('h5-stub')
+    const missing = await request(base, '/js/missing.js')
+    expect(missing.status).toBe(404)
+    expect(missing.json.code).toBe('NOT_FOUND')
+  })
+
+  test.each([
+    ['/r?b=yd&c=loan', '/#/pages/index/index?b=yd&c=loan'],
+    ['/r?c=mlm', '/#/pages/index/index?c=mlm'],
+    ['/r', '/#/pages/index/index'],
+    ['/r?b=YD&c=loan%26x%3D1', '/#/pages/index/index'],
+    ['/r?b=//evil.example&c=https://evil.example', '/#/pages/index/index'],
+    ['/r?b=a&b=b&c=nude', '/#/pages/index/index?c=nude'],
+    ['/r?b=abcdefghijklmnopq', '/#/pages/index/index'],
+    ['/r?b=zs&from=singlemessage', '/#/pages/index/index?b=zs'],
+  ])('%s redirects to %s', async (from, to) => {
+    const res = await request(base, from)
+    expect(res.status).toBe(302)
+    expect(res.headers.location).toBe(to)
+  })
+
+  test('entryLocation never leaves the site', () => {
+    expect(entryLocation({ b: '\\\\evil', c: '@evil' })).toBe('/#/pages/index/index')
+  })
+
+  test('rate limiting per client: status lookups are limited harder and answer 429 RATE_LIMITED', async () => {
+    const answers: number[] = []
+    for (let i = 0; i < 11; i++) {
+      const res = await request(base, '/api/v1/status', { method: 'POST', body: { receipt: receipt() } })
+      answers.push(res.status)
+      if (res.status === 429) {
+        expect(res.json.code).toBe('RATE_LIMITED')
+        expect(res.headers['retry-after']).toBeDefined()
+      }
+    }
+    expect(answers.slice(0, 10)).toEqual(Array(10).fill(404))
+    expect(answers[10]).toBe(429)
+    // Other routes still answer.
+    expect((await request(base, '/api/v1/config')).status).toBe(200)
+  })
+})

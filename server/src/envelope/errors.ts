@@ -1,0 +1,33 @@
+/**
+ * Every way opening an envelope or a key file can fail. Callers branch on `code`; the message is
+ * for the operator and never contains key material or plaintext.
+ */
+export type EnvelopeErrorCode =
+  /** The header is not exactly { v: 1, suite, kid, epk } with valid values, or epk is unusable. */
+  | 'BAD_HEADER'
+  /** The label is not "report" or "attachment/<n>". */
+  | 'BAD_LABEL'
+  /** None of the supplied keys has the header's kid. */
+  | 'UNKNOWN_KID'
+  /** The one supplied key is not the key the envelope was made for. */
+  | 'WRONG_KEY'
+  /** The object is too short or not iv + whole blocks + tag. */
+  | 'TRUNCATED'
+  /** The tag does not verify: altered bytes, another object's label, another report's header. */
+  | 'BAD_MAC'
+  /** The tag verified but the padding is invalid: the sender is broken. */
+  | 'BAD_PADDING'
+  /** A private key file is malformed or inconsistent. */
+  | 'BAD_KEY_FILE'
+  /** A private key file does not open with this passphrase. */
+  | 'BAD_PASSPHRASE'
+
+export class EnvelopeError extends Error {
+  readonly code: EnvelopeErrorCode
+
+  constructor(code: EnvelopeErrorCode, message: string) {
+    super(`${code}: ${message}`)
+    this.name = 'EnvelopeError'
+    this.code = code
+  }
+}

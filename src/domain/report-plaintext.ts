@@ -1,0 +1,92 @@
+/**
+ * The report object's plaintext (docs/protocol.md §7): what the bureau reads after decryption.
+ * Pure; the submit flow serializes it with encodeReportPlaintext and encrypts it as "report".
+ */
+import type { AttachmentLabel, CategoryCode, DraftReport, ReportedParty, ReporterPart } from './types'
+import { utf8Encode } from '../crypto/bytes'
+
+export const REPORT_SCHEMA = 'clue-report/report@1' as const
+
+const ATTACHMENT_LABELS: readonly AttachmentLabel[] = ['截图', '交易记录', '其他']
+
+/** One evidence file as the report lists it; n is also its object label "attachment/<n>". */
+export interface ReportAttachmentEntry {
+  n: number
+  label: AttachmentLabel
+  /** The file name the resident chose, as given. */
+  name: string
+  mime: string
+  /** Plaintext size in bytes. */
+  size: number
+  /** SHA-256 of the plaintext file, lowercase hex: lets the bureau show the file is what was sent. */
+  sha256: string
+}
+
+export interface ReportPlaintext {
+  schema: typeof REPORT_SCHEMA
+  /** The draft id, random; also names the report in the resident's own history. */
+  id: string
+  createdAt: string
+  updatedAt: string
+  category: CategoryCode
+  /** BranchOffice.code of the office the resident chose. */
+  branch: string
+  happenedAt: string
+  description: string
+  links: string[]
+  party: ReportedParty
+  extra: Record<string, string>
+  /** When anonymous, name, mobile and idNumber are always empty strings. */
+  reporter: ReporterPart
+  declaration: { truthful: true; liability: true; declaredAt: string }
+  attachments: ReportAttachmentEntry[]
+}
+
+/**
+ * Builds the plaintext from a draft ready to send. Storage references (attachment ids and refs)
+ * stay on the phone. Throws when the draft is not submittable, rather than send half a report.
+ */
+export function toReportPlaintext(draft: DraftReport, attachments: ReportAttachmentEntry[], declaredAt: string): ReportPlaintext {
+  if (!draft.category) throw new Error('report has no category')
+  if (!draft.branch) throw new Error('report has no branch office')
+  if (!draft.declaration.truthful || !draft.declaration.liability) throw new Error('report declaration is not confirmed')
+  if (typeof declaredAt !== 'string' || declaredAt === '') throw new Error('report has no declaration time')
+
+  if (attachments.length !== draft.attachments.length) {
+    throw new Error(`report lists ${attachments.length} attachments but the draft has ${draft.attachments.length}`)
+  }
+  attachments.forEach((a, index) => {
+    if (a.n !== index) throw new Error(`attachment numbers must be 0, 1, 2, … in order; got ${a.n} at position ${index}`)
+    if (!ATTACHMENT_LABELS.includes(a.label)) throw new Error(`attachment ${index} has unknown label ${String(a.label)}`)
+    if (!Number.isSafeInteger(a.size) || a.size < 0) throw new Error(`attachment ${index} has invalid size ${a.size}`)
+    if (!/^[0-9a-f]{64}$/.test(a.sha256)) throw new Error(`attachment ${index} sha256 must be 64 lowercase hex characters`)
+    if (typeof a.name !== 'string' || typeof a.mime !== 'string') throw new Error(`attachment ${index} has no name or MIME type`)
+  })
+
+  // The resident chose anonymity: drop identity fields they may have typed before choosing it.
+  const reporter: ReporterPart = draft.reporter.anonymous
+    ? { anonymous: true, name: '', mobile: '', idNumber: '' }
+    : { anonymous: false, name: draft.reporter.name, mobile: draft.reporter.mobile, idNumber: draft.reporter.idNumber }
+
+  return {
+    schema: REPORT_SCHEMA,
+    id: draft.id,
+    createdAt: draft.createdAt,
+    updatedAt: draft.updatedAt,
+    category: draft.category,
+    branch: draft.branch,
+    happenedAt: draft.happenedAt,
+    description: draft.description,
+    links: [...draft.links],
+    party: { accounts: draft.party.accounts, phones: draft.party.phones, websites: draft.party.websites },
+    extra: { ...draft.extra },
+    reporter,
+    declaration: { truthful: true, liability: true, declaredAt },
+    attachments: attachments.map(({ n, label, name, mime, size, sha256 }) => ({ n, label, name, mime, size, sha256 })),
+  }
+}
+
+/** UTF-8 JSON, the bytes encrypted as the "report" object. */
+export function encodeReportPlaintext(report: ReportPlaintext): Uint8Array {
+  return utf8Encode(JSON.stringify(report))
+}

@@ -1,0 +1,82 @@
+/**
+ * Resumable upload of a job's encrypted attachments: for each, ask the server how much it holds
+ * (HEAD), then send the rest in chunks from exactly there. Chunks the server acknowledged are never
+ * sent again; a 409 answers the server's durable offset and the upload continues from it.
+ * Attachments go up in parallel, with at most `concurrency` requests in flight over all of them.
+ */
+import { files } from '@/platform/files'
+import { headAttachment, putChunk } from '@/services/api'
+import { ApiError, type Cancellation } from '@/services/request'
+import { LocalJobError } from './encrypt'
+import type { StoredObject } from './types'
+
+/** 256 KiB: small enough to finish on a poor mobile link, large enough to keep requests few. */
+export const UPLOAD_CHUNK_SIZE = 256 * 1024
+/** WeChat allows 10 concurrent requests in all; the app keeps most of them free. */
+export const MAX_IN_FLIGHT = 3
+/** Consecutive offset corrections on one attachment before giving up for this attempt. */
+const MAX_OFFSET_CORRECTIONS = 5
+
+export interface UploadOptions {
+  submissionId: string
+  objects: StoredObject[]
+  /** Called with the server's durable offset of attachment n whenever it is known to change. */
+  onOffset: (n: number, offset: number) => void
+  cancel: Cancellation
+  chunkSize?: number
+  concurrency?: number
+  /** Only these attachments (default: all). */
+  only?: number[]
+}
+
+export async function uploadAttachments(options: UploadOptions): Promise<void> {
+  const { submissionId, objects, onOffset, cancel } = options
+  const chunkSize = options.chunkSize ?? UPLOAD_CHUNK_SIZE
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? MAX_IN_FLIGHT, MAX_IN_FLIGHT))
+  const queue = (options.only ?? objects.map((_, n) => n)).filter((n) => n >= 0 && n < objects.length)
+  let failure: { error: unknown } | undefined
+
+  const uploadOne = async (n: number) => {
+    const object = objects[n]
+    let offset = (await headAttachment(submissionId, n, cancel)).offset
+    onOffset(n, offset)
+    let corrections = 0
+    while (offset < object.size) {
+      // Another attachment failed: stop at a chunk boundary; the next attempt resumes from HEAD.
+      if (failure) return
+      cancel.throwIfCancelled()
+      const length = Math.min(chunkSize, object.size - offset)
+      const bytes = await files.readRange(object.key, offset, length)
+      if (bytes.length !== length) throw new LocalJobError('手机上保存的加密副本已损坏，无法继续发送。请取消后重新提交。')
+      try {
+        const answer = await putChunk(submissionId, n, offset, bytes, cancel)
+        offset = answer.offset
+        corrections = 0
+      } catch (error) {
+        const serverOffset = error instanceof ApiError ? error.details.offset : undefined
+        if (error instanceof ApiError && error.code === 'OFFSET_MISMATCH' && serverOffset !== undefined && corrections < MAX_OFFSET_CORRECTIONS) {
+          corrections += 1
+          offset = serverOffset
+        } else {
+          throw error
+        }
+      }
+      onOffset(n, offset)
+    }
+    if (offset > object.size) throw new LocalJobError('服务器上的材料比手机上的还大，无法继续。请取消后重新提交。')
+  }
+
+  const worker = async () => {
+    while (queue.length > 0 && !failure) {
+      const n = queue.shift()!
+      try {
+        await uploadOne(n)
+      } catch (error) {
+        if (!failure) failure = { error }
+      }
+    }
+  }
+
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(queue.length, 1)) }, worker))
+  if (failure) throw failure.error
+}
