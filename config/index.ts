@@ -20,6 +20,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
     outputRoot: `dist/${process.env.TARO_ENV}`,
     plugins: [],
     defineConstants: {},
+    // process.env.TARO_APP_API_BASE in the app: from the shell (TARO_APP_API_BASE=… npm run build:weapp)
+    // or a .env / .env.<mode> file (those win). Empty means the platform default (src/platform/api-base*.ts).
+    env: { TARO_APP_API_BASE: JSON.stringify(process.env.TARO_APP_API_BASE ?? '') },
     copy: { patterns: [], options: {} },
     framework: 'react',
     compiler: 'webpack5',

@@ -7,6 +7,12 @@ export const MAIN_PAGES = {
   notice: 'pages/notice/index',
   drafts: 'pages/drafts/index',
   privacy: 'pages/privacy/index',
+  /** Reports being sent or waiting for the network (list, and one report with ?id=). */
+  outbox: 'pages/outbox/index',
+  /** The receipt (查询码) of an accepted report, until the resident confirms saving it (?id=). */
+  receipt: 'pages/receipt/index',
+  /** Progress of a report by its receipt. */
+  status: 'pages/status/index',
 } as const
 
 /** The report flow is a subpackage so the home page loads fast on a slow network. */
@@ -19,6 +25,8 @@ export const REPORT_PAGES = {
   reporter: 'reporter/index',
   declaration: 'declaration/index',
   review: 'review/index',
+  /** Encrypting and sending, with progress (?id=). */
+  submit: 'submit/index',
 } as const
 
 export type MainPage = keyof typeof MAIN_PAGES

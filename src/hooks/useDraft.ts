@@ -15,11 +15,15 @@ export type DraftUpdate = Partial<DraftReport> | ((draft: DraftReport) => Partia
 export function useDraft(id: string | undefined) {
   const [draft, setDraft] = useState<DraftReport | undefined>(() => (id ? loadDraft(id) : undefined))
   const [missing, setMissing] = useState(false)
+  // The latest state is kept in a ref too, so a change can be computed, queued and flushed
+  // synchronously (e.g. save the draft before deleting a file it no longer references).
+  const latest = useRef<DraftReport | undefined>(draft)
   const pending = useRef<DraftReport | undefined>()
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>()
 
   useEffect(() => {
     const loaded = id ? loadDraft(id) : undefined
+    latest.current = loaded
     setDraft(loaded)
     setMissing(!loaded)
   }, [id])
@@ -35,15 +39,15 @@ export function useDraft(id: string | undefined) {
 
   const update = useCallback(
     (change: DraftUpdate) => {
-      setDraft((current) => {
-        if (!current) return current
-        const patch = typeof change === 'function' ? change(current) : change
-        const next: DraftReport = { ...current, ...patch, updatedAt: new Date().toISOString() }
-        pending.current = next
-        if (timer.current) clearTimeout(timer.current)
-        timer.current = setTimeout(flush, SAVE_DELAY_MS)
-        return next
-      })
+      const current = latest.current
+      if (!current) return
+      const patch = typeof change === 'function' ? change(current) : change
+      const next: DraftReport = { ...current, ...patch, updatedAt: new Date().toISOString() }
+      latest.current = next
+      pending.current = next
+      if (timer.current) clearTimeout(timer.current)
+      timer.current = setTimeout(flush, SAVE_DELAY_MS)
+      setDraft(next)
     },
     [flush],
   )

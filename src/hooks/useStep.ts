@@ -67,5 +67,5 @@ export function useStep(step: FlowStep) {
     else Taro.navigateBack().catch(() => replace('home'))
   }, [flush, fromReview, id, step])
 
-  return { draft, missing, update, errors, next, back, config, fromReview }
+  return { draft, missing, update, flush, errors, next, back, config, fromReview }
 }

@@ -1,4 +1,5 @@
 import { Button, Text, View } from '@tarojs/components'
+import { useRef } from 'react'
 import { campaignPeriod, campaignState } from '@/domain/campaign'
 import { CONFIDENTIALITY_PROMISE, REWARD_RULES } from '@/domain/requirements'
 import { DraftList } from '@/components/DraftList'
@@ -14,11 +15,19 @@ export default function Home() {
   const entering = useEntry()
   const { drafts, remove } = useDrafts()
   const state = campaignState(config.campaign, new Date())
+  const starting = useRef(false)
   if (entering) return <View className="page page--center"><Text className="empty">正在打开举报页面…</Text></View>
 
   const start = async () => {
-    const draft = await createDraft({})
-    go('category', { id: draft.id })
+    // A double tap must not create two drafts.
+    if (starting.current) return
+    starting.current = true
+    try {
+      const draft = await createDraft({})
+      await go('category', { id: draft.id })
+    } finally {
+      starting.current = false
+    }
   }
 
   return (

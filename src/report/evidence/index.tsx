@@ -23,7 +23,7 @@ import { privacyDeclined } from '@/services/privacy-requests'
 const LABELS: AttachmentLabel[] = ['截图', '交易记录', '其他']
 
 export default function EvidenceStep() {
-  const { draft, missing, update, errors, next, back } = useStep('evidence')
+  const { draft, missing, update, flush, errors, next, back } = useStep('evidence')
   const [urls, setUrls] = useState<Record<string, string>>({})
   const [busy, setBusy] = useState(false)
   const [declined, setDeclined] = useState(privacyDeclined())
@@ -75,6 +75,8 @@ export default function EvidenceStep() {
     const { confirm } = await Taro.showModal({ title: '删除这个文件？', content: a.name, confirmText: '删除', confirmColor: '#c62828' })
     if (!confirm) return
     update((d) => ({ attachments: d.attachments.filter((x) => x.id !== a.id) }))
+    // Save first: a crash between the two must never leave the draft pointing at a deleted file.
+    flush()
     await removeAttachmentFile(a)
   }
 

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '正在提交举报' })
