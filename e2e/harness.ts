@@ -103,11 +103,15 @@ export function artifactsDir(name: string): string {
   return dir
 }
 
-/** A real, valid PNG of a given solid colour (so the app's thumbnails render). */
-export function makePng(seed: number, width = 64, height = 48): Buffer {
+/**
+ * A real, valid PNG (so the app's thumbnails render). With `noise`, pixels are random so the file
+ * does not compress and is as large as width × height × 3 bytes.
+ */
+export function makePng(seed: number, width = 64, height = 48, noise = false): Buffer {
   const zlib = require('node:zlib') as typeof import('node:zlib')
-  const raw = Buffer.alloc((width * 3 + 1) * height)
-  for (let y = 0; y < height; y++) {
+  const raw = noise ? require('node:crypto').randomBytes((width * 3 + 1) * height) : Buffer.alloc((width * 3 + 1) * height)
+  for (let y = 0; y < height && noise; y++) raw[y * (width * 3 + 1)] = 0
+  for (let y = 0; y < height && !noise; y++) {
     raw[y * (width * 3 + 1)] = 0
     for (let x = 0; x < width; x++) {
       const o = y * (width * 3 + 1) + 1 + x * 3
@@ -142,7 +146,7 @@ export function makePng(seed: number, width = 64, height = 48): Buffer {
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IDAT', zlib.deflateSync(raw, { level: noise ? 0 : 6 })),
     chunk('IEND', Buffer.alloc(0)),
   ])
 }
@@ -167,4 +171,22 @@ export function makePdf(text: string): Buffer {
   pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`
   pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
   return Buffer.from(pdf, 'latin1')
+}
+
+/** Numbered full-page screenshots of each step, for a person to look through. */
+export function screenshotter(page: Page, name: string): (step: string) => Promise<void> {
+  const dir = artifactsDir(name)
+  let count = 0
+  return async (step: string) => {
+    count += 1
+    await page.screenshot({ path: join(dir, `${String(count).padStart(2, '0')}-${step}.png`), fullPage: true })
+  }
+}
+
+/** Opens what the server stored, as the bureau would: the repository, the blob store, the dev key. */
+export async function openStored(dataDir: string) {
+  const { SqliteRepository } = await import('../server/src/repository')
+  const { FsBlobStore } = await import('../server/src/blobstore')
+  const { readDevKey } = await import('../server/src/envelope')
+  return { repository: SqliteRepository.open(dataDir), blobs: FsBlobStore.open(dataDir), key: await readDevKey() }
 }
