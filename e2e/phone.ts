@@ -60,3 +60,11 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 10000):
     }
   }
 }
+
+/** Confirms Taro's H5 modal (showModal) with its confirm button. */
+export async function confirmModal(page: Page): Promise<void> {
+  const foot = page.locator('.taro-modal__foot >> visible=true').first()
+  await foot.waitFor()
+  // The confirm button is the last one in the footer (cancel comes first when shown).
+  await foot.locator('div').last().click()
+}

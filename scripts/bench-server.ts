@@ -11,6 +11,7 @@
  *
  * Options: --url <base>  --duration <s> (default 10)  --connections <n> (creates, default 32)
  *          --upload-connections <n> (default 8)  --log-level <level> (own server, default warn)
+ *          --only creates|uploads
  */
 import autocannon from 'autocannon'
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -19,7 +20,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { attachmentLabel, createEnvelope, encryptObject, REPORT_LABEL, utf8Encode } from '../src/crypto'
+import { createEnvelope, encryptObject, REPORT_LABEL, utf8Encode } from '../src/crypto'
 
 const MiB = 1024 * 1024
 const ROOT = path.resolve(__dirname, '..')
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     'upload-connections': { type: 'string', default: '8' },
     'log-level': { type: 'string', default: 'warn' },
+    only: { type: 'string' },
   },
 })
 const duration = Number(args.duration)
@@ -88,80 +90,92 @@ async function main(): Promise<void> {
     const key = config.keys.find((k: { current: boolean }) => k.current)
     const envelope = createEnvelope({ bureauPublicKey: new Uint8Array(Buffer.from(key.publicKey, 'base64')), ephemeralSecret: new Uint8Array(randomBytes(32)) })
 
-    // 1. Creates of small reports: ~1 KB of report plaintext, no attachments, a fresh idempotency key each.
     const report = encryptObject(envelope.keysFor(REPORT_LABEL), new Uint8Array(randomBytes(16)), utf8Encode(JSON.stringify({ description: '线'.repeat(330) })))
-    const template = JSON.stringify({ idempotencyKey: '@KEY@', header: envelope.header, report: Buffer.from(report).toString('base64'), attachments: [] })
-    const creates = await run({
-      url: base,
-      connections: createConnections,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/v1/submissions',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (req) => ({ ...req, body: template.replace('@KEY@', randomBytes(16).toString('base64url')) }),
-        },
-      ],
-    })
-    const c = summary(creates)
-
-    // 2. Uploads: submissions with one 20 MiB attachment each, filled with 1 MiB chunks in order.
-    // Each connection takes a free attachment, sends its next chunk, and puts it back on the answer.
-    const size = 20 * MiB // ciphertext of 20 MiB - 64 bytes of plaintext
-    const sha = 'a'.repeat(64) // never finalized, so never checked
-    const slots: { id: string; offset: number }[] = []
-    const pool = Math.ceil((duration * 1000 * MiB) / size) + uploadConnections // room for 1000 MB/s
-    for (let i = 0; i < pool; i++) {
-      const body = { idempotencyKey: randomBytes(16).toString('base64url'), header: envelope.header, report: Buffer.from(report).toString('base64'), attachments: [{ size, sha256: sha }] }
-      const created = await json(`${base}/api/v1/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-      slots.push({ id: created.id, offset: 0 })
-    }
-    void attachmentLabel
-    const chunk = randomBytes(MiB)
-    type Ctx = { slot?: { id: string; offset: number } }
-    const uploads = await run({
-      url: base,
-      connections: uploadConnections,
-      duration,
-      timeout: 30,
-      requests: [
-        {
-          method: 'PUT',
-          setupRequest: (req, context) => {
-            const slot = slots.shift()
-            if (!slot) throw new Error('benchmark ran out of upload slots')
-            ;(context as Ctx).slot = slot
-            return {
-              ...req,
-              path: `/api/v1/submissions/${slot.id}/attachments/0`,
-              headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(slot.offset) },
-              body: chunk,
-            }
-          },
-          onResponse: (status, _body, context, headers) => {
-            const slot = (context as Ctx).slot!
-            const offset = Number((headers as Record<string, string>)['upload-offset'] ?? slot.offset)
-            slot.offset = status === 200 || status === 409 ? offset : slot.offset
-            if (slot.offset < size) slots.unshift(slot)
-          },
-        },
-      ],
-    })
-    const u = summary(uploads)
-    const mbPerSecond = (u.ok * MiB) / 1e6 / u.seconds
-
+    const reportB64 = Buffer.from(report).toString('base64')
+    const lines: string[] = []
+    const targets: [string, boolean][] = []
+    let failures = 0
     const pad = (s: string) => s.padEnd(44)
-    console.log('')
-    console.log(`${pad(`Submission creates (small reports, ${createConnections} connections):`)}${(c.ok / c.seconds).toFixed(0)} creates/s   p50 ${c.p50} ms   p99 ${c.p99} ms   (${c.ok} ok, ${c.non2xx} non-2xx, ${c.errors} errors)`)
-    console.log(`${pad(`Uploads (1 MiB chunks, ${uploadConnections} connections):`)}${mbPerSecond.toFixed(0)} MB/s (${((u.ok * MiB) / MiB / u.seconds).toFixed(0)} MiB/s)   p50 ${u.p50} ms   p99 ${u.p99} ms   (${u.ok} ok, ${u.non2xx} non-2xx, ${u.errors} errors)`)
-    console.log('')
-    const targets = [
-      ['creates/s ≥ 500', c.ok / c.seconds >= 500],
-      ['upload MB/s ≥ 100', mbPerSecond >= 100],
-    ] as const
-    for (const [label, met] of targets) console.log(`  ${met ? 'met ' : 'MISSED'}  ${label}`)
-    if (c.non2xx || c.errors || u.non2xx || u.errors) process.exitCode = 1
+
+    if (args.only === undefined || args.only === 'creates') {
+      // 1. Creates of small reports: ~1 KB of report plaintext, no attachments, a fresh idempotency key each.
+      const template = JSON.stringify({ idempotencyKey: '@KEY@', header: envelope.header, report: reportB64, attachments: [] })
+      const c = summary(
+        await run({
+          url: base,
+          connections: createConnections,
+          duration,
+          requests: [
+            {
+              method: 'POST',
+              path: '/api/v1/submissions',
+              headers: { 'content-type': 'application/json' },
+              setupRequest: (req) => ({ ...req, body: template.replace('@KEY@', randomBytes(16).toString('base64url')) }),
+            },
+          ],
+        }),
+      )
+      const perSecond = c.ok / c.seconds
+      lines.push(`${pad(`Submission creates (small reports, ${createConnections} connections):`)}${perSecond.toFixed(0)} creates/s   p50 ${c.p50} ms   p99 ${c.p99} ms   (${c.ok} ok, ${c.non2xx} non-2xx, ${c.errors} errors)`)
+      targets.push(['creates/s ≥ 500', perSecond >= 500])
+      failures += c.non2xx + c.errors
+    }
+
+    if (args.only === undefined || args.only === 'uploads') {
+      // 2. Uploads: submissions with one 20 MiB attachment each, filled with 1 MiB chunks in order.
+      // Each connection takes a free attachment, sends its next chunk, and puts it back on the answer.
+      const size = 20 * MiB // ciphertext of 20 MiB - 64 bytes of plaintext
+      const sha = 'a'.repeat(64) // never finalized, so never checked
+      const slots: { id: string; offset: number }[] = []
+      const pool = Math.ceil((duration * 1000 * MiB) / size) + uploadConnections // room for 1000 MB/s
+      for (let i = 0; i < pool; i++) {
+        const body = { idempotencyKey: randomBytes(16).toString('base64url'), header: envelope.header, report: reportB64, attachments: [{ size, sha256: sha }] }
+        const created = await json(`${base}/api/v1/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        slots.push({ id: created.id, offset: 0 })
+      }
+      const chunk = randomBytes(MiB)
+      type Ctx = { slot?: { id: string; offset: number } }
+      const u = summary(
+        await run({
+          url: base,
+          connections: uploadConnections,
+          duration,
+          timeout: 30,
+          requests: [
+            {
+              method: 'PUT',
+              setupRequest: (req, context) => {
+                const slot = slots.shift()
+                if (!slot) throw new Error('benchmark ran out of upload slots')
+                ;(context as Ctx).slot = slot
+                return {
+                  ...req,
+                  path: `/api/v1/submissions/${slot.id}/attachments/0`,
+                  headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(slot.offset) },
+                  body: chunk,
+                }
+              },
+              onResponse: (status, _body, context, headers) => {
+                const slot = (context as Ctx).slot!
+                const offset = Number((headers as Record<string, string>)['upload-offset'] ?? slot.offset)
+                slot.offset = status === 200 || status === 409 ? offset : slot.offset
+                if (slot.offset < size) slots.unshift(slot)
+              },
+            },
+          ],
+        }),
+      )
+      const mbPerSecond = (u.ok * MiB) / 1e6 / u.seconds
+      lines.push(`${pad(`Uploads (1 MiB chunks, ${uploadConnections} connections):`)}${mbPerSecond.toFixed(0)} MB/s (${(u.ok / u.seconds).toFixed(0)} MiB/s)   p50 ${u.p50} ms   p99 ${u.p99} ms   (${u.ok} ok, ${u.non2xx} non-2xx, ${u.errors} errors)`)
+      targets.push(['upload MB/s ≥ 100', mbPerSecond >= 100])
+      failures += u.non2xx + u.errors
+    }
+
+    console.log(['', ...lines, ''].join('\n'))
+    for (const [label, met] of targets) console.log(`  ${met ? 'met   ' : 'MISSED'}  ${label}`)
+    const [load1] = os.loadavg()
+    console.log(`  (load average during the run: ${load1.toFixed(1)} on ${os.cpus().length} CPUs; the server and autocannon share them)`)
+    if (failures) process.exitCode = 1
   } finally {
     if (child) {
       child.kill('SIGTERM')

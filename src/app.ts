@@ -4,11 +4,14 @@ import type { PropsWithChildren } from 'react'
 import { purgeStaleDrafts } from '@/drafts/store'
 import { STALE_AFTER_DAYS } from '@/domain/draft-model'
 import { startPrivacyBridge } from '@/services/privacy-requests'
+import { startOutbox } from '@/outbox'
 import './app.css'
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     startPrivacyBridge()
+    // Reports waiting in the outbox are sent now, and whenever the app returns or the network does.
+    startOutbox()
     purgeStaleDrafts(new Date())
       .then((count) => {
         if (count > 0) {

@@ -3,8 +3,8 @@
  * byte conversions, SHA-256, HMAC-SHA256, HKDF-SHA256, X25519.
  */
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto'
-import { fromBase64, fromHex, fromWordArray, toBase64, toHex, toWordArray, utf8Decode, utf8Encode, Sha256, sha256Hex } from '@/crypto'
-import { packWords, unpackWords } from '@/crypto/bytes'
+import { fromBase64, fromHex, toBase64, toHex, utf8Decode, utf8Encode, Sha256, sha256Hex } from '@/crypto'
+import { fromWordArray, packWords, toWordArray, unpackWords } from '@/crypto/bytes'
 import { HashSink, SLICE_BYTES, hmacSha256 } from '@/crypto/hash'
 import { hkdfSha256 } from '@/crypto/hkdf'
 import { isCanonicalPoint, x25519, x25519Base } from '@/crypto/x25519'

@@ -131,5 +131,8 @@ export const Picker = ({ children, onChange, mode, range, value, start, end, ...
     </div>
   )
 }
-export const Progress = ({ percent, ...p }: AnyProps) => <progress value={percent} max={100} {...strip(p)} />
+export const Progress = ({ percent, showInfo, strokeWidth, activeColor, backgroundColor, borderRadius, active, activeMode, ...p }: AnyProps) => {
+  void showInfo; void strokeWidth; void activeColor; void backgroundColor; void borderRadius; void active; void activeMode
+  return <progress value={percent} max={100} {...strip(p)} />
+}
 export const RichText = ({ nodes }: AnyProps) => <div>{typeof nodes === 'string' ? nodes : ''}</div>

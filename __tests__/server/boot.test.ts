@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { parseConfig } from '../../server/src/config'
+import { ConfigError, loadCampaign, parseConfig, prepareDataDir } from '../../server/src/config'
 import { entryLocation } from '../../server/src/routes/entry'
 import { DEV_KEY_KID, DEV_PUBLIC_KEY } from '../../server/src/envelope'
 import { ROOT, makeTestEnv, receipt, request, runMain, startServer, type RunningServer, type TestEnv } from './helpers'
@@ -24,37 +24,20 @@ describe('configuration errors stop the boot with a clear message', () => {
     fs.writeFileSync(file, JSON.stringify(c))
     return file
   }
+  const processEnv = (vars: Record<string, string>) => vars as unknown as NodeJS.ProcessEnv
+  /** What main.ts does before listening: parse, load the campaign, prepare the data directory. */
+  const boot = (args: string[], vars: Record<string, string> = {}) => {
+    const config = parseConfig(['--data', env.dataDir, '--campaign', env.campaignFile, ...args], processEnv(vars))!
+    loadCampaign(config.campaignFile, config.production)
+    prepareDataDir(config.dataDir)
+    return config
+  }
 
-  test.each([
-    ['a bad port', ['--port', '99999'], {}, /Invalid port "99999"/],
-    ['an unknown flag', ['--prot', '80'], {}, /Unknown option '--prot'[\s\S]*Usage:/],
-    ['a missing campaign file', ['--campaign', '/nonexistent/campaign.json'], {}, /Cannot read the campaign file \/nonexistent\/campaign\.json/],
-    ['a bad RATE_LIMIT', [], { RATE_LIMIT: 'maybe' }, /RATE_LIMIT must be "on" or "off"/],
-    ['RATE_LIMIT=off in production', ['--production'], { RATE_LIMIT: 'off' }, /RATE_LIMIT=off is refused in production/],
-    ['a bad log level', ['--log-level', 'loud'], {}, /Invalid log level "loud"/],
-  ] as const)('%s', async (_name, args, extraEnv, message) => {
-    const res = await runMain(['--data', env.dataDir, '--campaign', env.campaignFile, ...args], { ...extraEnv })
+  // Real processes: exit status 2 and one clear line.
+  test('the process exits with status 2 and says what is wrong', async () => {
+    const res = await runMain(['--data', env.dataDir, '--campaign', env.campaignFile, '--port', '99999'])
     expect(res.code).toBe(2)
-    expect(res.output).toMatch(/^Configuration error: /)
-    expect(res.output).toMatch(message)
-  })
-
-  test('an invalid campaign file lists its problems', async () => {
-    const file = writeCampaign('bad.json', (c) => {
-      c.keys[0].current = false
-      c.branches[0].code = 'Bad Code'
-    })
-    const res = await runMain(['--data', env.dataDir, '--campaign', file])
-    expect(res.code).toBe(2)
-    expect(res.output).toContain('no key is marked current')
-    expect(res.output).toContain('branches[0].code')
-  })
-
-  test('a kid that does not match its public key', async () => {
-    const file = writeCampaign('kid.json', (c) => (c.keys[0].kid = '0123456789abcdef'))
-    const res = await runMain(['--data', env.dataDir, '--campaign', file])
-    expect(res.code).toBe(2)
-    expect(res.output).toContain('does not match its public key')
+    expect(res.output).toBe('Configuration error: Invalid port "99999": expected an integer from 0 to 65535\n')
   })
 
   test('production refuses the repository campaign (development key)', async () => {
@@ -63,33 +46,63 @@ describe('configuration errors stop the boot with a clear message', () => {
     expect(res.output).toContain(`production mode refuses the development key "${DEV_KEY_KID}"`)
   })
 
-  test('production refuses the development key even without its flag', async () => {
-    const file = writeCampaign('sneaky.json', (c) => {
-      c.keys = [{ kid: DEV_KEY_KID, publicKey: DEV_PUBLIC_KEY, current: true }]
-    })
-    const res = await runMain(['--production', '--data', env.dataDir, '--campaign', file])
-    expect(res.code).toBe(2)
-    expect(res.output).toContain('refuses the development key')
-  })
-
-  test('a data directory that is a file', async () => {
-    const file = path.join(env.dir, 'not-a-dir')
-    fs.writeFileSync(file, 'x')
-    const res = await runMain(['--data', file, '--campaign', env.campaignFile])
-    expect(res.code).toBe(2)
-    expect(res.output).toContain('data directory')
-  })
-
   test('--help prints the usage', async () => {
     const res = await runMain(['--help'])
     expect(res.code).toBe(0)
     expect(res.output).toContain('--data <dir>')
   })
 
+  // The same checks in-process, case by case.
+  test.each([
+    ['an unknown flag', ['--prot', '80'], {}, /Unknown option '--prot'[\s\S]*Usage:/],
+    ['a missing campaign file', ['--campaign', '/nonexistent/campaign.json'], {}, /Cannot read the campaign file \/nonexistent\/campaign\.json/],
+    ['a bad RATE_LIMIT', [], { RATE_LIMIT: 'maybe' }, /RATE_LIMIT must be "on" or "off"/],
+    ['RATE_LIMIT=off in production', ['--production'], { RATE_LIMIT: 'off' }, /RATE_LIMIT=off is refused in production/],
+    ['a bad log level', ['--log-level', 'loud'], {}, /Invalid log level "loud"/],
+    ['an empty host', ['--host', ''], {}, /--host \/ HOST must not be empty/],
+    ['a data directory that is a file', ['--data', path.join(__filename)], {}, /data directory .* is not usable/],
+  ] as const)('%s', (_name, args, vars, message) => {
+    expect(() => boot([...args], { ...vars })).toThrow(ConfigError)
+    expect(() => boot([...args], { ...vars })).toThrow(message)
+  })
+
+  test('an invalid campaign file lists its problems', () => {
+    const file = writeCampaign('bad.json', (c) => {
+      c.keys[0].current = false
+      c.branches[0].code = 'Bad Code'
+    })
+    expect(() => boot(['--campaign', file])).toThrow(/no key is marked current/)
+    expect(() => boot(['--campaign', file])).toThrow(/branches\[0\]\.code/)
+  })
+
+  test('a campaign file that is not JSON', () => {
+    const file = path.join(env.dir, 'broken.json')
+    fs.writeFileSync(file, '{ "version": 1,')
+    expect(() => boot(['--campaign', file])).toThrow(/is not valid JSON/)
+  })
+
+  test('a kid that does not match its public key', () => {
+    const file = writeCampaign('kid.json', (c) => (c.keys[0].kid = '0123456789abcdef'))
+    expect(() => boot(['--campaign', file])).toThrow(/does not match its public key/)
+  })
+
+  test('production refuses the development key even without its flag', () => {
+    const file = writeCampaign('sneaky.json', (c) => {
+      c.keys = [{ kid: DEV_KEY_KID, publicKey: DEV_PUBLIC_KEY, current: true }]
+    })
+    expect(() => boot(['--campaign', file])).not.toThrow()
+    expect(() => boot(['--production', '--campaign', file])).toThrow(/refuses the development key/)
+  })
+
+  test('production accepts a campaign with only the bureau key', () => {
+    expect(boot(['--production']).production).toBe(true)
+  })
+
   test('flags override the environment, which overrides the defaults', () => {
-    const config = parseConfig(['--port', '9000'], { PORT: '7000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x' } as unknown as NodeJS.ProcessEnv)!
+    const config = parseConfig(['--port', '9000'], processEnv({ PORT: '7000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x' }))!
     expect(config).toMatchObject({ host: '0.0.0.0', port: 9000, dataDir: '/tmp/x', production: false, rateLimit: true, trustProxy: false })
-    expect(parseConfig([], {} as unknown as NodeJS.ProcessEnv)).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: path.resolve('data') })
+    expect(parseConfig([], processEnv({}))).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: path.resolve('data') })
+    expect(parseConfig([], processEnv({ TRUST_PROXY: '1', NODE_ENV: 'production' }))).toMatchObject({ trustProxy: 1, production: true })
   })
 })
 

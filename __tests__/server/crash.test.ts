@@ -99,8 +99,9 @@ test('SIGKILL mid-upload, restart, resume from HEAD, finalize: the stored cipher
 }, 40000)
 
 test('chunks acknowledged while the server is being killed are all on disk after the restart', async () => {
-  const sealed = seal(env.key, { description: 'kill during a stream of chunks' }, [new Uint8Array(randomBytes(6 * MiB))])
+  const sealed = seal(env.key, { description: 'kill during a stream of chunks' }, [new Uint8Array(randomBytes(2 * MiB))])
   const object = sealed.attachments[0]
+  await server?.kill()
   server = await startServer(env)
   const created = await request(server.url, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed) })
   const id: string = created.json.id

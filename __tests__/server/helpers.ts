@@ -75,6 +75,12 @@ export interface StartOptions {
   args?: string[]
 }
 
+/** Every server process started here; any still running when the test process exits is killed. */
+const children = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+})
+
 /** Starts the real server on a free port (--port 0) and resolves once it printed its URL. */
 export function startServer(env: TestEnv, options: StartOptions = {}): Promise<RunningServer> {
   const child = spawn(
@@ -90,10 +96,16 @@ export function startServer(env: TestEnv, options: StartOptions = {}): Promise<R
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
+  children.add(child)
   let out = ''
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      children.delete(child)
+      resolve()
+    }),
+  )
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')

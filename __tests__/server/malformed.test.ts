@@ -64,6 +64,7 @@ const cases: Case[] = [
   // POST /api/v1/submissions: shape
   ['bad JSON', create, () => raw('{"idempotencyKey": '), 400, 'INVALID_JSON'],
   ['empty JSON body', create, () => raw(''), 400, 'EMPTY_BODY'],
+  ['no body at all', create, () => ({ method: 'POST' }), 400, 'EMPTY_BODY'],
   ['a JSON array instead of an object', create, () => raw('[1,2]'), 400, 'INVALID_FIELD'],
   ['prototype poisoning', create, () => raw('{"__proto__": {"x": 1}}'), 400, 'INVALID_JSON'],
   ['text/plain body', create, () => raw('hello', 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE'],

@@ -11,7 +11,7 @@ import { Campaign, checkCampaign } from '../../server/src/campaign'
 import { LIMITS } from '../../server/src/limits'
 import { ReceiptHasher } from '../../server/src/receipts'
 import { SqliteRepository, type NewSubmission } from '../../server/src/repository'
-import { openStorage, purgeSubmission, sweep, type Services } from '../../server/src/services'
+import { openStorage, purgeSubmission, readObject, sweep, type Services } from '../../server/src/services'
 import { makeTestEnv, receipt, request, seal, submissionBody, upload, type TestEnv } from './helpers'
 
 let env: TestEnv
@@ -195,11 +195,15 @@ describe('expiry', () => {
     }
   })
 
-  test('sweep and purge on their own', async () => {
+  test('readObject, sweep and purge on their own', async () => {
     const storage = openStorage(env.dataDir)
     const input = newSubmission()
     await storage.repository.createSubmission(input, 1000)
     await storage.blobs.append(input.id, 0, 0, Buffer.from('x'))
+    expect(await readObject(storage, input.id, 'report')).toEqual(input.report)
+    expect(await readObject(storage, input.id, 'attachment/0')).toEqual(Buffer.from('x'))
+    expect(await readObject(storage, input.id, 'attachment/1')).toBeUndefined()
+    await expect(readObject(storage, input.id, 'attachment/01')).rejects.toThrow('invalid object label')
     expect(await sweep(storage.repository, storage.blobs, input.expiresAt - 1)).toEqual({ expired: 0, orphans: 0 })
     expect(await purgeSubmission(storage, input.id)).toBe(true)
     expect(await storage.blobs.listSubmissionIds()).toEqual([])

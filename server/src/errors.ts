@@ -215,8 +215,9 @@ export function installErrorHandlers(
   app: FastifyInstance,
   fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
 ): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const e = toApiError(err)
+  app.setErrorHandler((err: FastifyError & { validationContext?: string }, request, reply) => {
+    const noBody = Array.isArray(err.validation) && err.validationContext === 'body' && request.body == null
+    const e = noBody ? new ApiError('EMPTY_BODY', 'The body is empty') : toApiError(err)
     if (e.statusCode >= 500) request.log.error({ err }, 'request failed')
     else request.log.info({ code: e.code }, 'request refused')
     return sendError(reply, e)

@@ -3,6 +3,7 @@
  * Validates the configuration (exit status 2 with a clear message when wrong), opens the storage,
  * listens and prints the URL. SIGHUP reloads the campaign file; SIGINT/SIGTERM close gracefully.
  */
+import './threadpool'
 import { buildApp } from './app'
 import { Campaign } from './campaign'
 import { ConfigError, USAGE, loadCampaign, parseConfig, prepareDataDir } from './config'
@@ -55,7 +56,11 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nClue report server ready: ${url}\n` +
       `  API docs: ${url}docs   data: ${config.dataDir}   campaign: ${config.campaignFile}` +
-      `${config.production ? '   (production)' : '   (development)'}${config.rateLimit ? '' : '   RATE LIMITING OFF'}\n\n`,
+      `${config.production ? '   (production)' : '   (development)'}${config.rateLimit ? '' : '   RATE LIMITING OFF'}\n` +
+      (campaign.current.config.keys.some((k) => k.development)
+        ? '  WARNING: the campaign lists the DEVELOPMENT key (keys/dev/, public passphrase): never use it for real reports.\n'
+        : '') +
+      '\n',
   )
 }
 

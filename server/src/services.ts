@@ -69,3 +69,25 @@ export async function purgeSubmission(storage: Pick<Storage, 'repository' | 'blo
   await storage.blobs.deleteSubmission(id)
   return existed
 }
+
+/**
+ * The stored ciphertext of one object of a submission, by its crypto label ("report" or
+ * "attachment/<n>"), for the bureau CLI; undefined when absent. Attachments are read whole (at
+ * most 20 MiB); stream them with `blobs.openRead` instead when that matters.
+ */
+export async function readObject(storage: Pick<Storage, 'repository' | 'blobs'>, id: string, label: string): Promise<Buffer | undefined> {
+  if (label === 'report') return storage.repository.getReport(id)
+  const match = /^attachment\/(0|[1-9][0-9]?)$/.exec(label)
+  if (!match) throw new Error(`invalid object label ${JSON.stringify(label)}`)
+  const sub = await storage.repository.getSubmission(id)
+  const n = Number(match[1])
+  if (!sub || !sub.attachments[n]) return undefined
+  const stream = await storage.blobs.openRead(id, n).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined
+    throw e
+  })
+  if (!stream) return undefined
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}

@@ -10,4 +10,4 @@ export { encryptAttachment, DEFAULT_CHUNK_SIZE, yieldToEventLoop } from './strea
 export type { EncryptAttachmentOptions, EncryptAttachmentResult } from './stream'
 export { sha256, sha256Hex, Sha256 } from './hash'
 export { ENVELOPE_VERSION, SUITE, INFO_PREFIX, REPORT_LABEL, attachmentLabel, isValidLabel } from './labels'
-export { toBase64, fromBase64, toHex, fromHex, utf8Encode, utf8Decode, concatBytes, toWordArray, fromWordArray } from './bytes'
+export { toBase64, fromBase64, toHex, fromHex, utf8Encode, utf8Decode, concatBytes } from './bytes'

@@ -8,7 +8,6 @@
  * node:crypto, pin the result.
  */
 import CryptoJS from 'crypto-js/core'
-import 'crypto-js/cipher-core'
 import 'crypto-js/aes'
 import { concatBytes, fromWordArray, packWords, toHex, toWordArray, unpackWords } from './bytes'
 import type { ObjectKeys } from './envelope'

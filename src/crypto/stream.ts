@@ -88,16 +88,10 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 function pickScheduler(): Scheduler {
-  const g = globalThis as {
-    setImmediate?: (callback: () => void) => unknown
-    MessageChannel?: new () => { port1: { onmessage: (() => void) | null }; port2: { postMessage(value: unknown): void } }
-  }
-  if (typeof g.setImmediate === 'function') {
-    const setImmediateFn = g.setImmediate
-    return (callback) => void setImmediateFn(callback)
-  }
-  if (typeof g.MessageChannel === 'function') {
-    const channel = new g.MessageChannel()
+  // typeof on free identifiers, not globalThis: iOS before 12.2 has no globalThis.
+  if (typeof setImmediate === 'function') return (callback) => void setImmediate(callback)
+  if (typeof MessageChannel === 'function') {
+    const channel = new MessageChannel()
     const queue: Array<() => void> = []
     channel.port1.onmessage = () => queue.shift()?.()
     return (callback) => {

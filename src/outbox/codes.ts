@@ -53,9 +53,14 @@ export function groupReceipt(receipt: string): string {
 
 export type ReceiptCheck = { ok: true; receipt: string } | { ok: false; message: string }
 
-/** Checks what a resident typed: 16 digits, spaces and dashes allowed between them. */
+/**
+ * Checks what a resident typed: 16 digits, with spaces or dashes anywhere; full-width digits (a
+ * Chinese keyboard's) count as digits.
+ */
 export function parseReceiptInput(text: string): ReceiptCheck {
-  const compact = text.replace(/[\s\-－—　]/g, '')
+  const compact = text
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\-－—　]/g, '')
   if (compact === '') return { ok: false, message: '请输入 16 位查询码' }
   if (!/^\d+$/.test(compact)) return { ok: false, message: '查询码只包含数字，请检查是否输错' }
   if (compact.length !== RECEIPT_DIGITS) return { ok: false, message: `查询码是 16 位数字，您输入了 ${compact.length} 位` }

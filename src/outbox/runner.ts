@@ -10,6 +10,7 @@
 import { sha256Hex, toBase64, toHex } from '@/crypto'
 import { deleteDraft, loadDraft } from '@/drafts/store'
 import { files } from '@/platform/files'
+import { instanceId } from '@/platform/instance-id'
 import { onReturnToApp } from '@/platform/lifecycle'
 import { isOnline, onNetworkChange } from '@/platform/network'
 import { randomBytes, SecureRandomUnavailableError } from '@/platform/random'
@@ -162,7 +163,7 @@ let owner: string | undefined
 let leaseRenewedAt = 0
 
 async function acquireLease(): Promise<boolean> {
-  if (!owner) owner = toHex(await randomBytes(8))
+  if (!owner) owner = instanceId(toHex(await randomBytes(8)))
   const now = Date.now()
   const lock = readKey('outbox/lock')
   if (lock && lock.owner !== owner && typeof lock.until === 'number' && lock.until > now) return false
@@ -192,6 +193,8 @@ let active: { id: string; cancel: Cancellation; promise: Promise<void> } | undef
 const cancelled = new Set<string>()
 let started = false
 let timer: ReturnType<typeof setTimeout> | undefined
+/** Set while another copy of the app holds the lease: when to look again. */
+let leaseBlockedUntil: number | undefined
 
 /**
  * Runs the outbox now. Triggers other than 'timer' also retry jobs whose backoff has not expired
@@ -238,9 +241,10 @@ async function runAll(force: boolean): Promise<void> {
   }
   if (!leased) {
     // Another tab is sending; look again when its lease would have run out.
-    scheduleIn(settings.leaseMs)
+    leaseBlockedUntil = Date.now() + settings.leaseMs
     return
   }
+  leaseBlockedUntil = undefined
   try {
     for (const entry of listJobs()) {
       if (cancelled.has(entry.id)) continue
@@ -483,6 +487,9 @@ async function recordFailure(id: string, error: unknown, madeProgress: boolean):
     } catch {
       delay = backoffCeiling(attempt)
     }
+    // The server said when to come back (429 Retry-After): not sooner, and never beyond the cap.
+    const asked = error instanceof ApiError ? error.details.retryAfterMs : undefined
+    if (asked !== undefined) delay = Math.min(BACKOFF_MAX_MS, Math.max(delay, asked))
     update(id, { attempt, retryAt: new Date(Date.now() + delay).toISOString(), lastError: jobError(error), blocked: undefined })
   } catch (e) {
     if (!(e instanceof CancelledError)) throw e
@@ -505,6 +512,7 @@ function schedule(): void {
     .filter((j) => j.phase !== 'done' && !j.blocked && j.retryAt)
     .map((j) => Date.parse(j.retryAt!))
     .filter((t) => !Number.isNaN(t))
+  if (leaseBlockedUntil !== undefined) due.push(leaseBlockedUntil)
   if (due.length === 0) {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
@@ -651,4 +659,5 @@ export function resetOutboxForTests(): void {
   again = false
   forceNext = false
   owner = undefined
+  leaseBlockedUntil = undefined
 }

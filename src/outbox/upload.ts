@@ -10,8 +10,14 @@ import { ApiError, type Cancellation } from '@/services/request'
 import { LocalJobError } from './encrypt'
 import type { StoredObject } from './types'
 
-/** 256 KiB: small enough to finish on a poor mobile link, large enough to keep requests few. */
+/** 256 KiB to start: small enough to finish on a poor mobile link. */
 export const UPLOAD_CHUNK_SIZE = 256 * 1024
+/** Adaptive bounds: a fast link grows chunks (fewer requests, under the server's rate limit). */
+export const MIN_CHUNK_SIZE = 64 * 1024
+export const MAX_CHUNK_SIZE = 1024 * 1024
+/** A chunk answered faster than this doubles the next one; slower than SLOW_CHUNK_MS halves it. */
+const FAST_CHUNK_MS = 3000
+const SLOW_CHUNK_MS = 20000
 /** WeChat allows 10 concurrent requests in all; the app keeps most of them free. */
 export const MAX_IN_FLIGHT = 3
 /** Consecutive offset corrections on one attachment before giving up for this attempt. */
@@ -23,6 +29,7 @@ export interface UploadOptions {
   /** Called with the server's durable offset of attachment n whenever it is known to change. */
   onOffset: (n: number, offset: number) => void
   cancel: Cancellation
+  /** A fixed chunk size; by default chunks adapt to the link (64 KiB … 1 MiB, starting at 256 KiB). */
   chunkSize?: number
   concurrency?: number
   /** Only these attachments (default: all). */
@@ -31,7 +38,7 @@ export interface UploadOptions {
 
 export async function uploadAttachments(options: UploadOptions): Promise<void> {
   const { submissionId, objects, onOffset, cancel } = options
-  const chunkSize = options.chunkSize ?? UPLOAD_CHUNK_SIZE
+  const fixed = options.chunkSize
   const concurrency = Math.max(1, Math.min(options.concurrency ?? MAX_IN_FLIGHT, MAX_IN_FLIGHT))
   const queue = (options.only ?? objects.map((_, n) => n)).filter((n) => n >= 0 && n < objects.length)
   let failure: { error: unknown } | undefined
@@ -41,6 +48,7 @@ export async function uploadAttachments(options: UploadOptions): Promise<void> {
     let offset = (await headAttachment(submissionId, n, cancel)).offset
     onOffset(n, offset)
     let corrections = 0
+    let chunkSize = fixed ?? UPLOAD_CHUNK_SIZE
     while (offset < object.size) {
       // Another attachment failed: stop at a chunk boundary; the next attempt resumes from HEAD.
       if (failure) return
@@ -49,9 +57,15 @@ export async function uploadAttachments(options: UploadOptions): Promise<void> {
       const bytes = await files.readRange(object.key, offset, length)
       if (bytes.length !== length) throw new LocalJobError('手机上保存的加密副本已损坏，无法继续发送。请取消后重新提交。')
       try {
+        const started = Date.now()
         const answer = await putChunk(submissionId, n, offset, bytes, cancel)
         offset = answer.offset
         corrections = 0
+        if (fixed === undefined) {
+          const took = Date.now() - started
+          if (took < FAST_CHUNK_MS && length === chunkSize) chunkSize = Math.min(MAX_CHUNK_SIZE, chunkSize * 2)
+          else if (took > SLOW_CHUNK_MS) chunkSize = Math.max(MIN_CHUNK_SIZE, Math.floor(chunkSize / 2))
+        }
       } catch (error) {
         const serverOffset = error instanceof ApiError ? error.details.offset : undefined
         if (error instanceof ApiError && error.code === 'OFFSET_MISMATCH' && serverOffset !== undefined && corrections < MAX_OFFSET_CORRECTIONS) {

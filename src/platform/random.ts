@@ -12,7 +12,8 @@ interface WebCryptoLike {
 
 export async function randomBytes(n: number): Promise<Uint8Array> {
   checkRandomLength(n)
-  const webCrypto = (globalThis as { crypto?: WebCryptoLike }).crypto
+  // A free identifier, not globalThis: iOS Safari before 12.2 has no globalThis.
+  const webCrypto: WebCryptoLike | undefined = typeof crypto !== 'undefined' ? crypto : undefined
   if (!webCrypto || typeof webCrypto.getRandomValues !== 'function') throw new SecureRandomUnavailableError('crypto.getRandomValues is missing')
   const out = new Uint8Array(n)
   try {

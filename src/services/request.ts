@@ -26,6 +26,8 @@ export interface ApiErrorDetails {
   attachments?: { n: number; offset: number; size: number }[]
   /** JSON pointer of the offending field (validation errors). */
   field?: string
+  /** How long the server asked us to wait (Retry-After), in milliseconds. */
+  retryAfterMs?: number
 }
 
 const KIND_MESSAGES: Record<ApiErrorKind, string> = {
@@ -192,6 +194,8 @@ function errorFromResponse(status: number, body: unknown, header: (name: string)
   else if (headerOffset !== undefined && /^\d+$/.test(headerOffset)) details.offset = Number(headerOffset)
   if (Array.isArray(b.attachments)) details.attachments = b.attachments as ApiErrorDetails['attachments']
   if (typeof b.field === 'string') details.field = b.field
+  const retryAfter = header('retry-after')
+  if (retryAfter !== undefined && /^\d{1,6}$/.test(retryAfter.trim())) details.retryAfterMs = Number(retryAfter.trim()) * 1000
   let kind: ApiErrorKind
   if (status === 409) kind = 'conflict'
   else if (status === 408) kind = 'timeout'

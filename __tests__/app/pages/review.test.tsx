@@ -1,13 +1,23 @@
 /** @jest-environment jsdom */
-import { fireEvent, screen, within } from '@testing-library/react'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import Taro from '../../mocks/taro'
 import { attachmentOf, completeDraft, draftOf } from '../support/drafts'
 import { redirects, renderPage, resetApp } from '../support/pages'
 import ReviewStep from '@/report/review/index'
+import { listDrafts, loadDraft } from '@/drafts/store'
+import { listJobs, loadJob } from '@/outbox'
+import { idle, resetOutboxForTests } from '@/outbox/runner'
 
 jest.mock('@/platform/files', () => require('../support/memory-files'))
 
-beforeEach(resetApp)
+beforeEach(() => {
+  resetApp()
+  resetOutboxForTests()
+})
+
+afterEach(async () => {
+  await idle()
+})
 
 describe('review step', () => {
   it('shows what was entered, section by section', () => {
@@ -49,14 +59,46 @@ describe('review step', () => {
     expect(redirects()).toEqual([`/report/${step}/index?id=d1&from=review`])
   })
 
-  it('submitting a complete report says online submission is not yet available', () => {
+  it('submitting a complete report queues it in the outbox and opens the progress page', async () => {
     renderPage(ReviewStep, { draft: completeDraft('d1') })
     fireEvent.click(screen.getByTestId('submit'))
-    expect(Taro.showModal).toHaveBeenCalledWith({
-      title: '暂未开放',
-      content: '在线提交功能尚未开放。您的举报已保存为草稿，开放后可直接提交；紧急情况请拨打 110。',
-      showCancel: false,
-    })
+    await waitFor(() => expect(redirects()).toEqual(['/report/submit/index?id=d1']))
+    const job = loadJob('d1')!
+    expect(job.receipt).toMatch(/^\d{16}$/)
+    expect(job.idempotencyKey).toMatch(/^[A-Za-z0-9_-]{22,64}$/)
+    // A queued report is no longer a draft: it leaves the draft list (its record stays until the receipt is saved).
+    expect(listDrafts()).toEqual([])
+    expect(loadDraft('d1')).toBeDefined()
+    await idle()
+  })
+
+  it('submitting the same draft twice never makes a second job', async () => {
+    renderPage(ReviewStep, { draft: completeDraft('d1') })
+    fireEvent.click(screen.getByTestId('submit'))
+    fireEvent.click(screen.getByTestId('submit'))
+    await waitFor(() => expect(redirects()).toHaveLength(1))
+    const first = loadJob('d1')!
+    fireEvent.click(screen.getByTestId('submit'))
+    await waitFor(() => expect(redirects()).toHaveLength(2))
+    expect(listJobs().map((j) => j.id)).toEqual(['d1'])
+    expect(loadJob('d1')!.idempotencyKey).toBe(first.idempotencyKey)
+    expect(loadJob('d1')!.receipt).toBe(first.receipt)
+    await idle()
+  })
+
+  it('is refused while the campaign does not accept reports, and nothing is queued', async () => {
+    jest.useFakeTimers({ now: new Date('2023-03-01T04:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] })
+    try {
+      renderPage(ReviewStep, { draft: completeDraft('d1', { happenedAt: '2023-02-01T10:30' }) })
+      expect(screen.queryByText('这一部分还没有完成')).toBeNull()
+      fireEvent.click(screen.getByTestId('submit'))
+      await waitFor(() => expect(Taro.showModal).toHaveBeenCalled())
+      expect((Taro.showModal as jest.Mock).mock.calls[0][0].title).toBe('暂不受理在线举报')
+      expect(listJobs()).toEqual([])
+      expect(redirects()).toEqual([])
+    } finally {
+      jest.useRealTimers()
+    }
   })
 
   it('an incomplete report marks the missing parts and is not submitted', () => {

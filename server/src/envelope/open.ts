@@ -105,14 +105,19 @@ export interface OpenObjectOptions {
 /** Decrypts one object in memory (the report, or an attachment of up to tens of MB). */
 export function openObject(options: OpenObjectOptions): Buffer {
   const object = Buffer.from(options.object.buffer, options.object.byteOffset, options.object.byteLength)
-  checkObjectLength(object.length)
   const { encKey, macKey } = deriveObjectKeys(options)
-  const iv = object.subarray(0, IV_LENGTH)
-  const ciphertext = object.subarray(IV_LENGTH, object.length - TAG_LENGTH)
-  const tag = object.subarray(object.length - TAG_LENGTH)
-  const expected = createHmac('sha256', macKey).update(iv).update(ciphertext).digest()
-  if (!timingSafeEqual(expected, tag)) throw badMac()
-  return decrypt(encKey, iv, [ciphertext])
+  try {
+    checkObjectLength(object.length)
+    const iv = object.subarray(0, IV_LENGTH)
+    const ciphertext = object.subarray(IV_LENGTH, object.length - TAG_LENGTH)
+    const tag = object.subarray(object.length - TAG_LENGTH)
+    const expected = createHmac('sha256', macKey).update(iv).update(ciphertext).digest()
+    if (!timingSafeEqual(expected, tag)) throw badMac()
+    return decrypt(encKey, iv, [ciphertext])
+  } finally {
+    encKey.fill(0)
+    macKey.fill(0)
+  }
 }
 
 export interface OpenObjectFileOptions {
@@ -134,14 +139,19 @@ const READ_CHUNK = 1024 * 1024
  */
 export async function openObjectFile(options: OpenObjectFileOptions): Promise<{ size: number; sha256: string }> {
   const { inputPath, outputPath } = options
-  const { encKey, macKey } = deriveObjectKeys(options)
+  // Header, label and key problems are reported before any file is touched.
+  selectKey(parseHeader(options.header), options.privateKey)
+  checkLabel(options.label)
   const existing = await stat(outputPath).catch(() => undefined)
   if (existing) throw new Error(`${outputPath} already exists`)
 
   const input = await open(inputPath, 'r')
   const temporary = join(dirname(outputPath), `.${basename(outputPath)}.${randomBytes(6).toString('hex')}.partial`)
   let output: Awaited<ReturnType<typeof open>> | undefined
+  let keys: ObjectKeys | undefined
   try {
+    keys = deriveObjectKeys(options)
+    const { encKey, macKey } = keys
     const { size } = await input.stat()
     checkObjectLength(size)
     const bodyEnd = size - TAG_LENGTH
@@ -165,7 +175,7 @@ export async function openObjectFile(options: OpenObjectFileOptions): Promise<{ 
       const plain = decipher.update(chunk)
       hash.update(plain)
       written += plain.length
-      await out.write(plain)
+      await writeAll(out, plain)
     })
     const tagAgain = await readExactly(input, size - TAG_LENGTH, TAG_LENGTH)
     if (!timingSafeEqual(mac2.digest(), tag) || !timingSafeEqual(tagAgain, tag)) throw badMac('the file changed while it was being decrypted')
@@ -177,7 +187,7 @@ export async function openObjectFile(options: OpenObjectFileOptions): Promise<{ 
     }
     hash.update(last)
     written += last.length
-    await output.write(last)
+    await writeAll(output, last)
     await output.sync()
     await output.close()
     output = undefined
@@ -188,6 +198,8 @@ export async function openObjectFile(options: OpenObjectFileOptions): Promise<{ 
     await rm(temporary, { force: true })
     throw error
   } finally {
+    keys?.encKey.fill(0)
+    keys?.macKey.fill(0)
     await input.close()
   }
 }
@@ -242,6 +254,11 @@ async function readExactly(file: FileHandle, position: number, length: number): 
     done += bytesRead
   }
   return buffer
+}
+
+async function writeAll(file: FileHandle, bytes: Buffer): Promise<void> {
+  // write() may write less than asked; loop until all of it is on its way to disk.
+  for (let done = 0; done < bytes.length; ) done += (await file.write(bytes, done, bytes.length - done)).bytesWritten
 }
 
 async function forEachChunk(file: FileHandle, start: number, end: number, visit: (chunk: Buffer) => unknown): Promise<void> {

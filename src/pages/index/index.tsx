@@ -8,12 +8,16 @@ import { createDraft } from '@/drafts/store'
 import { useCampaignConfig } from '@/hooks/useCampaignConfig'
 import { useDrafts } from '@/hooks/useDrafts'
 import { useEntry } from '@/hooks/useEntry'
+import { useOutboxList } from '@/hooks/useOutbox'
 import { go } from '@/navigation'
 
 export default function Home() {
   const config = useCampaignConfig()
   const entering = useEntry()
   const { drafts, remove } = useDrafts()
+  const outbox = useOutboxList()
+  const accepted = outbox.filter((v) => v.status === 'done')
+  const pending = outbox.filter((v) => v.status !== 'done')
   const state = campaignState(config.campaign, new Date())
   const starting = useRef(false)
   if (entering) return <View className="page page--center"><Text className="empty">正在打开举报页面…</Text></View>
@@ -49,6 +53,19 @@ export default function Home() {
         </Text>
       </View>
 
+      {accepted.map((v) => (
+        <View key={v.job.id} className="hint hint--warn notice-receipt" onClick={() => go('receipt', { id: v.job.id })} data-testid="receipt-pending">
+          <Text className="hint__title">您有一份举报已提交，请保存查询码</Text>
+          <Text className="hint__text">查询码还没有确认保存。点这里查看并保存，丢失后无法找回。</Text>
+        </View>
+      ))}
+      {pending.length > 0 ? (
+        <View className="hint notice-outbox" onClick={() => go('outbox')} data-testid="open-outbox">
+          <Text className="hint__title">待发送的举报（{pending.length}）</Text>
+          <Text className="hint__text">{pending.length === 1 ? pending[0].text : '已加密保存在手机上，会自动发送'}，点这里查看。</Text>
+        </View>
+      ) : null}
+
       {state.acceptingReports ? (
         <Button className="btn btn--primary btn--large" onClick={start} data-testid="start-report">
           我要举报
@@ -64,6 +81,9 @@ export default function Home() {
           我的草稿（{drafts.length}）
         </Button>
       </View>
+      <Button className="btn btn--secondary btn--wide" onClick={() => go('status')} data-testid="open-status">
+        查询举报进度
+      </Button>
 
       {drafts.length > 0 ? (
         <View className="section">

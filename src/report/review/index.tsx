@@ -1,5 +1,4 @@
 import { Button, Text, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
 import dayjs from 'dayjs'
 import type { PropsWithChildren } from 'react'
 import { findBranch } from '@/domain/branches'
@@ -10,6 +9,7 @@ import { MissingDraft } from '@/components/MissingDraft'
 import { BranchDetail } from '@/components/BranchDetail'
 import { formatSize } from '@/components/format'
 import { FLOW_STEPS, FLOW_TITLES, useStep } from '@/hooks/useStep'
+import { useSubmitReport } from '@/hooks/useSubmitReport'
 import { replace } from '@/navigation'
 
 function Section({ step, id, incomplete, children }: PropsWithChildren<{ step: StepId; id: string; incomplete: boolean }>) {
@@ -40,21 +40,14 @@ function Line({ label, value }: { label: string; value?: string }) {
 
 export default function ReviewStep() {
   const { draft, missing, back, config } = useStep('review')
+  const completeness = draft ? draftCompleteness(draft, config) : undefined
+  const ready = !!completeness && completeness.missing.length === 0
+  const { submit, submitting } = useSubmitReport(draft, ready, config)
   if (missing) return <MissingDraft />
-  if (!draft) return null
+  if (!draft || !completeness) return null
   const category = draft.category ? findCategory(draft.category) : undefined
   const branch = draft.branch ? findBranch(config, draft.branch) : undefined
-  const completeness = draftCompleteness(draft, config)
   const isMissing = (s: StepId) => completeness.missing.includes(s)
-  const ready = completeness.missing.length === 0
-
-  const submit = () => {
-    if (!ready) {
-      Taro.showToast({ title: '请先完成标红的部分', icon: 'none' })
-      return
-    }
-    Taro.showModal({ title: '暂未开放', content: '在线提交功能尚未开放。您的举报已保存为草稿，开放后可直接提交；紧急情况请拨打 110。', showCancel: false })
-  }
 
   return (
     <View className="step">
@@ -110,8 +103,8 @@ export default function ReviewStep() {
         <Button className="btn btn--secondary" onClick={back}>
           上一步
         </Button>
-        <Button className={`btn btn--primary${ready ? '' : ' btn--disabled'}`} onClick={submit} data-testid="submit">
-          加密并提交
+        <Button className={`btn btn--primary${ready && !submitting ? '' : ' btn--disabled'}`} onClick={submit} data-testid="submit">
+          {submitting ? '正在准备…' : '加密并提交'}
         </Button>
       </View>
     </View>

@@ -1,0 +1,417 @@
+/**
+ * export: decrypts each finalized submission into OUT/<date>-<id>/ with report.json, a Chinese
+ * report.md and the attachments under safe versions of their original names.
+ *
+ * Safety and robustness:
+ *  - nothing is written into the server's data directory (OUT may not be in it);
+ *  - each submission is built in a hidden staging folder, renamed into place, and a `.exported`
+ *    marker is written last: a crash leaves no folder that looks complete, and a rerun redoes it;
+ *    folders with the marker are skipped;
+ *  - attachments are decrypted file to file with bounded memory, the MAC verified before any
+ *    plaintext is kept (server/src/envelope openObjectFile);
+ *  - every attachment's SHA-256 and size are checked against the report; a mismatch is reported
+ *    loudly and written to INTEGRITY-WARNING.txt in the folder;
+ *  - a corrupt object (MAC failure), a missing blob or a key that was not given fails that
+ *    submission only: the others are exported and the exit status is 1.
+ */
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import { EnvelopeError, openObject, openObjectFile, type BureauKeyPair, type EnvelopeHeader } from '../../server/src/envelope'
+import type { Submission } from '../../server/src/repository'
+import type { ReportPlaintext } from '../../src/domain/report-plaintext'
+import type { BranchOffice } from '../../src/domain/types'
+import { CAMPAIGN_HELP, CAMPAIGN_OPTION, DATA_HELP, DATA_OPTION, campaignFileOf, dataDirOf, parse, required } from '../args'
+import { readCampaign } from '../campaign'
+import type { Command, Io } from '../command'
+import { allSubmissions, isInside, openDataDir, type DataDir } from '../data-dir'
+import { CliError, EXIT_OK, EXIT_PARTIAL, errnoCode } from '../errors'
+import { PASSPHRASE_ENV, loadKeyFiles } from '../keys'
+import { formatBytes, renderReportMarkdown, type ExportedAttachment } from '../report-md'
+import { safeFileNames } from '../safe-name'
+import { cstDate, cstDateTime, parseCstDate } from '../time'
+
+export const MARKER_FILE = '.exported'
+export const WARNING_FILE = 'INTEGRITY-WARNING.txt'
+const RESERVED = ['report.json', 'report.md', WARNING_FILE, MARKER_FILE]
+
+const HELP = `npm run bureau -- export --key FILE [--key FILE …] --out DIR [--since DATE] [--data DIR] [--campaign FILE]
+
+把服务器上已提交的举报解密到 DIR 下，每条一个文件夹 DIR/<日期>-<编号>/，里面有：
+  report.md      中文的举报内容（类别、经过、链接、被举报方、受理单位、举报人、声明时间、附件清单）
+  report.json    解密后的原始数据
+  附件           按举报人手机上的文件名保存（已去掉不安全的字符）
+  INTEGRITY-WARNING.txt   只有当附件与举报中记录的 SHA-256 指纹不一致时才会出现，请务必查看
+已导出的文件夹再次运行时会跳过，所以可以每天运行一次，只导出新的举报。
+Decrypts each finalized submission into DIR/<date>-<id>/: report.md (Chinese), report.json, the
+attachments under their original names (made safe), and INTEGRITY-WARNING.txt if an attachment's
+SHA-256 does not match the report. Folders already exported are skipped on the next run.
+
+选项 Options:
+  --key FILE          私钥文件；密钥轮换后可给多次，每条举报用它记录的 kid 对应的私钥打开
+                      a private key file; give it several times after key rotation (each report names its kid)
+  --out DIR           导出到哪个目录（不能在服务器数据目录里）/ where to write (not inside the data directory)
+  --since DATE        只导出该日（北京时间，YYYY-MM-DD）及以后收到的举报 / only those received on or after DATE
+${DATA_HELP}
+${CAMPAIGN_HELP}
+                      （用于显示受理单位名称 / for the branch office names）
+
+口令 Passphrase: 在终端中会提示输入（不显示）；脚本中用环境变量 ${PASSPHRASE_ENV}。
+  Asked on the terminal (hidden); scripts set ${PASSPHRASE_ENV}.
+
+解密后的文件是明文，请只保存在办公用的加密存储上，按保密规定管理。
+The exported files are plaintext: keep them on the office's encrypted storage only.`
+
+interface Outcome {
+  folder: string
+  warnings: string[]
+}
+
+class SubmissionError extends Error {
+  constructor(
+    readonly zh: string,
+    readonly en: string,
+  ) {
+    super(en)
+  }
+}
+
+async function writeDurable(file: string, data: string | Buffer): Promise<void> {
+  const fh = await fsp.open(file, 'wx', 0o600)
+  try {
+    await fh.writeFile(data)
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, 'r')
+  try {
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+}
+
+function describeEnvelopeError(e: EnvelopeError, what: { zh: string; en: string }, file?: string): SubmissionError {
+  const where = file ? `（${file}）` : ''
+  const whereEn = file ? ` (${file})` : ''
+  switch (e.code) {
+    case 'BAD_MAC':
+    case 'TRUNCATED':
+      return new SubmissionError(
+        `${what.zh}已损坏，无法通过完整性校验${where}。文件在服务器上被改动或损坏；请从备份恢复数据目录后重新导出。`,
+        `${what.en} is corrupt: it fails authentication${whereEn} (${e.code}). Restore the data directory from a backup and export again.`,
+      )
+    case 'BAD_PADDING':
+      return new SubmissionError(`${what.zh}格式错误（发送方程序有缺陷）${where}。`, `${what.en} is malformed (broken sender)${whereEn}: ${e.message}`)
+    default:
+      return new SubmissionError(`${what.zh}无法解密：${e.message}`, `${what.en} cannot be decrypted: ${e.message}`)
+  }
+}
+
+function folderName(s: Submission): string {
+  return `${cstDate(s.acceptedAt ?? s.createdAt)}-${s.id}`
+}
+
+async function exportOne(
+  data: DataDir,
+  s: Submission,
+  keys: readonly BureauKeyPair[],
+  outDir: string,
+  branches: readonly BranchOffice[],
+  io: Io,
+): Promise<Outcome> {
+  const folder = folderName(s)
+  const final = path.join(outDir, folder)
+  const staging = path.join(outDir, `.${folder}.${randomBytes(4).toString('hex')}.partial`)
+  const header = s.header as EnvelopeHeader
+
+  if (!keys.some((k) => k.kid === header.kid)) {
+    throw new SubmissionError(
+      `这条举报是用 kid 为 ${header.kid} 的密钥加密的，但没有给出这把私钥。请用 --key 加上对应的私钥文件（bureau-${header.kid}.key.json）。`,
+      `It is encrypted to key ${header.kid}, which was not given: add --key with that key file (bureau-${header.kid}.key.json).`,
+    )
+  }
+  const object = await data.repository.getReport(s.id)
+  if (!object) throw new SubmissionError('服务器上找不到举报内容。', 'The report object is missing from the database.')
+  let plaintext: Buffer
+  try {
+    plaintext = openObject({ header, privateKey: keys, label: 'report', object })
+  } catch (e) {
+    if (e instanceof EnvelopeError) throw describeEnvelopeError(e, { zh: '举报内容', en: 'The report object' })
+    throw e
+  }
+  let report: ReportPlaintext
+  try {
+    report = JSON.parse(plaintext.toString('utf8'))
+  } catch {
+    report = undefined as unknown as ReportPlaintext
+  }
+  if (typeof report !== 'object' || report === null || Array.isArray(report)) {
+    throw new SubmissionError('解密后的举报内容不是有效的 JSON 对象（发送方程序有缺陷）。', 'The decrypted report is not a JSON object (broken sender).')
+  }
+  const warnings: string[] = []
+  if ((report as { schema?: unknown }).schema !== 'clue-report/report@1') {
+    warnings.push(`举报格式未知 unknown report schema ${JSON.stringify((report as { schema?: unknown }).schema)}`)
+  }
+  const listed = (Array.isArray(report.attachments) ? report.attachments : []).filter(
+    (a): a is ReportPlaintext['attachments'][number] => typeof a === 'object' && a !== null && Number.isSafeInteger(a.n),
+  )
+
+  // An incomplete earlier run (no marker): start again from nothing.
+  await fsp.rm(final, { recursive: true, force: true })
+  await fsp.mkdir(staging, { mode: 0o700 })
+  try {
+    await writeDurable(path.join(staging, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
+
+    const objects = s.attachments
+    const names = safeFileNames(
+      objects.map((o) => listed.find((a) => a.n === o.n)?.name),
+      RESERVED,
+      (i) => `attachment-${objects[i].n + 1}.bin`,
+    )
+    const results: ExportedAttachment[] = []
+    const problems: string[] = []
+    for (let i = 0; i < objects.length; i++) {
+      const o = objects[i]
+      const entry = listed.find((a) => a.n === o.n)
+      const input = data.blobs.filePath(s.id, o.n, true)
+      io.out(`      附件 attachment ${i + 1}/${objects.length}: ${names[i]} (${formatBytes(typeof entry?.size === 'number' ? entry.size : o.size)})`)
+      if (!fs.existsSync(input)) {
+        throw new SubmissionError(`附件 ${o.n + 1} 的加密文件不在服务器上（${input}）。请从备份恢复数据目录。`, `Attachment ${o.n + 1}'s blob is missing (${input}). Restore the data directory from a backup.`)
+      }
+      let got: { size: number; sha256: string }
+      try {
+        got = await openObjectFile({ header, privateKey: keys, label: `attachment/${o.n}`, inputPath: input, outputPath: path.join(staging, names[i]) })
+      } catch (e) {
+        if (e instanceof EnvelopeError) throw describeEnvelopeError(e, { zh: `附件 ${o.n + 1}`, en: `Attachment ${o.n + 1}` }, input)
+        throw e
+      }
+      let integrity: ExportedAttachment['integrity'] = 'ok'
+      if (!entry) {
+        integrity = 'unlisted'
+        problems.push(
+          `附件 ${o.n + 1}（${names[i]}）：服务器上有此文件，但举报中没有列出它，无法校验。\n` +
+            `Attachment ${o.n + 1} (${names[i]}): held by the server but not listed in the report; it cannot be verified.\n` +
+            `  实际 actual:   SHA-256 ${got.sha256}, ${got.size} bytes`,
+        )
+      } else if (entry.sha256 !== got.sha256 || entry.size !== got.size) {
+        integrity = 'mismatch'
+        problems.push(
+          `附件 ${o.n + 1}（${names[i]}）：解密得到的文件与举报中记录的指纹不一致！\n` +
+            `Attachment ${o.n + 1} (${names[i]}): the decrypted file does NOT match the fingerprint in the report!\n` +
+            `  举报记录 expected: SHA-256 ${String(entry.sha256)}, ${String(entry.size)} bytes\n` +
+            `  实际 actual:       SHA-256 ${got.sha256}, ${got.size} bytes`,
+        )
+      }
+      results.push({ n: o.n, fileName: names[i], size: got.size, sha256: got.sha256, integrity })
+    }
+    for (const entry of listed) {
+      if (!objects.some((o) => o.n === entry.n)) {
+        results.push({ n: entry.n, integrity: 'missing' })
+        problems.push(
+          `附件 ${entry.n + 1}（${String(entry.name)}）：举报中列出了此文件，但服务器上没有。\n` +
+            `Attachment ${entry.n + 1} (${String(entry.name)}): listed in the report but not held by the server.`,
+        )
+      }
+    }
+
+    const markdown = renderReportMarkdown(report, { submissionId: s.id, receivedAt: s.acceptedAt, kid: header.kid, branches, attachments: results })
+    await writeDurable(path.join(staging, 'report.md'), markdown)
+    if (problems.length > 0) {
+      await writeDurable(
+        path.join(staging, WARNING_FILE),
+        `完整性警告 INTEGRITY WARNING\n\n` +
+          `举报 submission ${s.id}，导出于 exported ${cstDateTime(Date.now())}（北京时间 UTC+8）\n\n` +
+          `下列附件与举报人手机在加密前记录的 SHA-256 指纹不符，或缺失。不要把它们当作原始证据使用，请联系技术人员核查。\n` +
+          `The attachments below do not match the SHA-256 fingerprints the reporter's phone recorded before\n` +
+          `encryption, or are missing. Do not rely on them as original evidence; have them checked.\n\n` +
+          `${problems.join('\n\n')}\n`,
+      )
+      warnings.push(...problems.map((p) => p.split('\n')[1]))
+    }
+    await fsyncDir(staging)
+    await fsp.rename(staging, final)
+    await fsyncDir(outDir)
+    // The marker goes last: a folder without it is incomplete and is redone by the next run.
+    const marker = {
+      submission: s.id,
+      exportedAt: new Date().toISOString(),
+      kid: header.kid,
+      attachments: results.map(({ n, fileName, size, sha256, integrity }) => ({ n, fileName, size, sha256, integrity })),
+    }
+    const tmp = path.join(final, `${MARKER_FILE}.tmp`)
+    await writeDurable(tmp, `${JSON.stringify(marker, null, 2)}\n`)
+    await fsp.rename(tmp, path.join(final, MARKER_FILE))
+    await fsyncDir(final)
+    return { folder, warnings }
+  } catch (e) {
+    await fsp.rm(staging, { recursive: true, force: true })
+    throw e
+  }
+}
+
+export const exportCommand: Command = {
+  name: 'export',
+  help: HELP,
+  async run(argv, io) {
+    const { values } = parse('export', argv, {
+      key: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      since: { type: 'string' },
+      ...DATA_OPTION,
+      ...CAMPAIGN_OPTION,
+    })
+    const keyFiles = ((values.key as string[] | undefined) ?? []).map((k) => path.resolve(k))
+    if (keyFiles.length === 0) {
+      throw new CliError(
+        '缺少 --key（私钥文件）。请用 --key 指定 keygen 生成的私钥文件。运行 npm run bureau -- export --help 查看用法。',
+        'Missing --key (the private key file keygen made). Run npm run bureau -- export --help for usage.',
+      )
+    }
+    const outDir = path.resolve(required('export', values, 'out', '导出目录'))
+    let since: number | undefined
+    if (typeof values.since === 'string') {
+      since = parseCstDate(values.since)
+      if (since === undefined) {
+        throw new CliError(`--since 的日期 "${values.since}" 无效，应写成 YYYY-MM-DD，例如 2024-05-01。`, `Invalid --since date "${values.since}": write YYYY-MM-DD, e.g. 2024-05-01.`)
+      }
+    }
+    const dataDir = dataDirOf(values, io.env)
+    const data = openDataDir(dataDir)
+    try {
+      if (isInside(outDir, dataDir)) {
+        throw new CliError(
+          `导出目录 ${outDir} 在服务器数据目录 ${dataDir} 里面。解密后的明文绝不能放进服务器的数据目录，请换一个目录。`,
+          `The output directory ${outDir} is inside the server's data directory ${dataDir}; plaintext must never go there.`,
+        )
+      }
+      if (isInside(dataDir, outDir)) {
+        throw new CliError(`服务器数据目录 ${dataDir} 在导出目录 ${outDir} 里面，请换一个导出目录。`, `The data directory ${dataDir} is inside the output directory ${outDir}; choose another.`)
+      }
+      const campaign = readCampaign(campaignFileOf(values, io.env))
+      for (const file of keyFiles) {
+        if (isInside(file, dataDir)) io.err(`⚠️ 私钥文件 ${file} 放在服务器数据目录里，这是不安全的。/ The key file is inside the server's data directory: unsafe.`)
+      }
+      const keys = await loadKeyFiles(keyFiles, io.env)
+      io.err(`已打开私钥 Keys opened: ${keys.map((k) => k.kid).join(', ')}`)
+      try {
+        await fsp.mkdir(outDir, { recursive: true, mode: 0o700 })
+      } catch (e) {
+        throw new CliError(`无法创建导出目录 ${outDir}：${(e as Error).message}`, `Cannot create the output directory ${outDir}: ${(e as Error).message}`)
+      }
+      const unlock = await lockOutDir(outDir)
+      try {
+        return await exportAll(data, keys, outDir, since, values.since as string | undefined, campaign.branches, io)
+      } finally {
+        await unlock()
+      }
+    } finally {
+      await data.close()
+    }
+  },
+}
+
+/** One export at a time per output directory: `.export.lock` holds the pid of the running one. */
+async function lockOutDir(outDir: string): Promise<() => Promise<void>> {
+  const lock = path.join(outDir, '.export.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeDurable(lock, String(process.pid))
+      return () => fsp.rm(lock, { force: true })
+    } catch (e) {
+      if (errnoCode(e) !== 'EEXIST') throw e
+      const pid = Number((await fsp.readFile(lock, 'utf8').catch(() => '')).trim())
+      let alive = false
+      if (Number.isSafeInteger(pid) && pid > 0) {
+        try {
+          process.kill(pid, 0)
+          alive = true
+        } catch (err) {
+          alive = errnoCode(err) === 'EPERM'
+        }
+      }
+      if (alive) {
+        throw new CliError(
+          `另一个导出正在向 ${outDir} 写入（进程 ${pid}）。请等它结束后再运行。`,
+          `Another export (pid ${pid}) is writing to ${outDir}; wait for it to finish.`,
+        )
+      }
+      await fsp.rm(lock, { force: true })
+    }
+  }
+  throw new CliError(`无法锁定导出目录 ${outDir}。`, `Cannot lock the output directory ${outDir}.`)
+}
+
+async function exportAll(
+  data: DataDir,
+  keys: readonly BureauKeyPair[],
+  outDir: string,
+  since: number | undefined,
+  sinceText: string | undefined,
+  branches: readonly BranchOffice[],
+  io: Io,
+): Promise<number> {
+  // Staging folders of a run that crashed.
+  for (const entry of await fsp.readdir(outDir)) {
+    if (/^\..*\.partial$/.test(entry)) await fsp.rm(path.join(outDir, entry), { recursive: true, force: true })
+  }
+
+  const subs = (await allSubmissions(data.repository, { state: 'accepted' })).filter((s) => since === undefined || (s.acceptedAt ?? s.createdAt) >= since)
+  const todo: Submission[] = []
+  let skipped = 0
+  for (const s of subs) {
+    if (fs.existsSync(path.join(outDir, folderName(s), MARKER_FILE))) skipped += 1
+    else todo.push(s)
+  }
+  io.out(
+    `已提交的举报 ${subs.length} 条${sinceText !== undefined ? `（${sinceText} 起）` : ''}：已导出过 ${skipped} 条（跳过），本次导出 ${todo.length} 条。\n` +
+      `${subs.length} finalized submissions${sinceText !== undefined ? ` since ${sinceText}` : ''}: ${skipped} already exported (skipped), ${todo.length} to export.`,
+  )
+
+  let exported = 0
+  const failed: { id: string; error: SubmissionError }[] = []
+  const flagged: { folder: string; warnings: string[] }[] = []
+  for (let i = 0; i < todo.length; i++) {
+    const s = todo[i]
+    io.out(`[${i + 1}/${todo.length}] ${folderName(s)}`)
+    try {
+      const outcome = await exportOne(data, s, keys, outDir, branches, io)
+      exported += 1
+      if (outcome.warnings.length > 0) {
+        flagged.push(outcome)
+        io.err(
+          `\n!!!!!!!! 完整性警告 INTEGRITY WARNING: ${outcome.folder} !!!!!!!!\n` +
+            outcome.warnings.map((w) => `  ${w}`).join('\n') +
+            `\n  详见 see ${path.join(outDir, outcome.folder, WARNING_FILE)}\n`,
+        )
+      }
+      io.out(`      已导出 exported → ${path.join(outDir, outcome.folder)}`)
+    } catch (e) {
+      const error =
+        e instanceof SubmissionError
+          ? e
+          : new SubmissionError(`导出失败：${(e as Error).message}`, `Export failed: ${(e as Error).message}${errnoCode(e) ? ` (${errnoCode(e)})` : ''}`)
+      failed.push({ id: s.id, error })
+      io.err(`✗ 失败 FAILED ${s.id}\n  错误：${error.zh}\n  Error: ${error.en}`)
+    }
+  }
+
+  io.out(
+    `\n完成：导出 ${exported} 条，跳过 ${skipped} 条，失败 ${failed.length} 条，完整性警告 ${flagged.length} 条。\n` +
+      `Done: ${exported} exported, ${skipped} skipped, ${failed.length} failed, ${flagged.length} with integrity warnings.`,
+  )
+  if (failed.length > 0) {
+    io.err(`\n以下举报未能导出；排除问题后再次运行 export 会重试它们：\nNot exported; running export again retries them:`)
+    for (const f of failed) io.err(`  ${f.id}: ${f.error.en}`)
+  }
+  if (flagged.length > 0) {
+    io.err(`\n以下文件夹有完整性警告，请查看其中的 ${WARNING_FILE}：\nThese folders have integrity warnings; read their ${WARNING_FILE}:`)
+    for (const f of flagged) io.err(`  ${path.join(outDir, f.folder)}`)
+  }
+  return failed.length > 0 || flagged.length > 0 ? EXIT_PARTIAL : EXIT_OK
+}

@@ -1,0 +1,70 @@
+import { Progress, Text, View } from '@tarojs/components'
+import { formatSize } from '@/components/format'
+import type { JobView } from '@/outbox'
+
+/** Whole percent, never NaN; 100 only when really complete. */
+export function percentOf(done: number, total: number): number {
+  if (total <= 0) return 0
+  const p = Math.floor((done / total) * 100)
+  return Math.max(0, Math.min(100, p))
+}
+
+/** Upload progress over the report object and every attachment (ciphertext bytes). */
+export function uploadPercent(view: JobView): number {
+  const { job, progress } = view
+  if (job.phase === 'done' || job.phase === 'finalizing') return 100
+  if (!job.report) return 0
+  const reportDone = job.phase === 'uploading' ? job.report.size : 0
+  return percentOf(reportDone + progress.uploaded.done, job.report.size + progress.uploaded.total)
+}
+
+export function encryptPercent(view: JobView): number {
+  if (view.job.phase !== 'encrypting') return 100
+  return percentOf(view.progress.encrypted.done, view.progress.encrypted.total)
+}
+
+export function Bar({ label, percent, testId, detail }: { label: string; percent: number; testId?: string; detail?: string }) {
+  return (
+    <View className="bar" data-testid={testId} data-percent={percent}>
+      <View className="bar__head">
+        <Text className="bar__label">{label}</Text>
+        <Text className="bar__value">{detail ? `${detail} · ` : ''}{percent}%</Text>
+      </View>
+      <Progress percent={percent} strokeWidth={10} activeColor="#9f1d20" backgroundColor="#e6e6e6" borderRadius={5} />
+    </View>
+  )
+}
+
+/** The three stages of sending a report, each with its bar. */
+export function SendProgress({ view }: { view: JobView }) {
+  const { job, progress, status } = view
+  const encrypting = job.phase === 'encrypting'
+  const files = progress.files.length > 0 ? progress.files : job.files.map((f) => ({ name: f.name, done: 0, total: f.size }))
+  return (
+    <View className="stages">
+      <View className={`stage${encrypting ? ' stage--active' : ' stage--done'}`}>
+        <Text className="stage__title">1. 在手机上加密{encrypting ? '' : '（已完成）'}</Text>
+        {encrypting ? <Bar label="加密进度" percent={encryptPercent(view)} testId="progress-encrypt" /> : null}
+      </View>
+      <View className={`stage${job.phase === 'uploading' || job.phase === 'encrypted' ? ' stage--active' : encrypting ? '' : ' stage--done'}`}>
+        <Text className="stage__title">2. 发送加密后的举报{job.files.length > 0 ? `和 ${job.files.length} 个材料` : ''}</Text>
+        {files.map((f, n) => (
+          <Bar
+            key={n}
+            label={f.name}
+            percent={encrypting ? 0 : percentOf(f.done, f.total)}
+            detail={encrypting ? undefined : `${formatSize(Math.min(f.done, f.total))} / ${formatSize(f.total)}`}
+            testId="progress-file"
+          />
+        ))}
+        <Bar label="总进度" percent={uploadPercent(view)} testId="progress-total" />
+      </View>
+      <View className={`stage${job.phase === 'done' ? ' stage--done' : job.phase === 'finalizing' ? ' stage--active' : ''}`}>
+        <Text className="stage__title">3. 完成提交，生成查询码{job.phase === 'done' ? '（已完成）' : ''}</Text>
+      </View>
+      {status === 'sending' || status === 'encrypting' ? (
+        <Text className="stage__note">请保持小程序打开。如果网络中断，恢复后会从中断的地方继续发送，不会重复提交。</Text>
+      ) : null}
+    </View>
+  )
+}

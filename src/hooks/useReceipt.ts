@@ -1,0 +1,53 @@
+/**
+ * The receipt page's logic: the receipt of an accepted report, copying it, and the confirmation
+ * that it was saved. Only after that confirmation are the draft and the encrypted copies deleted;
+ * until then the home page keeps pointing here, so a receipt is never lost.
+ */
+import Taro, { useRouter } from '@tarojs/taro'
+import { useCallback, useEffect, useState } from 'react'
+import { confirmReceipt, groupReceipt } from '@/outbox'
+import { goHome } from '@/navigation'
+import { guardLeaving } from '@/platform/leave-guard'
+import { useOutboxJob } from './useOutbox'
+
+export const LEAVE_WARNING = '查询码只显示在这里，离开前请确认已经抄下或截图保存。'
+
+export function useReceipt() {
+  const { params } = useRouter()
+  const view = useOutboxJob(params.id)
+  const [confirmed, setConfirmed] = useState(false)
+  const accepted = view?.job.phase === 'done'
+  const receipt = accepted ? view!.job.receipt : undefined
+
+  // WeChat: the back button asks first while the receipt is not confirmed.
+  useEffect(() => {
+    if (!accepted || confirmed) return undefined
+    return guardLeaving(LEAVE_WARNING)
+  }, [accepted, confirmed])
+
+  const copy = useCallback(async () => {
+    if (!receipt) return
+    try {
+      await Taro.setClipboardData({ data: receipt })
+      Taro.showToast({ title: '查询码已复制', icon: 'none' })
+    } catch {
+      Taro.showToast({ title: '复制没有成功，请手动抄写', icon: 'none' })
+    }
+  }, [receipt])
+
+  const saved = useCallback(async () => {
+    if (!view || !accepted) return
+    const { confirm } = await Taro.showModal({
+      title: '确认已保存查询码？',
+      content: `请再核对一遍：${groupReceipt(view.job.receipt)}。离开后这个查询码不会再显示，丢失后无法找回。`,
+      confirmText: '我已保存',
+      cancelText: '再看看',
+    })
+    if (!confirm) return
+    await confirmReceipt(view.job.id)
+    setConfirmed(true)
+    goHome()
+  }, [view, accepted])
+
+  return { view, receipt, grouped: receipt ? groupReceipt(receipt) : undefined, copy, saved }
+}

@@ -1,0 +1,54 @@
+import { Button, Text, View } from '@tarojs/components'
+import dayjs from 'dayjs'
+import { Hint } from '@/components/Hint'
+import { useReceipt } from '@/hooks/useReceipt'
+import { go, goHome } from '@/navigation'
+
+export default function ReceiptPage() {
+  const { view, receipt, grouped, copy, saved } = useReceipt()
+
+  if (!view) {
+    return (
+      <View className="page page--center">
+        <Text className="empty">这份举报的查询码已经确认保存过了，这里不再显示。</Text>
+        <Button className="btn btn--primary" onClick={goHome}>
+          返回首页
+        </Button>
+      </View>
+    )
+  }
+  if (!receipt || !grouped) {
+    return (
+      <View className="page page--center">
+        <Text className="empty">这份举报还没有提交完成。{view.text}</Text>
+        <Button className="btn btn--primary" onClick={() => go('outbox', { id: view.job.id })}>
+          查看发送情况
+        </Button>
+      </View>
+    )
+  }
+
+  return (
+    <View className="page">
+      <Hint tone="safe" title="举报已提交成功" text={`公安机关已收到您加密后的举报${view.job.acceptedAt ? `（${dayjs(view.job.acceptedAt).format('YYYY年M月D日 HH:mm')}）` : ''}。`} />
+      <View className="receipt">
+        <Text className="receipt__label">您的查询码</Text>
+        <Text className="receipt__code" data-testid="receipt-code" selectable userSelect>
+          {grouped}
+        </Text>
+        <Button className="btn btn--secondary" onClick={copy} data-testid="receipt-copy">
+          复制查询码
+        </Button>
+      </View>
+      <Hint
+        tone="warn"
+        title="请现在就保存查询码"
+        text="查询码只在这里显示一次，是查询办理进度的唯一凭证。请抄在纸上或截图保存，不要告诉他人。丢失后无法找回，公安机关也无法为您查到。"
+      />
+      <Text className="page__intro">以后可在首页点“查询举报进度”，输入查询码查看办理情况。</Text>
+      <Button className="btn btn--primary btn--large" onClick={saved} data-testid="receipt-saved">
+        我已保存
+      </Button>
+    </View>
+  )
+}
