@@ -12,7 +12,7 @@ import { saveDraft } from '@/drafts/store'
 import { BACKOFF_MAX_MS, backoffCeiling, backoffDelay, jobView, loadJob, startOutbox, startSubmission } from '@/outbox'
 import { secureRandom01 } from '@/outbox/backoff'
 import { configureOutbox, idle, kick, resetOutboxForTests } from '@/outbox/runner'
-import { writeKey } from '@/platform/storage'
+import { readKey, writeKey } from '@/platform/storage'
 
 jest.mock('@/platform/files', () => require('../app/support/memory-files'))
 
@@ -192,8 +192,26 @@ describe('automatic retries', () => {
     await settle()
     expect(requested()).toEqual([])
     expect(loadJob('t1')!.phase).toBe('encrypting')
-    await jest.advanceTimersByTimeAsync(30001)
+    await jest.advanceTimersByTimeAsync(29000)
+    expect(requested()).toEqual([])
+    await jest.advanceTimersByTimeAsync(1100)
     await idle()
     expect(requested()).toEqual(['POST /api/v1/submissions'])
+  })
+
+  it('a page that unloads mid-send gives up its lease, so the reloaded page resumes at once', async () => {
+    mockRequest.mockImplementation(() => Object.assign(new Promise(() => undefined), { abort: jest.fn() }))
+    startOutbox()
+    await settle()
+    await startSubmission('t1')
+    await jest.advanceTimersByTimeAsync(0)
+    expect(requested()).toEqual(['POST /api/v1/submissions'])
+    expect(readKey('outbox/lock')).toBeDefined()
+    window.dispatchEvent(new Event('pagehide'))
+    expect(readKey('outbox/lock')).toBeUndefined()
+    // Let the hanging request time out so that the run ends.
+    resetOutboxForTests()
+    await jest.advanceTimersByTimeAsync(70000)
+    await idle()
   })
 })

@@ -11,7 +11,7 @@ import { sha256Hex, toBase64, toHex } from '@/crypto'
 import { deleteDraft, loadDraft } from '@/drafts/store'
 import { files } from '@/platform/files'
 import { instanceId } from '@/platform/instance-id'
-import { onReturnToApp } from '@/platform/lifecycle'
+import { onAppUnload, onReturnToApp } from '@/platform/lifecycle'
 import { isOnline, onNetworkChange } from '@/platform/network'
 import { randomBytes, SecureRandomUnavailableError } from '@/platform/random'
 import { readKey, removeKey, writeKey } from '@/platform/storage'
@@ -162,14 +162,18 @@ export function canCancel(job: OutboxJob): boolean {
 let owner: string | undefined
 let leaseRenewedAt = 0
 
-async function acquireLease(): Promise<boolean> {
+/** Takes the lease unless another live copy holds it; answers until when that copy holds it. */
+async function acquireLease(): Promise<{ ok: true } | { ok: false; until: number }> {
   if (!owner) owner = instanceId(toHex(await randomBytes(8)))
   const now = Date.now()
   const lock = readKey('outbox/lock')
-  if (lock && lock.owner !== owner && typeof lock.until === 'number' && lock.until > now) return false
+  if (lock && lock.owner !== owner && typeof lock.until === 'number' && lock.until > now) {
+    return { ok: false, until: Math.min(lock.until, now + settings.leaseMs) }
+  }
   writeKey('outbox/lock', { owner, until: now + settings.leaseMs })
   leaseRenewedAt = now
-  return readKey('outbox/lock')?.owner === owner
+  if (readKey('outbox/lock')?.owner === owner) return { ok: true }
+  return { ok: false, until: now + settings.leaseMs }
 }
 
 function renewLease(): void {
@@ -195,6 +199,8 @@ let started = false
 let timer: ReturnType<typeof setTimeout> | undefined
 /** Set while another copy of the app holds the lease: when to look again. */
 let leaseBlockedUntil: number | undefined
+/** A forced run (network back, app shown, resident asked) was held up by another copy's lease. */
+let forceAfterLease = false
 
 /**
  * Runs the outbox now. Triggers other than 'timer' also retry jobs whose backoff has not expired
@@ -233,18 +239,21 @@ export async function idle(): Promise<void> {
 }
 
 async function runAll(force: boolean): Promise<void> {
-  let leased = false
+  let lease: Awaited<ReturnType<typeof acquireLease>>
   try {
-    leased = await acquireLease()
+    lease = await acquireLease()
   } catch {
-    leased = false
+    lease = { ok: false, until: Date.now() + settings.leaseMs }
   }
-  if (!leased) {
-    // Another tab is sending; look again when its lease would have run out.
-    leaseBlockedUntil = Date.now() + settings.leaseMs
+  if (!lease.ok) {
+    // Another tab is sending; look again when its lease runs out, with the same urgency.
+    leaseBlockedUntil = lease.until + 50
+    forceAfterLease = forceAfterLease || force
     return
   }
   leaseBlockedUntil = undefined
+  force = force || forceAfterLease
+  forceAfterLease = false
   try {
     for (const entry of listJobs()) {
       if (cancelled.has(entry.id)) continue
@@ -633,6 +642,8 @@ export function startOutbox(): void {
     onNetworkChange((online) => {
       if (online) void kick('online')
     }),
+    // A reloaded or closed page stops sending: let the next copy take over at once.
+    onAppUnload(releaseLease),
   ]
   void sweepOrphans()
     .catch(() => undefined)
@@ -660,4 +671,5 @@ export function resetOutboxForTests(): void {
   forceNext = false
   owner = undefined
   leaseBlockedUntil = undefined
+  forceAfterLease = false
 }

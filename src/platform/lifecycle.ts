@@ -28,3 +28,10 @@ export function onReturnToApp(callback: () => void): () => void {
     window.removeEventListener('pageshow', onPageShow)
   }
 }
+
+/** Browser: the page is being unloaded (reload, close, navigation away); pagehide is the last signal. */
+export function onAppUnload(callback: () => void): () => void {
+  if (typeof window === 'undefined') return () => undefined
+  window.addEventListener('pagehide', callback)
+  return () => window.removeEventListener('pagehide', callback)
+}

@@ -12,3 +12,9 @@ export function onReturnToApp(callback: () => void): () => void {
   Taro.onAppShow(handler)
   return () => Taro.offAppShow(handler)
 }
+
+/** WeChat: a killed mini-program gets no signal, and only one copy ever runs; nothing to do. */
+export function onAppUnload(_callback: () => void): () => void {
+  void _callback
+  return () => undefined
+}
