@@ -8,9 +8,9 @@ export async function tap(_page: Page, target: Locator): Promise<void> {
 
 /** Types into the input or textarea inside the element with `data-testid`. */
 export async function fillField(page: Page, testId: string, value: string): Promise<void> {
-  const host = page.locator(`[data-testid="${testId}"]`).first()
-  const input = host.locator('input, textarea').first()
-  const target = (await input.count()) > 0 ? input : host
+  // Taro renders <taro-input-core> / <taro-textarea-core> hosts with the real element inside.
+  const target = page.locator(`[data-testid="${testId}"] >> visible=true`).first().locator('input, textarea').first()
+  await target.waitFor()
   await target.scrollIntoViewIfNeeded()
   await target.fill(value)
 }

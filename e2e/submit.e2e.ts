@@ -115,14 +115,21 @@ test('a network cut mid-upload: the report waits in the outbox, completes by its
   const sent = new Map<string, number[]>()
   let completedPuts = 0
   let cut = false
-  page.on('requestfinished', async (request: Request) => {
-    if (request.method() !== 'PUT') return
+  // Every PUT body counts as sent, including the ones the cut interrupted (they may have gone out).
+  const record = async (request: Request) => {
     const key = new URL(request.url()).pathname
     const offset = Number((await request.allHeaders())['upload-offset'])
     const size = request.postDataBuffer()?.length ?? 0
     const list = sent.get(key) ?? []
     list.push(offset, size)
     sent.set(key, list)
+  }
+  page.on('requestfailed', async (request: Request) => {
+    if (request.method() === 'PUT') await record(request)
+  })
+  page.on('requestfinished', async (request: Request) => {
+    if (request.method() !== 'PUT') return
+    await record(request)
     completedPuts += 1
     // Cut the network once a few chunks of the first attachment are through.
     if (completedPuts === 2 && !cut) {

@@ -2,19 +2,24 @@
  * The review page's submit: checks the report is complete and the campaign is accepting reports,
  * puts it in the outbox (which encrypts and sends it) and opens the progress page.
  */
-import Taro from '@tarojs/taro'
+import Taro, { useDidShow } from '@tarojs/taro'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { campaignState } from '@/domain/campaign'
 import type { CampaignConfig, DraftReport } from '@/domain/types'
 import { replace } from '@/navigation'
-import { startSubmission } from '@/outbox'
+import { hasJob, startSubmission } from '@/outbox'
 import { prefetchPages } from '@/platform/prefetch'
 import { pathOf } from '@/routes'
 import { messageOf } from '@/services/request'
 
 export function useSubmitReport(draft: DraftReport | undefined, ready: boolean, config: CampaignConfig) {
   const [submitting, setSubmitting] = useState(false)
+  /** Already handed to the outbox (e.g. the resident came back here): submit only shows its progress. */
+  const [queued, setQueued] = useState(() => !!draft && hasJob(draft.id))
   const busy = useRef(false)
+  const draftId = draft?.id
+  useEffect(() => setQueued(!!draftId && hasJob(draftId)), [draftId])
+  useDidShow(() => setQueued(!!draftId && hasJob(draftId)))
 
   // The pages a submission may need must open without network (H5 loads pages on first visit).
   useEffect(() => {
@@ -23,6 +28,10 @@ export function useSubmitReport(draft: DraftReport | undefined, ready: boolean, 
 
   const submit = useCallback(async () => {
     if (!draft || busy.current) return
+    if (hasJob(draft.id)) {
+      await replace('submit', { id: draft.id })
+      return
+    }
     if (!ready) {
       Taro.showToast({ title: '请先完成标红的部分', icon: 'none' })
       return
@@ -48,5 +57,5 @@ export function useSubmitReport(draft: DraftReport | undefined, ready: boolean, 
     }
   }, [draft, ready, config])
 
-  return { submit, submitting }
+  return { submit, submitting, queued }
 }

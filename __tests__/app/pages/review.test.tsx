@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import Taro from '../../mocks/taro'
 import { attachmentOf, completeDraft, draftOf } from '../support/drafts'
 import { redirects, renderPage, resetApp } from '../support/pages'
@@ -84,6 +84,22 @@ describe('review step', () => {
     expect(loadJob('d1')!.idempotencyKey).toBe(first.idempotencyKey)
     expect(loadJob('d1')!.receipt).toBe(first.receipt)
     await idle()
+  })
+
+  it('a report already in the outbox is not submitted again: the button opens its progress', async () => {
+    renderPage(ReviewStep, { draft: completeDraft('d1') })
+    fireEvent.click(screen.getByTestId('submit'))
+    await waitFor(() => expect(redirects()).toHaveLength(1))
+    await idle()
+    const job = loadJob('d1')!
+    cleanup()
+    renderPage(ReviewStep, { params: { id: 'd1' } })
+    expect(screen.getByTestId('submit').textContent).toBe('查看发送进度')
+    expect(screen.getByText(/这份举报已经提交/)).toBeTruthy()
+    fireEvent.click(screen.getByTestId('submit'))
+    await waitFor(() => expect(redirects()).toHaveLength(2))
+    expect(redirects()[1]).toBe('/report/submit/index?id=d1')
+    expect(loadJob('d1')!.idempotencyKey).toBe(job.idempotencyKey)
   })
 
   it('is refused while the campaign does not accept reports, and nothing is queued', async () => {

@@ -62,7 +62,7 @@ export default function Home() {
       {pending.length > 0 ? (
         <View className="hint notice-outbox" onClick={() => go('outbox')} data-testid="open-outbox">
           <Text className="hint__title">待发送的举报（{pending.length}）</Text>
-          <Text className="hint__text">{pending.length === 1 ? pending[0].text : '已加密保存在手机上，会自动发送'}，点这里查看。</Text>
+          <Text className="hint__text">{pending.length === 1 ? pending[0].text.replace(/。$/, '') : '已加密保存在手机上，会自动发送'}，点这里查看。</Text>
         </View>
       ) : null}
 

@@ -42,7 +42,7 @@ export default function ReviewStep() {
   const { draft, missing, back, config } = useStep('review')
   const completeness = draft ? draftCompleteness(draft, config) : undefined
   const ready = !!completeness && completeness.missing.length === 0
-  const { submit, submitting } = useSubmitReport(draft, ready, config)
+  const { submit, submitting, queued } = useSubmitReport(draft, ready, config)
   if (missing) return <MissingDraft />
   if (!draft || !completeness) return null
   const category = draft.category ? findCategory(draft.category) : undefined
@@ -58,7 +58,11 @@ export default function ReviewStep() {
         <Text className="step__title">{FLOW_TITLES.review}</Text>
       </View>
       <View className="step__body">
-        <Hint text={`已完成 ${completeness.done} / ${completeness.total} 部分。请逐项核对，点“修改”可以返回更改。`} />
+        {queued ? (
+          <Hint tone="warn" text="这份举报已经提交，正在发送或等待网络。现在修改不会改变已提交的内容；如需修改，请先在首页“待发送的举报”中取消发送。" />
+        ) : (
+          <Hint text={`已完成 ${completeness.done} / ${completeness.total} 部分。请逐项核对，点“修改”可以返回更改。`} />
+        )}
         <Section step="category" id={draft.id} incomplete={isMissing('category')}>
           <Line label="类别" value={category ? `${category.ordinal}${category.name}` : undefined} />
         </Section>
@@ -104,7 +108,7 @@ export default function ReviewStep() {
           上一步
         </Button>
         <Button className={`btn btn--primary${ready && !submitting ? '' : ' btn--disabled'}`} onClick={submit} data-testid="submit">
-          {submitting ? '正在准备…' : '加密并提交'}
+          {queued ? '查看发送进度' : submitting ? '正在准备…' : '加密并提交'}
         </Button>
       </View>
     </View>
