@@ -15,10 +15,5 @@ export interface Command {
   run(argv: string[], io: Io): Promise<number>
 }
 
-/** Public status labels and explanations exactly as the resident's status page shows them (src/hooks/useStatusQuery.ts). */
-export const STATUS_LABELS = { received: '已收到', reviewing: '核查中', closed: '已办结' } as const
-export const STATUS_EXPLANATIONS = {
-  received: '您的举报已送达公安机关，正在等待核查。',
-  reviewing: '公安机关正在核查您举报的线索。',
-  closed: '这条线索的核查工作已经结束。',
-} as const
+/** The same labels and explanations as the resident's status page. */
+export { STATUS_EXPLANATIONS, STATUS_LABELS } from '../src/domain/status'

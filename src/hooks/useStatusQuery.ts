@@ -1,20 +1,10 @@
 /** The status page's logic: check what was typed, ask the server, and say the answer plainly. */
 import { useCallback, useRef, useState } from 'react'
 import { parseReceiptInput } from '@/outbox'
-import { queryStatus, type PublicStatus, type StatusResult } from '@/services/api'
+import { queryStatus, type StatusResult } from '@/services/api'
 import { ApiError, messageOf } from '@/services/request'
 
-export const STATUS_LABELS: Record<PublicStatus, string> = {
-  received: '已收到',
-  reviewing: '核查中',
-  closed: '已办结',
-}
-
-export const STATUS_EXPLANATIONS: Record<PublicStatus, string> = {
-  received: '您的举报已送达公安机关，正在等待核查。',
-  reviewing: '公安机关正在核查您举报的线索。',
-  closed: '这条线索的核查工作已经结束。',
-}
+export { STATUS_EXPLANATIONS, STATUS_LABELS } from '@/domain/status'
 
 export const NOT_FOUND_MESSAGE = '查询码不正确或举报不存在'
 

@@ -7,6 +7,8 @@ import { renderPage, resetApp } from '../support/pages'
 import { listDrafts, saveDraft } from '@/drafts/store'
 import PrivacyPage from '@/pages/privacy/index'
 import { writeKey } from '@/platform/storage'
+import { saveJob } from '@/outbox/store'
+import type { OutboxJob } from '@/outbox'
 
 jest.mock('@/platform/files', () => require('../support/memory-files'))
 
@@ -49,5 +51,25 @@ describe('privacy page', () => {
     expect(listDrafts()).toEqual([])
     expect([...__storage.keys()]).toEqual([])
     expect(memoryFiles.keys()).toEqual([])
+  })
+
+  it('warns about unsent reports and receipts not yet confirmed before wiping', async () => {
+    const object = { key: 'enc/x/report', size: 96, sha256: 'a'.repeat(64) }
+    const job = (id: string, phase: OutboxJob['phase']): OutboxJob => ({
+      version: 1, id, createdAt: '2024-05-20T08:00:00.000Z', declaredAt: '2024-05-20T08:00:00.000Z', files: [],
+      idempotencyKey: 'k'.repeat(22), receipt: '1234567812345678', phase, attempt: 0,
+      header: { v: 1, suite: 'x25519-hkdf-sha256-aes256cbc-hmacsha256', kid: '1a25be3e6b4b9a7b', epk: 'A'.repeat(43) + '=' },
+      report: object, attachments: [], submissionId: 's1',
+    })
+    saveJob(job('j1', 'uploading'))
+    saveJob(job('j2', 'uploading'))
+    saveJob(job('j3', 'done'))
+    Taro.showModal.mockResolvedValueOnce({ confirm: false, cancel: true })
+    renderPage(PrivacyPage)
+    fireEvent.click(screen.getByTestId('wipe-all'))
+    await waitFor(() => expect(Taro.showModal).toHaveBeenCalled())
+    const { content } = (Taro.showModal as jest.Mock).mock.calls[0][0] as { content: string }
+    expect(content).toContain('有 2 份举报还没有发送完成')
+    expect(content).toContain('有 1 份已提交举报的查询码您还没有确认保存')
   })
 })

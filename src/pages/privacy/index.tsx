@@ -5,6 +5,7 @@ import { CONFIDENTIALITY_PROMISE } from '@/domain/requirements'
 import { Hint } from '@/components/Hint'
 import { wipeAllLocalData } from '@/drafts/wipe'
 import { goHome } from '@/navigation'
+import { listJobs } from '@/outbox'
 
 const KEPT_ON_PHONE = [
   '您正在填写的举报草稿：文字内容、所选类别和受理单位、举报人信息（如果选择实名）。',
@@ -21,9 +22,17 @@ const NOT_COLLECTED = [
 
 export default function PrivacyPage() {
   const wipe = async () => {
+    // Say plainly what would be lost that cannot be recovered elsewhere: unsent reports, unsaved receipts.
+    const jobs = listJobs()
+    const unsent = jobs.filter((j) => j.phase !== 'done').length
+    const unsavedReceipts = jobs.length - unsent
+    const warnings = [
+      unsent > 0 ? `有 ${unsent} 份举报还没有发送完成，删除后不会再发送。` : '',
+      unsavedReceipts > 0 ? `有 ${unsavedReceipts} 份已提交举报的查询码您还没有确认保存，删除后无法再查看。` : '',
+    ].join('')
     const { confirm } = await Taro.showModal({
       title: '删除本机全部数据？',
-      content: '所有草稿、已添加的材料和未发送的举报都会从这部手机上删除，无法恢复。已经提交成功的举报不受影响。',
+      content: `${warnings}所有草稿、已添加的材料和未发送的举报都会从这部手机上删除，无法恢复。已经提交成功的举报不受影响。`,
       confirmText: '全部删除',
       confirmColor: '#c62828',
     })

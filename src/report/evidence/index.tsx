@@ -95,11 +95,11 @@ export default function EvidenceStep() {
 
       <Field name="attachments" label="证明材料" error={errors.attachments} hint={`最多 ${LIMITS.maxFiles} 个文件，单个不超过 ${LIMITS.maxFileBytes / 1024 / 1024} MB，合计不超过 ${LIMITS.maxTotalBytes / 1024 / 1024} MB。没有材料也可以继续。`}>
         <View className="row row--wrap">
-          <Button className="btn btn--secondary" loading={busy} onClick={() => add(pickScreenshots, '截图')} data-testid="add-screenshots">
-            添加截图（相册 / 拍照）
+          <Button className={`btn btn--secondary${busy ? ' btn--disabled' : ''}`} onClick={() => add(pickScreenshots, '截图')} data-testid="add-screenshots">
+            {busy ? '正在保存…' : '添加截图（相册 / 拍照）'}
           </Button>
-          <Button className="btn btn--secondary" loading={busy} onClick={() => add(pickRecords, '交易记录')} data-testid="add-records">
-            添加交易记录（文件）
+          <Button className={`btn btn--secondary${busy ? ' btn--disabled' : ''}`} onClick={() => add(pickRecords, '交易记录')} data-testid="add-records">
+            {busy ? '正在保存…' : '添加交易记录（文件）'}
           </Button>
         </View>
         <Text className="counter" data-testid="attachment-summary">
