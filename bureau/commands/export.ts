@@ -19,6 +19,7 @@ import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import { EnvelopeError, openObject, openObjectFile, type BureauKeyPair, type EnvelopeHeader } from '../../server/src/envelope'
+import { fsyncDir } from '../../server/src/durable'
 import type { Submission } from '../../server/src/repository'
 import type { ReportPlaintext } from '../../src/domain/report-plaintext'
 import type { BranchOffice } from '../../src/domain/types'
@@ -81,15 +82,6 @@ async function writeDurable(file: string, data: string | Buffer): Promise<void> 
   const fh = await fsp.open(file, 'wx', 0o600)
   try {
     await fh.writeFile(data)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await fsp.open(dir, 'r')
-  try {
     await fh.sync()
   } finally {
     await fh.close()

@@ -10,6 +10,14 @@ import path from 'node:path'
 
 export const RECEIPT_PATTERN = '^[0-9]{16}$'
 
+/** Request body carrying a receipt (finalize and status): in the body, never in a URL. */
+export const receiptBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['receipt'],
+  properties: { receipt: { type: 'string', pattern: RECEIPT_PATTERN, description: '查询码: 16 digits' } },
+} as const
+
 /** scrypt cost: N = 2^14, r = 8 (16 MiB, ~40 ms on a laptop core). */
 const SCRYPT = { N: 1 << 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
 const SALT_FILE = 'receipt-salt'

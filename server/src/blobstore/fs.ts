@@ -16,6 +16,7 @@ import fsp from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { fsyncDir } from '../durable'
 import { KeyedMutex } from '../locks'
 import { OffsetMismatchError, type BlobStore } from './types'
 
@@ -23,15 +24,6 @@ const ID = /^[0-9a-f]{32}$/
 
 function code(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException)?.code
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await fsp.open(dir, 'r')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
 }
 
 export class FsBlobStore implements BlobStore {

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ApiError, errorResponses } from '../errors'
 import { LIMITS } from '../limits'
-import { RECEIPT_PATTERN } from '../receipts'
+import { receiptBodySchema } from '../receipts'
 import type { Services } from '../services'
 
 const statusRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -21,12 +21,7 @@ const statusRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { s
         description: 'Unknown and wrong receipts get the same 404, after the same delay as a hit.',
         tags: ['status'],
         querystring: { type: 'object', additionalProperties: false, properties: {} },
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['receipt'],
-          properties: { receipt: { type: 'string', pattern: RECEIPT_PATTERN, description: '查询码: 16 digits' } },
-        },
+        body: receiptBodySchema,
         response: {
           200: {
             type: 'object',

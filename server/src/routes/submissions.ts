@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { ApiError, errorResponses } from '../errors'
 import { LIMITS, MIN_CIPHERTEXT, isCiphertextSize } from '../limits'
 import { KeyedMutex } from '../locks'
-import { RECEIPT_PATTERN } from '../receipts'
+import { receiptBodySchema } from '../receipts'
 import type { AttachmentDeclaration, EnvelopeHeader, Submission } from '../repository'
 import type { Services } from '../services'
 
@@ -233,12 +233,7 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
         tags: ['submissions'],
         params: submissionIdParam,
         querystring: noQuery,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['receipt'],
-          properties: { receipt: { type: 'string', pattern: RECEIPT_PATTERN, description: '查询码: 16 digits' } },
-        },
+        body: receiptBodySchema,
         response: {
           200: finalizeResult,
           ...errorResponses(
