@@ -1,6 +1,6 @@
 /**
  * The receipt (查询码) and the idempotency key, drawn from the platform's secure random source.
- * Never Math.random: a guessable receipt would let anyone read a report's status.
+ * Only the secure random source (no pseudo-random fallback): a guessable receipt would let anyone read a report's status.
  */
 import { randomBytes } from '@/platform/random'
 
