@@ -9,8 +9,11 @@
 import { branchDisplayName } from '../src/domain/branches'
 import { findCategory } from '../src/domain/categories'
 import type { BranchOffice } from '../src/domain/types'
+import { formatBytes } from '../src/domain/format'
 import type { ReportPlaintext } from '../src/domain/report-plaintext'
 import { cstChinese, reportTimeChinese } from './time'
+
+export { formatBytes } from '../src/domain/format'
 
 /** How one attachment came through export. */
 export type IntegrityResult =
@@ -98,14 +101,6 @@ function cell(text: string): string {
 
 function value(text: string): string {
   return text.trim() === '' ? NOT_FILLED : mdEscapeLine(text)
-}
-
-/** "1.2 MB", "35 KB", "900 B". */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '?'
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
 function timeValue(raw: unknown): string {

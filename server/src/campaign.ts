@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { campaignState, validateCampaignConfig } from '../../src/domain/campaign'
 import type { BureauKey, CampaignConfig } from '../../src/domain/types'
-import { DEV_PUBLIC_KEY, isDevelopmentKid } from './envelope'
+import { DEV_PUBLIC_KEY, isDevelopmentKid, kidOf } from './envelope'
 
 /**
  * Validates an untrusted campaign config (throws with every problem listed) and checks each kid
@@ -15,7 +15,7 @@ import { DEV_PUBLIC_KEY, isDevelopmentKid } from './envelope'
 export function checkCampaign(json: unknown, production: boolean): CampaignConfig {
   const config = validateCampaignConfig(json)
   for (const key of config.keys) {
-    const kid = keyIdOf(key.publicKey)
+    const kid = kidOf(Buffer.from(key.publicKey, 'base64'))
     if (kid !== key.kid) throw new Error(`keys: kid "${key.kid}" does not match its public key (expected "${kid}")`)
   }
   if (production) {
@@ -28,11 +28,6 @@ export function checkCampaign(json: unknown, production: boolean): CampaignConfi
     }
   }
   return config
-}
-
-/** kid = first 8 bytes of SHA-256(public key) in hex, as src/crypto keyId computes it. */
-export function keyIdOf(publicKeyB64: string): string {
-  return createHash('sha256').update(Buffer.from(publicKeyB64, 'base64')).digest('hex').slice(0, 16)
 }
 
 /** The campaign config plus what the routes derive from it, computed once. */

@@ -1,5 +1,5 @@
 import { Progress, Text, View } from '@tarojs/components'
-import { formatSize } from '@/components/format'
+import { formatBytes } from '@/domain/format'
 import type { JobView } from '@/outbox'
 
 /** Whole percent, never NaN; 100 only when really complete. */
@@ -53,7 +53,7 @@ export function SendProgress({ view }: { view: JobView }) {
             key={n}
             label={f.name}
             percent={encrypting ? 0 : percentOf(f.done, f.total)}
-            detail={encrypting ? undefined : `${formatSize(Math.min(f.done, f.total))} / ${formatSize(f.total)}`}
+            detail={encrypting ? undefined : `${formatBytes(Math.min(f.done, f.total))} / ${formatBytes(f.total)}`}
             testId="progress-file"
           />
         ))}

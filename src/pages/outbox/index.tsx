@@ -3,7 +3,7 @@ import { useRouter } from '@tarojs/taro'
 import dayjs from 'dayjs'
 import { Hint } from '@/components/Hint'
 import { SendProgress, uploadPercent } from '@/components/SendProgress'
-import { formatSize } from '@/components/format'
+import { formatBytes } from '@/domain/format'
 import { findCategory } from '@/domain/categories'
 import { useOutboxActions, useOutboxList } from '@/hooks/useOutbox'
 import { go, goHome } from '@/navigation'
@@ -34,7 +34,7 @@ function Detail({ view }: { view: JobView }) {
               <Text className="section__title">材料</Text>
               {job.files.map((f, n) => (
                 <Text key={n} className="bullet">
-                  {n + 1}. [{f.label}] {f.name}（{formatSize(f.size)}）
+                  {n + 1}. [{f.label}] {f.name}（{formatBytes(f.size)}）
                 </Text>
               ))}
             </View>

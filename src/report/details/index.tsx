@@ -3,18 +3,12 @@ import dayjs from 'dayjs'
 import { findCategory } from '@/domain/categories'
 import { DESCRIPTION_HINT, LINKS_HINT } from '@/domain/requirements'
 import type { CategoryField, ReportedParty } from '@/domain/types'
-import { UNKNOWN } from '@/domain/validators'
+import { countChars, DESCRIPTION_MAX, DESCRIPTION_MIN, UNKNOWN } from '@/domain/validators'
 import { Field } from '@/components/Field'
 import { Hint } from '@/components/Hint'
 import { MissingDraft } from '@/components/MissingDraft'
 import { StepLayout } from '@/components/StepLayout'
 import { useStep } from '@/hooks/useStep'
-
-const MIN_DESCRIPTION = 20
-
-function codePoints(text: string): number {
-  return Array.from(text.trim()).length
-}
 
 export default function DetailsStep() {
   const { draft, missing, update, errors, next, back } = useStep('details')
@@ -25,6 +19,8 @@ export default function DetailsStep() {
   const date = happened?.isValid() ? happened.format('YYYY-MM-DD') : ''
   const time = happened?.isValid() ? happened.format('HH:mm') : ''
   const today = dayjs().format('YYYY-MM-DD')
+  // Counted as the validator counts it, so the counter and the error message agree.
+  const written = countChars(draft.description.trim())
 
   const setHappened = (nextDate: string, nextTime: string) =>
     update({ happenedAt: dayjs(`${nextDate}T${nextTime || '00:00'}`).format('YYYY-MM-DDTHH:mm') })
@@ -55,13 +51,13 @@ export default function DetailsStep() {
         <Textarea
           className="textarea"
           value={draft.description}
-          maxlength={5000}
+          maxlength={DESCRIPTION_MAX}
           placeholder="例如：某年某月，对方通过什么平台联系我，说了什么、做了什么，我损失了多少钱……"
           onInput={(e) => update({ description: e.detail.value })}
           data-testid="description"
         />
         <Text className="counter">
-          已写 {codePoints(draft.description)} 字{codePoints(draft.description) < MIN_DESCRIPTION ? `，至少 ${MIN_DESCRIPTION} 字` : ''}
+          已写 {written} 字{written < DESCRIPTION_MIN ? `，至少 ${DESCRIPTION_MIN} 字` : ''}
         </Text>
       </Field>
 

@@ -6,7 +6,7 @@ import { LIMITS } from '@/domain/draft-model'
 import { EVIDENCE_HINT } from '@/domain/requirements'
 import type { AttachmentLabel, DraftAttachment } from '@/domain/types'
 import { Field } from '@/components/Field'
-import { formatSize } from '@/components/format'
+import { formatBytes } from '@/domain/format'
 import { Hint } from '@/components/Hint'
 import { MissingDraft } from '@/components/MissingDraft'
 import { PrivacyDialog } from '@/components/PrivacyDialog'
@@ -103,7 +103,7 @@ export default function EvidenceStep() {
           </Button>
         </View>
         <Text className="counter" data-testid="attachment-summary">
-          已添加 {attachments.length} / {LIMITS.maxFiles} 个，合计 {formatSize(total)}
+          已添加 {attachments.length} / {LIMITS.maxFiles} 个，合计 {formatBytes(total)}
         </Text>
         {attachments.map((a, i) => (
           <View key={a.id} className="attachment" data-testid="attachment">
@@ -116,7 +116,7 @@ export default function EvidenceStep() {
             )}
             <View className="attachment__body">
               <Text className="attachment__name">{a.name}</Text>
-              <Text className="attachment__size">{formatSize(a.size)}</Text>
+              <Text className="attachment__size">{formatBytes(a.size)}</Text>
               <View className="chips">
                 {LABELS.map((l) => (
                   <Text key={l} className={`chip${a.label === l ? ' chip--on' : ''}`} onClick={() => setLabel(a, l)}>

@@ -7,7 +7,7 @@ import { draftCompleteness, type StepId } from '@/domain/draft-model'
 import { Hint } from '@/components/Hint'
 import { MissingDraft } from '@/components/MissingDraft'
 import { BranchDetail } from '@/components/BranchDetail'
-import { formatSize } from '@/components/format'
+import { formatBytes } from '@/domain/format'
 import { FLOW_STEPS, FLOW_TITLES, useStep } from '@/hooks/useStep'
 import { useSubmitReport } from '@/hooks/useSubmitReport'
 import { replace } from '@/navigation'
@@ -79,7 +79,7 @@ export default function ReviewStep() {
           {draft.attachments.length === 0 ? <Line label="材料" value="未添加（可只提交文字）" /> : null}
           {draft.attachments.map((a, i) => (
             <Text key={a.id} className="review__value review__file" data-testid="review-attachment">
-              {i + 1}. [{a.label}] {a.name}（{formatSize(a.size)}）
+              {i + 1}. [{a.label}] {a.name}（{formatBytes(a.size)}）
             </Text>
           ))}
         </Section>
