@@ -193,11 +193,18 @@ export function request(base: string, urlPath: string, options: RequestOptions =
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = payload.length
   }
   return new Promise((resolve, reject) => {
+    // The server may answer (413, 415, …) before the body is all sent and then close: a write error
+    // after the answer began is expected, and the answer that arrived is what the test reads.
+    let answered = false
     const req = http.request(
       { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? 'GET', headers, agent, localAddress: options.localAddress },
       (res) => {
+        answered = true
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('close', () => {
+          if (!res.complete) reject(new Error(`${options.method ?? 'GET'} ${urlPath}: the answer was cut off`))
+        })
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8')
           let json: unknown
@@ -211,7 +218,9 @@ export function request(base: string, urlPath: string, options: RequestOptions =
         res.on('error', reject)
       },
     )
-    req.on('error', reject)
+    req.on('error', (err) => {
+      if (!answered) reject(err)
+    })
     if (payload) req.write(payload)
     req.end()
   })

@@ -167,7 +167,9 @@ describe('malformed requests get a precise 4xx', () => {
   function putPieces(headers: Record<string, string>, pieces: Buffer[]): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const url = new URL(att(1)(), base)
+      let answered = false
       const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'PUT', headers }, (r) => {
+        answered = true
         let body = ''
         r.setEncoding('utf8').on('data', (d) => (body += d))
         r.on('end', () => {
@@ -175,7 +177,9 @@ describe('malformed requests get a precise 4xx', () => {
           resolve({ status: r.statusCode ?? 0, body })
         })
       })
-      req.on('error', reject)
+      req.on('error', (err) => {
+        if (!answered) reject(err)
+      })
       req.flushHeaders()
       for (const piece of pieces) req.write(piece)
     })

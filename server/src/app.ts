@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
+import { installLingeringClose } from './http/lingering-close'
 import { errorSchema, installErrorHandlers, sendError, toApiError } from './errors'
 import attachmentRoutes from './routes/attachments'
 import configRoutes, { campaignConfigSchema } from './routes/config'
@@ -88,6 +89,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     return undefined
   })
+
+  // An error answered before the body was read still reaches the client (no TCP reset).
+  installLingeringClose(app)
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff')
