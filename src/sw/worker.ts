@@ -51,15 +51,22 @@ async function fetchVerified(file: ShellManifest['files'][number]): Promise<Resp
 async function precache(): Promise<void> {
   const cache = await caches.open(CURRENT)
   const queue = [...manifest.files]
-  try {
-    await Promise.all(
-      Array.from({ length: PARALLEL }, async () => {
-        for (let file = queue.shift(); file; file = queue.shift()) await cache.put(file.url, await fetchVerified(file))
-      }),
-    )
-  } catch (error) {
+  let failure: unknown
+  // All fetchers stop at the first failure and have finished before the cache is dropped.
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      for (let file = queue.shift(); file && failure === undefined; file = queue.shift()) {
+        try {
+          await cache.put(file.url, await fetchVerified(file))
+        } catch (error) {
+          failure = error
+        }
+      }
+    }),
+  )
+  if (failure !== undefined) {
     await caches.delete(CURRENT)
-    throw error
+    throw failure
   }
 }
 
