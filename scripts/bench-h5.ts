@@ -14,6 +14,8 @@
  * before compression, splitting and the service worker), exported with `git archive`, built with
  * its own configuration and served by its own server. --baseline none measures this tree only.
  *
+ * Both run at once and the samples alternate between them, so the machine's load weighs on both.
+ *
  * Options: --runs <n> (5)  --baseline <ref|none>  --no-build (use dist/h5 as it is)
  */
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -146,30 +148,35 @@ async function measure(browser: Browser, base: string, network: Network, warm: b
 
 type Results = Record<string, { cold: Sample[]; warm: Sample[] }>
 
-async function benchmark(browser: Browser, server: RunningServer, label: string): Promise<Results> {
-  const results: Results = {}
+interface Variant {
+  label: string
+  server: RunningServer
+  results: Results
+}
+
+/**
+ * Both servers run side by side and the samples alternate between them (before, after, before,
+ * …), so that a change in the machine's load during the run weighs on both alike.
+ */
+async function benchmark(browser: Browser, variants: Variant[]): Promise<void> {
   for (const network of NETWORKS) {
-    results[network.name] = { cold: [], warm: [] }
+    for (const v of variants) v.results[network.name] = { cold: [], warm: [] }
     for (const warm of [false, true]) {
       for (let i = 0; i < RUNS; i++) {
-        const sample = await measure(browser, server.url, network, warm)
-        results[network.name][warm ? 'warm' : 'cold'].push(sample)
-        process.stderr.write(`${label} · ${network.name} · ${warm ? 'warm' : 'cold'} #${i + 1}: ${(sample.ms / 1000).toFixed(2)} s, ${(sample.bytes / 1024).toFixed(1)} KiB\n`)
+        for (const v of variants) {
+          const sample = await measure(browser, v.server.url, network, warm)
+          v.results[network.name][warm ? 'warm' : 'cold'].push(sample)
+          process.stderr.write(`${v.label} · ${network.name} · ${warm ? 'warm' : 'cold'} #${i + 1}: ${(sample.ms / 1000).toFixed(2)} s, ${(sample.bytes / 1024).toFixed(1)} KiB\n`)
+        }
       }
     }
   }
-  return results
 }
 
-async function run(root: string, h5Dir: string, label: string, browser: Browser): Promise<Results> {
+async function serve(root: string, h5Dir: string, dataDirs: string[]): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clue-bench-h5-data-'))
-  const server = await startServer({ root, dataDir, env: { H5_DIR: h5Dir, RATE_LIMIT: 'off', LOG_LEVEL: 'warn' } })
-  try {
-    return await benchmark(browser, server, label)
-  } finally {
-    await server.stop()
-    fs.rmSync(dataDir, { recursive: true, force: true })
-  }
+  dataDirs.push(dataDir)
+  return startServer({ root, dataDir, env: { H5_DIR: h5Dir, RATE_LIMIT: 'off', LOG_LEVEL: 'warn' } })
 }
 
 function cell(samples: Sample[] | undefined): string {
@@ -181,10 +188,15 @@ function cell(samples: Sample[] | undefined): string {
 async function main(): Promise<void> {
   if (!args['no-build']) build(ROOT, 'this tree')
   const baselineDir = args.baseline === 'none' ? undefined : prepareBaseline(args.baseline)
+  const dataDirs: string[] = []
+  const variants: Variant[] = []
   const browser = await launchBrowser()
   try {
-    const before = baselineDir ? await run(baselineDir, path.join(baselineDir, 'dist', 'h5'), 'before', browser) : undefined
-    const after = await run(ROOT, path.join(ROOT, 'dist', 'h5'), 'after', browser)
+    if (baselineDir) variants.push({ label: 'before', server: await serve(baselineDir, path.join(baselineDir, 'dist', 'h5'), dataDirs), results: {} })
+    variants.push({ label: 'after', server: await serve(ROOT, path.join(ROOT, 'dist', 'h5'), dataDirs), results: {} })
+    await benchmark(browser, variants)
+    const before = baselineDir ? variants[0].results : undefined
+    const after = variants[variants.length - 1].results
     const header = ['network', 'before cold', 'after cold', 'before warm', 'after warm']
     const rows = NETWORKS.map((n) => [n.name, cell(before?.[n.name].cold), cell(after[n.name].cold), cell(before?.[n.name].warm), cell(after[n.name].warm)])
     console.log(`\nH5 home page: navigation → 我要举报 on screen · bytes from the network · JS files from the network (median of ${RUNS})`)
@@ -198,6 +210,8 @@ async function main(): Promise<void> {
     console.log(`\ntargets on slow 3G: cold ${cold.toFixed(2)} s (≤ 5 s: ${cold <= 5 ? 'met' : 'NOT met'}), warm ${warm.toFixed(2)} s (≤ 1.5 s: ${warm <= 1.5 ? 'met' : 'NOT met'})`)
   } finally {
     await browser.close()
+    for (const v of variants) await v.server.stop()
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
