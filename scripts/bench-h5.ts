@@ -182,7 +182,7 @@ async function serve(root: string, h5Dir: string, dataDirs: string[]): Promise<R
 function cell(samples: Sample[] | undefined): string {
   if (!samples) return '—'
   const js = median(samples.map((s) => s.jsFromNetwork))
-  return `${(median(samples.map((s) => s.ms)) / 1000).toFixed(2)} s · ${(median(samples.map((s) => s.bytes)) / 1024).toFixed(0)} KiB · ${js} JS`
+  return `${(median(samples.map((s) => s.ms)) / 1000).toFixed(2)} s · ${(median(samples.map((s) => s.bytes)) / 1024).toFixed(1)} KiB · ${js} JS`
 }
 
 async function main(): Promise<void> {
