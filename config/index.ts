@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 import devConfig from './dev'
+import { configureH5Webpack } from './h5/webpack'
 import prodConfig from './prod'
 
 // Taro build configuration shared by the weapp and h5 targets.
@@ -34,6 +35,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
     },
     h5: {
+      // Chunk sharing between pages; production: build report, service worker, brotli + gzip copies.
+      webpackChain(chain) {
+        configureH5Webpack(chain, process.env.NODE_ENV !== 'development')
+      },
       publicPath: '/',
       staticDirectory: 'static',
       router: { mode: 'hash' },

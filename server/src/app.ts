@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
+import { installCompression } from './http/compression'
 import { installLingeringClose } from './http/lingering-close'
 import { errorSchema, installErrorHandlers, sendError, toApiError } from './errors'
 import attachmentRoutes from './routes/attachments'
@@ -99,6 +100,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('X-Frame-Options', 'DENY')
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store')
   })
+
+  // Public responses over 1 KiB (config, docs) compressed; never those carrying per-report values.
+  await installCompression(app)
 
   app.addSchema(errorSchema)
   app.addSchema(campaignConfigSchema)

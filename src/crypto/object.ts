@@ -9,7 +9,8 @@
  */
 import CryptoJS from 'crypto-js/core'
 import 'crypto-js/aes'
-import { concatBytes, fromWordArray, packWords, toHex, toWordArray, unpackWords } from './bytes'
+import { concatBytes, toHex } from './bytes'
+import { fromWordArray, packWords, toWordArray, unpackWords } from './words'
 import type { ObjectKeys } from './envelope'
 import { HashSink, SLICE_BYTES } from './hash'
 

@@ -20,16 +20,9 @@ import { files } from '@/platform/files'
 import { randomBytes } from '@/platform/random'
 import { currentCampaignConfig } from '@/services/campaign-config'
 import type { Cancellation } from '@/services/request'
+import { LocalJobError } from './errors'
 import { encKey, encPrefix } from './store'
 import type { OutboxJob, StoredObject } from './types'
-
-/** A problem on the phone that retrying will not fix by itself; the message is for the resident. */
-export class LocalJobError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'LocalJobError'
-  }
-}
 
 export interface EncryptedJob {
   header: EnvelopeHeader

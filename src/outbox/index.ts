@@ -25,5 +25,5 @@ export {
 export { listJobs, loadJob, hasJob, encKey, encPrefix } from './store'
 export { newReceipt, newIdempotencyKey, groupReceipt, parseReceiptInput, RECEIPT_DIGITS, type ReceiptCheck } from './codes'
 export { backoffDelay, backoffCeiling, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './backoff'
-export { LocalJobError } from './encrypt'
+export { LocalJobError } from './errors'
 export { UPLOAD_CHUNK_SIZE, MAX_IN_FLIGHT } from './upload'

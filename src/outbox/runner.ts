@@ -7,7 +7,7 @@
  * started by the app (startOutbox), by a submit, when the app returns to the foreground, when the
  * network comes back, and by a timer for the next retry (exponential backoff).
  */
-import { sha256Hex, toBase64, toHex } from '@/crypto'
+import { toHex } from '@/crypto/bytes'
 import { deleteDraft, loadDraft } from '@/drafts/store'
 import { files } from '@/platform/files'
 import { instanceId } from '@/platform/instance-id'
@@ -19,7 +19,8 @@ import { createSubmission, finalizeSubmission, getConfig, type CreateSubmissionB
 import { ApiError, CancelledError, Cancellation, messageOf } from '@/services/request'
 import { BACKOFF_MAX_MS, backoffCeiling, backoffDelay, secureRandom01 } from './backoff'
 import { newIdempotencyKey, newReceipt } from './codes'
-import { encryptJob, LocalJobError } from './encrypt'
+import { LocalJobError } from './errors'
+import { loadSending } from './load-sending'
 import { encPrefix, hasJob, listJobs, loadJob, removeJob, saveJob } from './store'
 import type { JobError, JobProgress, JobStatus, OutboxJob } from './types'
 import { MAX_IN_FLIGHT, uploadAttachments } from './upload'
@@ -328,6 +329,7 @@ async function createBody(job: OutboxJob): Promise<CreateSubmissionBody | undefi
   } catch {
     return undefined
   }
+  const { sha256Hex, toBase64 } = await loadSending()
   if (bytes.length !== report.size || sha256Hex(bytes) !== report.sha256) return undefined
   for (const object of job.attachments!) {
     if ((await files.fileSize(object.key)) !== object.size) return undefined
@@ -348,6 +350,7 @@ async function processJob(id: string, cancel: Cancellation, run: { madeProgress:
     switch (job.phase) {
       case 'encrypting': {
         setActivity(id, 'encrypting')
+        const { encryptJob } = await loadSending()
         const encrypted = await encryptJob(
           job,
           (done, total) => {

@@ -7,7 +7,7 @@
 import { files } from '@/platform/files'
 import { headAttachment, putChunk } from '@/services/api'
 import { ApiError, type Cancellation } from '@/services/request'
-import { LocalJobError } from './encrypt'
+import { LocalJobError } from './errors'
 import type { StoredObject } from './types'
 
 /** 256 KiB to start: small enough to finish on a poor mobile link. */
