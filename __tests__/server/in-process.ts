@@ -27,6 +27,8 @@ export interface InProcessOptions {
   freeSpace?: FreeSpace
   storage?: StorageOptions
   app?: Partial<AppOptions>
+  /** Called before listening (to add a test-only route). */
+  beforeListen?: (app: FastifyInstance) => void
 }
 
 export async function startInProcess(env: TestEnv, options: InProcessOptions = {}): Promise<InProcess> {
@@ -44,6 +46,7 @@ export async function startInProcess(env: TestEnv, options: InProcessOptions = {
     ...options.services,
   }
   const app = await buildApp({ services, h5Dir: env.h5Dir, rateLimit: false, trustProxy: false, logLevel: false, sweepIntervalMs: 0, ...options.app })
+  options.beforeListen?.(app)
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
