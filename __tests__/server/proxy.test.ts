@@ -19,7 +19,7 @@ beforeAll(() => {
 afterAll(() => env.cleanup())
 
 function startProxy(target: string): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'reverse-proxy.mjs')], { env: { PATH: process.env.PATH ?? '', TARGET: target }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [path.join(__dirname, 'reverse-proxy.mjs')], { env: { PATH: process.env.PATH ?? '', TARGET: target } as unknown as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     let out = ''
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
