@@ -231,6 +231,9 @@ export function toApiError(err: FastifyError & { validation?: AjvError[]; valida
 }
 
 export function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
+  // Answered before the body was read (a refused upload): close after the answer rather than
+  // read the rest; the lingering close (http/lingering-close.ts) makes sure the answer arrives.
+  if (!reply.request.raw.complete) reply.header('Connection', 'close')
   if (e.extras.offset !== undefined) reply.header('Upload-Offset', String(e.extras.offset))
   const wait = RETRY_AFTER_S[e.code]
   if (wait !== undefined) reply.header('Retry-After', reply.getHeader('retry-after') ?? String(wait))
