@@ -17,11 +17,12 @@ export interface Pepper {
   source: 'env' | 'file' | 'development'
 }
 
+/** Hex or base64 text of at least 32 random bytes (never a typed passphrase). */
 function decodeText(text: string): Buffer {
   const t = text.trim()
   if (/^(?:[0-9a-fA-F]{2}){32,}$/.test(t)) return Buffer.from(t, 'hex')
   if (/^[A-Za-z0-9+/_-]{43,}={0,2}$/.test(t)) return Buffer.from(t, t.includes('-') || t.includes('_') ? 'base64url' : 'base64')
-  return Buffer.from(t, 'utf8')
+  throw new PepperError('The receipt pepper must be at least 32 random bytes, written as 64+ hex digits or base64 (e.g. `head -c 32 /dev/urandom | xxd -p -c 64`)')
 }
 
 /** True when `inner` is `outer` or below it (after resolving symbolic links of existing parts). */
