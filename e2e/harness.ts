@@ -43,11 +43,11 @@ export interface RunningServer {
   stop: (signal?: NodeJS.Signals) => Promise<void>
 }
 
-export async function startServer(options: { port?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(options: { port?: number; dataDir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<RunningServer> {
   const port = options.port ?? (await freePort())
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clue-e2e-'))
   let out = ''
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, ...(options.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
