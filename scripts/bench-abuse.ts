@@ -251,7 +251,8 @@ async function floodProbe(): Promise<void> {
     const other = results.length - answered.length - busy.length
     process.stdout.write(
       `\nstatus flood: ${total} lookups, ${concurrency} at a time, rate limiting off, in ${seconds.toFixed(1)} s\n` +
-        `  404 (hashed and answered): ${count(404)}   503 BUSY: ${count(503)}   500: ${count(500)}   other: ${other}\n` +
+        `  404 (hashed and answered): ${count(404)}   503 BUSY: ${count(503)}   500: ${count(500)}   other: ${other} ` +
+        `(${JSON.stringify(Object.fromEntries([...new Set(results.map((r) => r.status))].filter((st) => st !== 404 && st !== 503).map((st) => [st === 0 ? 'no answer' : st, count(st)])))})\n` +
         `  hashed lookups/s: ${(count(404) / seconds).toFixed(0)}   p50/p99 of answered ${pct(answered, 50).toFixed(0)}/${pct(answered, 99).toFixed(0)} ms   p99 of BUSY ${pct(busy, 99).toFixed(0)} ms\n` +
         `  GET /api/v1/config p50/p99: idle ${pct(idle, 50).toFixed(1)}/${pct(idle, 99).toFixed(1)} ms, during the flood ${pct(duringTimes, 50).toFixed(1)}/${pct(duringTimes, 99).toFixed(1)} ms\n`,
     )
