@@ -44,12 +44,20 @@ export interface RunningServer {
 }
 
 export async function startServer(
-  options: { port?: number; dataDir?: string; env?: Record<string, string>; /** Another checkout's server (benchmarks). */ root?: string } = {},
+  options: {
+    port?: number
+    dataDir?: string
+    env?: Record<string, string>
+    /** Extra server flags, e.g. ['--production']. */
+    args?: string[]
+    /** Another checkout's server (benchmarks). */
+    root?: string
+  } = {},
 ): Promise<RunningServer> {
   const port = options.port ?? (await freePort())
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clue-e2e-'))
   let out = ''
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, ...(options.args ?? [])], {
     cwd: options.root ?? ROOT,
     env: { ...process.env, NODE_ENV: 'test', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,10 @@
  *  - every attachment's SHA-256 and size are checked against the report; a mismatch is reported
  *    loudly and written to INTEGRITY-WARNING.txt in the folder;
  *  - a corrupt object (MAC failure), a missing blob or a key that was not given fails that
- *    submission only: the others are exported and the exit status is 1.
+ *    submission only: the others are exported and the exit status is 1;
+ *  - the data directory is hostile input (bureau/untrusted.ts): a record whose id, sizes or times
+ *    are not what the server writes is refused, and every path written or removed is checked to
+ *    be a direct child of --out (or of the staging folder) before it is used.
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -32,6 +35,7 @@ import { PASSPHRASE_ENV, loadKeyFiles } from '../keys'
 import { formatBytes, renderReportMarkdown, type ExportedAttachment } from '../report-md'
 import { safeFileNames } from '../safe-name'
 import { cstDate, cstDateTime, parseCstDate } from '../time'
+import { checkBlobFile, childPath, partitionStored } from '../untrusted'
 
 export const MARKER_FILE = '.exported'
 export const WARNING_FILE = 'INTEGRITY-WARNING.txt'
@@ -118,8 +122,8 @@ async function exportOne(
   io: Io,
 ): Promise<Outcome> {
   const folder = folderName(s)
-  const final = path.join(outDir, folder)
-  const staging = path.join(outDir, `.${folder}.${randomBytes(4).toString('hex')}.partial`)
+  const final = childPath(outDir, folder)
+  const staging = childPath(outDir, `.${folder}.${randomBytes(4).toString('hex')}.partial`)
   const header = s.header as EnvelopeHeader
 
   if (!keys.some((k) => k.kid === header.kid)) {
@@ -158,7 +162,7 @@ async function exportOne(
   await fsp.rm(final, { recursive: true, force: true })
   await fsp.mkdir(staging, { mode: 0o700 })
   try {
-    await writeDurable(path.join(staging, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
+    await writeDurable(childPath(staging, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
 
     const objects = s.attachments
     const names = safeFileNames(
@@ -172,13 +176,21 @@ async function exportOne(
       const o = objects[i]
       const entry = listed.find((a) => a.n === o.n)
       const input = data.blobs.filePath(s.id, o.n, true)
+      const output = childPath(staging, names[i])
       io.out(`      附件 attachment ${i + 1}/${objects.length}: ${names[i]} (${formatBytes(typeof entry?.size === 'number' ? entry.size : o.size)})`)
-      if (!fs.existsSync(input)) {
+      const blobProblem = checkBlobFile(input, data.blobs.root, o.size)
+      if (blobProblem === 'missing') {
         throw new SubmissionError(`附件 ${o.n + 1} 的加密文件不在服务器上（${input}）。请从备份恢复数据目录。`, `Attachment ${o.n + 1}'s blob is missing (${input}). Restore the data directory from a backup.`)
+      }
+      if (blobProblem) {
+        throw new SubmissionError(
+          `附件 ${o.n + 1} 的加密文件异常（${input}：${blobProblem}），数据目录可能被篡改。请从备份恢复数据目录。`,
+          `Attachment ${o.n + 1}'s blob is not usable (${input}: ${blobProblem}); the data directory may have been tampered with. Restore it from a backup.`,
+        )
       }
       let got: { size: number; sha256: string }
       try {
-        got = await openObjectFile({ header, privateKey: keys, label: `attachment/${o.n}`, inputPath: input, outputPath: path.join(staging, names[i]) })
+        got = await openObjectFile({ header, privateKey: keys, label: `attachment/${o.n}`, inputPath: input, outputPath: output })
       } catch (e) {
         if (e instanceof EnvelopeError) throw describeEnvelopeError(e, { zh: `附件 ${o.n + 1}`, en: `Attachment ${o.n + 1}` }, input)
         throw e
@@ -213,10 +225,10 @@ async function exportOne(
     }
 
     const markdown = renderReportMarkdown(report, { submissionId: s.id, receivedAt: s.acceptedAt, kid: header.kid, branches, attachments: results })
-    await writeDurable(path.join(staging, 'report.md'), markdown)
+    await writeDurable(childPath(staging, 'report.md'), markdown)
     if (problems.length > 0) {
       await writeDurable(
-        path.join(staging, WARNING_FILE),
+        childPath(staging, WARNING_FILE),
         `完整性警告 INTEGRITY WARNING\n\n` +
           `举报 submission ${s.id}，导出于 exported ${cstDateTime(Date.now())}（北京时间 UTC+8）\n\n` +
           `下列附件与举报人手机在加密前记录的 SHA-256 指纹不符，或缺失。不要把它们当作原始证据使用，请联系技术人员核查。\n` +
@@ -236,9 +248,9 @@ async function exportOne(
       kid: header.kid,
       attachments: results.map(({ n, fileName, size, sha256, integrity }) => ({ n, fileName, size, sha256, integrity })),
     }
-    const tmp = path.join(final, `${MARKER_FILE}.tmp`)
+    const tmp = childPath(final, `${MARKER_FILE}.tmp`)
     await writeDurable(tmp, `${JSON.stringify(marker, null, 2)}\n`)
-    await fsp.rename(tmp, path.join(final, MARKER_FILE))
+    await fsp.rename(tmp, childPath(final, MARKER_FILE))
     await fsyncDir(final)
     return { folder, warnings }
   } catch (e) {
@@ -350,23 +362,33 @@ async function exportAll(
 ): Promise<number> {
   // Staging folders of a run that crashed.
   for (const entry of await fsp.readdir(outDir)) {
-    if (/^\..*\.partial$/.test(entry)) await fsp.rm(path.join(outDir, entry), { recursive: true, force: true })
+    if (/^\.\d{4}-\d{2}-\d{2}-[0-9a-f]{32}\.[0-9a-f]{8}\.partial$/.test(entry)) await fsp.rm(childPath(outDir, entry), { recursive: true, force: true })
   }
 
-  const subs = (await allSubmissions(data.repository, { state: 'accepted' })).filter((s) => since === undefined || (s.acceptedAt ?? s.createdAt) >= since)
+  // Records that are not what the server writes are refused before any of them becomes a path.
+  const stored = partitionStored(await allSubmissions(data.repository, { state: 'accepted' }))
+  const subs = stored.valid.filter((s) => since === undefined || (s.acceptedAt ?? s.createdAt) >= since)
   const todo: Submission[] = []
   let skipped = 0
   for (const s of subs) {
-    if (fs.existsSync(path.join(outDir, folderName(s), MARKER_FILE))) skipped += 1
+    if (fs.existsSync(childPath(childPath(outDir, folderName(s)), MARKER_FILE))) skipped += 1
     else todo.push(s)
   }
   io.out(
     `已提交的举报 ${subs.length} 条${sinceText !== undefined ? `（${sinceText} 起）` : ''}：已导出过 ${skipped} 条（跳过），本次导出 ${todo.length} 条。\n` +
-      `${subs.length} finalized submissions${sinceText !== undefined ? ` since ${sinceText}` : ''}: ${skipped} already exported (skipped), ${todo.length} to export.`,
+      `${subs.length} finalized submissions${sinceText !== undefined ? ` since ${sinceText}` : ''}: ${skipped} already exported (skipped), ${todo.length} to export.` +
+      (stored.invalid.length > 0 ? `\n另有 ${stored.invalid.length} 条记录无效，已拒绝 / ${stored.invalid.length} invalid records refused.` : ''),
   )
 
   let exported = 0
-  const failed: { id: string; error: SubmissionError }[] = []
+  const failed: { id: string; error: SubmissionError }[] = stored.invalid.map((r) => ({
+    id: r.shownId,
+    error: new SubmissionError(
+      `数据库中的这条记录不是服务器写入的格式（${r.problem}），可能被篡改，已拒绝处理。请从备份恢复数据目录。`,
+      `This database record is not in the form the server writes (${r.problem}); it may have been tampered with and was refused. Restore the data directory from a backup.`,
+    ),
+  }))
+  for (const f of failed) io.err(`✗ 拒绝 REFUSED ${f.id}\n  错误：${f.error.zh}\n  Error: ${f.error.en}`)
   const flagged: { folder: string; warnings: string[] }[] = []
   for (let i = 0; i < todo.length; i++) {
     const s = todo[i]

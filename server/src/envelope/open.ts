@@ -4,7 +4,7 @@
  *
  * Nothing decrypted leaves this module before the object's HMAC has verified in constant time.
  */
-import { createDecipheriv, createHash, createHmac, createPublicKey, diffieHellman, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createDecipheriv, createHash, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto'
 import { open, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { EnvelopeError } from './errors'
@@ -80,15 +80,7 @@ export function deriveObjectKeys(options: { header: EnvelopeHeader; privateKey: 
   checkLabel(options.label)
   const key = selectKey(header, options.privateKey)
   const epk = decodeEpk(header.epk)
-  const peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: epk.toString('base64url') }, format: 'jwk' })
-  let shared: Buffer
-  try {
-    shared = diffieHellman({ privateKey: key.privateKey, publicKey: peer })
-  } catch {
-    // OpenSSL refuses an all-zero result itself.
-    throw new EnvelopeError('BAD_HEADER', 'epk is a low-order point (shared secret is zero)')
-  }
-  if (shared.every((byte) => byte === 0)) throw new EnvelopeError('BAD_HEADER', 'epk is a low-order point (shared secret is zero)')
+  const shared = sharedSecret(key.privateKey, epk)
   const okm = Buffer.from(hkdfSync('sha256', shared, Buffer.concat([epk, key.publicKey]), Buffer.from(INFO_PREFIX + options.label, 'utf8'), 64))
   shared.fill(0)
   return { encKey: okm.subarray(0, 32), macKey: okm.subarray(32, 64) }
@@ -202,6 +194,34 @@ export async function openObjectFile(options: OpenObjectFileOptions): Promise<{ 
     keys?.macKey.fill(0)
     await input.close()
   }
+}
+
+/** Z = X25519(b, E); BAD_HEADER when E is a low-order point (Z all zero). */
+function sharedSecret(privateKey: KeyObject, epk: Buffer): Buffer {
+  const peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: epk.toString('base64url') }, format: 'jwk' })
+  let shared: Buffer
+  try {
+    shared = diffieHellman({ privateKey, publicKey: peer })
+  } catch {
+    // OpenSSL refuses an all-zero result itself.
+    throw new EnvelopeError('BAD_HEADER', 'epk is a low-order point (shared secret is zero)')
+  }
+  if (shared.every((byte) => byte === 0)) throw new EnvelopeError('BAD_HEADER', 'epk is a low-order point (shared secret is zero)')
+  return shared
+}
+
+let probeKey: KeyObject | undefined
+
+/**
+ * The epk checks of opening, without the bureau's private key (the server's create route): 32
+ * bytes of canonical base64, a canonical point, and not of low order. X25519 with any clamped
+ * scalar is zero exactly for the low-order points, so a throwaway key tells them apart.
+ */
+export function checkEpk(value: unknown): Buffer {
+  const epk = decodeEpk(value)
+  probeKey ??= generateKeyPairSync('x25519').privateKey
+  sharedSecret(probeKey, epk).fill(0)
+  return epk
 }
 
 function decodeEpk(value: unknown): Buffer {
