@@ -40,8 +40,8 @@ export function makeFixtures(large?: { width: number; height: number }): Fixture
 }
 
 export function today(): string {
-  const d = new Date(Date.now() + 8 * 3600 * 1000)
-  return d.toISOString().slice(0, 10)
+  const d = new Date()
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
 export const STEP = {
@@ -80,7 +80,13 @@ export async function walkFromDetails(screen: Screen, device: Device, files: Fix
   if (files !== 'none') {
     const [png1, png2, pdf] = files
     device.willPickMedia({ files: [png1.path, png2.path] })
+    const askFirst = !device.privacyAgreed
     await screen.tap('添加截图（相册 / 拍照）')
+    if (askFirst) {
+      // The app's own privacy dialog (WeChat's onNeedPrivacyAuthorization), answered as a resident would.
+      await screen.waitForText('需要您的授权')
+      await screen.tap('同意')
+    }
     await screen.waitForText(/已添加 2 \/ 20/)
     device.willPickMessageFiles({ files: [pdf.path] })
     await screen.tap('添加交易记录（文件）')

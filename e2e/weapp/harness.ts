@@ -11,6 +11,9 @@ import { Device } from './device'
 import { MiniProgram, type LaunchSpec } from './runtime'
 import { Screen } from './screen'
 
+// The phone is in China: the app's local dates (date pickers, "today") are Beijing time.
+process.env.TZ = 'Asia/Shanghai'
+
 export const DIST = process.env.WEAPP_DIST ?? join(ROOT, 'dist', 'weapp')
 /** The API base the build was made with (src/platform/api-base.weapp.ts unless TARO_APP_API_BASE). */
 export const API_BASE = (process.env.TARO_APP_API_BASE || 'http://127.0.0.1:8080').replace(/\/+$/, '')

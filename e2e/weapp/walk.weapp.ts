@@ -70,7 +70,7 @@ test('the whole report: two pictures and a PDF, receipt, status 已收到, and t
   await screen.waitForRoute('pages/receipt/index', 60000)
   const code = (await screen.waitForText(/^\d{4} \d{4} \d{4} \d{4}$/)) && screen.text().match(/\d{4} \d{4} \d{4} \d{4}/)![0]
   await screen.tap('我已保存')
-  await screen.tapModal('确定').catch(async () => undefined)
+  await screen.tapModal('我已保存')
   await screen.waitForRoute('pages/index/index')
   await screen.waitForText('我的草稿（0）')
 
