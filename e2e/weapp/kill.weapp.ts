@@ -36,7 +36,8 @@ test('killed mid-upload and launched again: the report completes by itself, exac
   // Launched again from the task bar: nothing to do but wait.
   const started = Date.now()
   const second = await launch(device, { scene: 1001 })
-  await second.screen.waitForText('您有一份举报已提交，请保存查询码', 90000)
+  // Well before the killed launch's 30 s outbox lease would lapse: the new launch takes it over at once.
+  await second.screen.waitForText('您有一份举报已提交，请保存查询码', 20000)
   const resumedMs = Date.now() - started
   process.stdout.write(`[weapp] relaunch after a kill: the report was accepted ${resumedMs} ms after launch\n`)
   await second.screen.tap('您有一份举报已提交，请保存查询码')

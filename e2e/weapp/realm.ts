@@ -23,6 +23,36 @@ export function describeError(error: unknown): string {
   return String(error)
 }
 
+/**
+ * Unhandled rejections of an app realm are the app's errors (WeChat reports them to
+ * onUnhandledRejection and keeps running), not the test runner's: while any realm is alive, one
+ * process listener routes them to their realm, and passes everything else on to the listeners
+ * that were there before (jest's).
+ */
+const liveRealms = new Set<Realm>()
+/** The real process (under jest, the test file sees a copy; its listeners are not the real ones). */
+const hostProcess = vm.runInThisContext('process') as NodeJS.Process
+let savedListeners: NodeJS.UnhandledRejectionListener[] | undefined
+const routeRejection: NodeJS.UnhandledRejectionListener = (reason, promise) => {
+  for (const realm of liveRealms) if (realm.owns(promise)) return realm.fail('unhandled promise rejection', reason)
+  for (const listener of savedListeners ?? []) listener(reason, promise)
+}
+
+function track(realm: Realm, alive: boolean): void {
+  if (alive) {
+    if (liveRealms.size === 0) {
+      savedListeners = hostProcess.listeners('unhandledRejection')
+      hostProcess.removeAllListeners('unhandledRejection')
+      hostProcess.on('unhandledRejection', routeRejection)
+    }
+    liveRealms.add(realm)
+  } else if (liveRealms.delete(realm) && liveRealms.size === 0) {
+    hostProcess.off('unhandledRejection', routeRejection)
+    for (const listener of savedListeners ?? []) hostProcess.on('unhandledRejection', listener)
+    savedListeners = undefined
+  }
+}
+
 export class Realm {
   readonly context: vm.Context
   /** Uncaught errors of the app, in order. The runtime fails the test on any of them. */
@@ -38,8 +68,8 @@ export class Realm {
     Promise: PromiseConstructor
     Error: ErrorConstructor
   }
-  private readonly onRejection = (reason: unknown, promise: Promise<unknown>) => {
-    if (!this.dead && promise instanceof this.builtins.Promise) this.fail('unhandled promise rejection', reason)
+  owns(promise: Promise<unknown>): boolean {
+    return promise instanceof this.builtins.Promise
   }
 
   /** `clockOffsetMs` moves the phone's clock (Date.now() and new Date()) by that much. */
@@ -66,7 +96,7 @@ export class Realm {
       shift(options.clockOffsetMs)
     }
     this.builtins = vm.runInContext('({ Object, Array, ArrayBuffer, Uint8Array, Promise, Error })', this.context)
-    process.on('unhandledRejection', this.onRejection)
+    track(this, true)
     this.define('console', this.makeConsole())
     this.define('setTimeout', (fn: unknown, ms?: number, ...args: unknown[]) => this.setTimer(fn, ms, args, false))
     this.define('setInterval', (fn: unknown, ms?: number, ...args: unknown[]) => this.setTimer(fn, ms, args, true))
@@ -129,7 +159,7 @@ export class Realm {
     this.dead = true
     for (const handle of this.timers.values()) clearTimeout(handle)
     this.timers.clear()
-    process.off('unhandledRejection', this.onRejection)
+    track(this, false)
   }
 
   // --- values crossing into the app ---
