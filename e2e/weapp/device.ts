@@ -69,7 +69,7 @@ export class Device {
   /** A kill, or the system reclaiming space: temporary files are gone. */
   dropTempFiles(): void {
     rmSync(this.tempDir, { recursive: true, force: true })
-    mkdirSync(this.tempDir)
+    mkdirSync(this.tempDir, { recursive: true })
   }
 
   dispose(): void {
