@@ -5,15 +5,20 @@
  */
 import { startServer, type RunningServer } from '../harness'
 import { openAllSubmissions } from '../stored'
-import { DESCRIPTION, LENDING_APP, LINK, LOAN, makeFixtures, PHONES, STEP, walkFromDetails, waitForStep, YUDONG } from './flow'
+import { DESCRIPTION, LENDING_APP, LINK, LOAN, makeFixtures, PHONES, STEP, today, walkFromDetails, waitForStep, YUDONG } from './flow'
 import { closeAll, launch, newDevice } from './harness'
 
-let server: RunningServer | undefined
+// One server for the file: only the last test submits, and it checks what the server holds.
+let server: RunningServer
 
-afterEach(async () => {
-  await closeAll()
+beforeAll(async () => {
+  server = await startServer()
+})
+
+afterEach(closeAll)
+
+afterAll(async () => {
   await server?.stop()
-  server = undefined
 })
 
 function report(line: string) {
@@ -21,7 +26,6 @@ function report(line: string) {
 }
 
 test('a mini-program code (scene b=yd&c=loan) opens the details step with 套路贷 and 御东分局 preselected', async () => {
-  server = await startServer()
   const device = newDevice(server)
   const { mp, screen } = await launch(device, { path: 'pages/index/index', query: { scene: encodeURIComponent('b=yd&c=loan') }, scene: 1047 })
   await screen.waitForRoute('report/details/index')
@@ -36,8 +40,7 @@ test('a mini-program code (scene b=yd&c=loan) opens the details step with 套路
   mp.check()
 })
 
-test('an ordinary-link QR code (q=https://…/r?b=zs&c=nude) preselects 直属分局 and 裸聊敲诈', async () => {
-  server = await startServer()
+test('an ordinary-link QR code (q=https://…/r?b=zs&c=nude) preselects 裸聊敲诈 and 直属分局', async () => {
   const device = newDevice(server)
   const link = `${server.url}/r?b=zs&c=nude`
   const { mp, screen } = await launch(device, { path: 'pages/index/index', query: { q: encodeURIComponent(link), scancode_time: String(Math.floor(Date.now() / 1000)) }, scene: 1011 })
@@ -45,20 +48,29 @@ test('an ordinary-link QR code (q=https://…/r?b=zs&c=nude) preselects 直属�
   await screen.tap('上一步')
   await waitForStep(screen, STEP.category)
   expect(await screen.itemText('网络“裸聊”敲诈犯罪')).toContain('✓ 已选择')
-  // The branch step shows 直属分局 as chosen (jump there through the flow).
-  const draftId = screen.query.id
-  expect(draftId).toMatch(/^[0-9a-f]+$/)
+  // On to the branch step, filling in what the details step requires: 直属分局 is chosen.
+  await screen.tap('下一步')
+  await waitForStep(screen, STEP.details)
+  await screen.choose('事情是什么时候发生的？', today())
+  await screen.fill('详细描述受害经过', DESCRIPTION)
+  await screen.fill('交友平台或App名称', '某交友App')
+  await screen.tap('下一步')
+  await waitForStep(screen, STEP.evidence)
+  await screen.tap('下一步')
+  await waitForStep(screen, STEP.branch)
+  expect(await screen.itemText('大同市公安局直属分局扫黑办')).toContain('✓ 已选择')
+  expect(await screen.itemText(YUDONG)).not.toContain('✓ 已选择')
+  // Each step replaced the one before: the stack stays one page deep.
   expect(mp.stack.pages).toHaveLength(1)
   mp.check()
 })
 
 test('the whole report: two pictures and a PDF, receipt, status 已收到, and the bureau decrypts exactly what was entered', async () => {
-  server = await startServer()
   const device = newDevice(server)
   const files = makeFixtures()
   const started = Date.now()
   const { mp, screen } = await launch(device, { path: 'pages/index/index', query: { scene: encodeURIComponent('b=yd&c=loan') }, scene: 1047 })
-  const { keystrokes } = await walkFromDetails(screen, device, files)
+  const { keystrokes } = await walkFromDetails(screen, device, files, { typing: 'keys' })
 
   // The review shows what was entered.
   const review = screen.text()
