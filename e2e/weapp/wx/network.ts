@@ -106,7 +106,7 @@ export function createNetwork(ctx: ApiContext, device: Device) {
     state.peakInFlight = Math.max(state.peakInFlight, state.inFlight.size)
     register(entry)
     try {
-      const res = await fetch(url, { method, headers, body, signal: controller.signal, redirect: 'manual' })
+      const res = await fetch(url, { method, headers, body: body ? new Uint8Array(body) : undefined, signal: controller.signal, redirect: 'manual' })
       const raw = Buffer.from(await res.arrayBuffer())
       const header: Record<string, string> = {}
       res.headers.forEach((v, k) => (header[k] = v))
