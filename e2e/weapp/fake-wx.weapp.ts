@@ -162,6 +162,18 @@ describe('request', () => {
     expect((await Promise.all(ten)).every((r) => r.ok?.data === 'late')).toBe(true)
   })
 
+  test('requests still open 5 s after the app went to the background fail "interrupted", new ones at once', async () => {
+    setup({ domains: { 'https://api.example.cn': url } })
+    const open = call({ url: 'https://api.example.cn/slow' })
+    parts.network.enterBackground()
+    expect(await call({ url: 'https://api.example.cn/x' })).toMatchObject({ err: { errMsg: 'request:fail interrupted' } })
+    const started = Date.now()
+    expect(await open).toMatchObject({ err: { errMsg: 'request:fail interrupted' } })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4900)
+    parts.network.enterForeground()
+    expect(await call({ url: 'https://api.example.cn/x' })).toMatchObject({ ok: { statusCode: 200 } })
+  })
+
   test('timeout, offline, and the network dropping mid-request', async () => {
     setup({ domains: { 'https://api.example.cn': url } })
     expect(await call({ url: 'https://api.example.cn/slow', timeout: 50 })).toMatchObject({ err: { errMsg: 'request:fail timeout' } })
@@ -195,6 +207,33 @@ describe('dialogs and privacy', () => {
 })
 
 describe('page stack (real build)', () => {
+  test('lifecycles in WeChat\'s order: launch, navigateTo, redirectTo, back, background, foreground, reLaunch', async () => {
+    const { mp, screen } = await launch(newDevice())
+    const w = mp.parts.wx as Record<string, any>
+    expect(mp.lifecycleLog.slice(0, 5)).toEqual(['App onLaunch', 'App onShow', 'pages/index/index onLoad', 'pages/index/index onShow', 'pages/index/index onReady'])
+    expect(mp.loadedPackages.size).toBe(0)
+    const mark = () => mp.lifecycleLog.splice(0)
+    mark()
+    await w.navigateTo({ url: '/pages/notice/index' })
+    await screen.settle()
+    expect(mark()).toEqual(['pages/index/index onHide', 'pages/notice/index onLoad', 'pages/notice/index onShow', 'pages/notice/index onReady'])
+    // A relative url, from pages/notice/index.
+    await w.redirectTo({ url: '../privacy/index' })
+    await screen.settle()
+    expect(mark()).toEqual(['pages/notice/index onUnload', 'pages/privacy/index onLoad', 'pages/privacy/index onShow', 'pages/privacy/index onReady'])
+    await w.navigateBack()
+    expect(mark()).toEqual(['pages/privacy/index onUnload', 'pages/index/index onShow'])
+    mp.background()
+    mp.foreground()
+    expect(mark()).toEqual(['pages/index/index onHide', 'App onHide', 'App onShow', 'pages/index/index onShow'])
+    await w.reLaunch({ url: '/report/category/index' })
+    await screen.settle()
+    expect(mp.loadedPackages.has('report')).toBe(true)
+    expect(mark()).toEqual(['pages/index/index onUnload', 'report/category/index onLoad', 'report/category/index onShow', 'report/category/index onReady'])
+    mp.check()
+  })
+
+
   test('navigateTo stops at 10 pages; navigateBack fails on the first page', async () => {
     const d = newDevice()
     const { mp } = await launch(d)

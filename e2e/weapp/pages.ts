@@ -70,6 +70,7 @@ export class PageStack {
   }
 
   call(page: PageRecord, name: string, ...args: unknown[]): void {
+    this.mp.lifecycleLog.push(`${page.route} ${name}`)
     const fn = page.instance[name]
     if (typeof fn === 'function') this.mp.realm.guard(`${page.route} ${name}`, () => fn.apply(page.instance, args))
   }

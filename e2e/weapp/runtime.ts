@@ -71,6 +71,8 @@ export class MiniProgram {
   readonly setDataLog: SetDataRecord[] = []
   readonly violations: string[] = []
   readonly loadedPackages = new Set<string>()
+  /** Every lifecycle call, in order: "App onLaunch", "pages/index/index onShow", … */
+  readonly lifecycleLog: string[] = []
   readonly stack: PageStack
   app: Record<string, unknown> | undefined
   private pageConfigs = new Map<string, Record<string, unknown>>()
@@ -166,6 +168,7 @@ export class MiniProgram {
   }
 
   callApp(name: string, ...args: unknown[]): void {
+    this.lifecycleLog.push(`App ${name}`)
     const app = this.app
     const fn = app?.[name]
     if (typeof fn === 'function') this.realm.guard(`App.${name}`, () => fn.apply(app, args))
