@@ -48,7 +48,7 @@ describe('evidence step', () => {
     await settle()
     expect(pickShots).toHaveBeenCalledWith(20)
     expect(screen.getByTestId('attachment-summary').textContent).toBe('已添加 2 / 20 个，合计 3.0 MB')
-    expect(Taro.showToast).toHaveBeenCalledWith({ title: '已添加 2 个文件', icon: 'success' })
+    expect(Taro.showToast).toHaveBeenCalledWith({ title: '已添加 2 个文件', icon: 'none' })
     expect(memoryFiles.keys()).toHaveLength(2)
     // Image thumbnails come from the file store.
     const thumbs = Array.from(document.querySelectorAll('img')).map((i) => i.getAttribute('src'))

@@ -61,7 +61,8 @@ export default function EvidenceStep() {
       const { added, refused } = await storeAttachments(draft, picked, label)
       if (added.length > 0) update((d) => ({ attachments: [...d.attachments, ...added] }))
       if (refused.length > 0) await Taro.showModal({ title: '部分文件未添加', content: refused.join('\n'), showCancel: false })
-      else Taro.showToast({ title: `已添加 ${added.length} 个文件`, icon: 'success' })
+      // With an icon WeChat shows at most 7 characters of a toast; this text is longer.
+      else Taro.showToast({ title: `已添加 ${added.length} 个文件`, icon: 'none' })
     } catch (err) {
       const text = String((err as { errMsg?: string })?.errMsg ?? err)
       if (/privacy|auth|deny|拒绝/i.test(text)) setDeclined(true)
