@@ -21,7 +21,7 @@ import path from 'node:path'
 import { EnvelopeError, openObject, openObjectFile, type BureauKeyPair, type EnvelopeHeader } from '../../server/src/envelope'
 import { fsyncDir } from '../../server/src/durable'
 import type { Submission } from '../../server/src/repository'
-import type { ReportPlaintext } from '../../src/domain/report-plaintext'
+import { READABLE_REPORT_SCHEMAS, type ReportPlaintext } from '../../src/domain/report-plaintext'
 import type { BranchOffice } from '../../src/domain/types'
 import { CAMPAIGN_HELP, CAMPAIGN_OPTION, DATA_HELP, DATA_OPTION, campaignFileOf, dataDirOf, parse, required } from '../args'
 import { readCampaign } from '../campaign'
@@ -147,7 +147,7 @@ async function exportOne(
     throw new SubmissionError('解密后的举报内容不是有效的 JSON 对象（发送方程序有缺陷）。', 'The decrypted report is not a JSON object (broken sender).')
   }
   const warnings: string[] = []
-  if ((report as { schema?: unknown }).schema !== 'clue-report/report@1') {
+  if (!READABLE_REPORT_SCHEMAS.includes((report as { schema?: unknown }).schema as string)) {
     warnings.push(`举报格式未知 unknown report schema ${JSON.stringify((report as { schema?: unknown }).schema)}`)
   }
   const listed = (Array.isArray(report.attachments) ? report.attachments : []).filter(

@@ -19,7 +19,7 @@ describe('useEntry', () => {
     ['a mini-program code scene', { scene: encodeURIComponent('b=sj&c=nude') }, { branch: 'sj', category: 'nude' }, 'details'],
     ['a link QR code', { q: encodeURIComponent('https://example.cn/r?b=yd') }, { branch: 'yd', category: undefined }, 'category'],
     ['a known branch beside an unknown category', { b: 'yd', c: 'bogus' }, { branch: 'yd', category: undefined }, 'category'],
-  ])('%s: creates a preselected draft and redirects', async (_name, params, preset, page) => {
+  ])('%s: creates a preselected draft, opens the first open step, the category step under it', async (_name, params, preset, page) => {
     __setRouterParams(params)
     const { result } = renderHook(() => useEntry())
     expect(result.current).toBe(true)
@@ -28,7 +28,11 @@ describe('useEntry', () => {
     expect(drafts).toHaveLength(1)
     expect(drafts[0].branch).toBe(preset.branch)
     expect(drafts[0].category).toBe(preset.category)
-    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: urlOf(page, { id: drafts[0].id }) })
+    // The category step replaces the entry page; the details step goes on top of it, so Back
+    // from details shows the category (issue 12, item 9).
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: urlOf('category', { id: drafts[0].id }) })
+    if (page === 'details') await waitFor(() => expect(Taro.navigateTo).toHaveBeenCalledWith({ url: urlOf('details', { id: drafts[0].id }) }))
+    else expect(Taro.navigateTo).not.toHaveBeenCalled()
   })
 
   it('applies an entry once, however often the page renders', async () => {

@@ -2,7 +2,7 @@
 import { fireEvent, screen, within } from '@testing-library/react'
 import Taro from '../../mocks/taro'
 import { draftOf } from '../support/drafts'
-import { clickNext, errorAt, redirects, renderPage, resetApp } from '../support/pages'
+import { clickNext, errorAt, opened, renderPage, resetApp } from '../support/pages'
 import { loadDraft } from '@/drafts/store'
 import BranchStep from '@/report/branch/index'
 
@@ -15,7 +15,7 @@ describe('branch step', () => {
     renderPage(BranchStep, { draft: draftOf('d1') })
     clickNext()
     expect(errorAt('branch')).toBe('请选择受理单位')
-    expect(redirects()).toEqual([])
+    expect(opened()).toEqual([])
   })
 
   it("shows each office's contact details exactly as the notice gives them", () => {
@@ -57,7 +57,7 @@ describe('branch step', () => {
     fireEvent.click(screen.getByTestId('branch-sj'))
     expect(screen.getByTestId('branch-sj').textContent).toContain('✓ 已选择')
     clickNext()
-    expect(redirects()).toEqual(['/report/reporter/index?id=d1'])
+    expect(opened()).toEqual(['/report/reporter/index?id=d1'])
     expect(loadDraft('d1')?.branch).toBe('sj')
   })
 
@@ -65,6 +65,6 @@ describe('branch step', () => {
     renderPage(BranchStep, { draft: draftOf('d1', { branch: 'zs' }) })
     expect(screen.getByTestId('branch-zs').getAttribute('aria-selected')).toBe('true')
     clickNext()
-    expect(redirects()).toEqual(['/report/reporter/index?id=d1'])
+    expect(opened()).toEqual(['/report/reporter/index?id=d1'])
   })
 })

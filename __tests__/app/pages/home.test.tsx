@@ -76,9 +76,11 @@ describe('home page', () => {
   it('a QR-code entry opens the flow instead of the home page', async () => {
     renderPage(Home, { params: { b: 'yd', c: 'loan' } })
     expect(screen.getByText('正在打开举报页面…')).toBeTruthy()
-    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalled())
+    await waitFor(() => expect(Taro.navigateTo).toHaveBeenCalled())
     const [draft] = listDrafts()
     expect(draft).toMatchObject({ branch: 'yd', category: 'loan' })
-    expect(redirects()).toEqual([`/report/details/index?id=${draft.id}`])
+    // The category step in place of the home page, the details step on top: Back shows the category.
+    expect(redirects()).toEqual([`/report/category/index?id=${draft.id}`])
+    expect(navigations()).toEqual([`/report/details/index?id=${draft.id}`])
   })
 })
