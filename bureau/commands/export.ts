@@ -21,6 +21,7 @@ import path from 'node:path'
 import { EnvelopeError, openObject, openObjectFile, type BureauKeyPair, type EnvelopeHeader } from '../../server/src/envelope'
 import { fsyncDir } from '../../server/src/durable'
 import type { Submission } from '../../server/src/repository'
+import { detectFileType, SNIFF_BYTES } from '../../src/domain/file-type'
 import { READABLE_REPORT_SCHEMAS, type ReportPlaintext } from '../../src/domain/report-plaintext'
 import type { BranchOffice } from '../../src/domain/types'
 import { CAMPAIGN_HELP, CAMPAIGN_OPTION, DATA_HELP, DATA_OPTION, campaignFileOf, dataDirOf, parse, required } from '../args'
@@ -102,6 +103,17 @@ function describeEnvelopeError(e: EnvelopeError, what: { zh: string; en: string 
       return new SubmissionError(`${what.zh}格式错误（发送方程序有缺陷）${where}。`, `${what.en} is malformed (broken sender)${whereEn}: ${e.message}`)
     default:
       return new SubmissionError(`${what.zh}无法解密：${e.message}`, `${what.en} cannot be decrypted: ${e.message}`)
+  }
+}
+
+async function readHead(file: string): Promise<Uint8Array> {
+  const fh = await fsp.open(file, 'r')
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES)
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0)
+    return buf.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
   }
 }
 
@@ -200,7 +212,10 @@ async function exportOne(
             `  实际 actual:       SHA-256 ${got.sha256}, ${got.size} bytes`,
         )
       }
-      results.push({ n: o.n, fileName: names[i], size: got.size, sha256: got.sha256, integrity })
+      // What the file really is, from its first bytes: shown beside its name in report.md.
+      const detected = detectFileType(await readHead(path.join(staging, names[i])))
+      io.out(`        检测到的类型 detected type: ${detected.label} (${detected.kind})`)
+      results.push({ n: o.n, fileName: names[i], size: got.size, sha256: got.sha256, integrity, detected })
     }
     for (const entry of listed) {
       if (!objects.some((o) => o.n === entry.n)) {
