@@ -48,7 +48,7 @@ export async function walkToReview(page: Page, baseUrl: string, evidence: Eviden
   await snap('details-opened-from-qr')
 
   // Back to the category step: 套路贷 is preselected.
-  await tap(page, page.getByText('上一步'))
+  await tap(page, page.locator('text=上一步 >> visible=true'))
   await waitForStep(page, '选择举报类别')
   await expect(page.locator('[data-testid="category-loan"]').getAttribute('aria-selected')).resolves.toBe('true')
   await snap('category-preselected')

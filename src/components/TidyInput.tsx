@@ -1,5 +1,11 @@
 import { Input, Text, View } from '@tarojs/components'
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
+
+/**
+ * The note waits this long: leaving the box by tapping something below it (填“不清楚”, 下一步)
+ * must not move that thing between the press and the release.
+ */
+export const NOTE_DELAY_MS = 400
 import { inputProps, type Keyboard } from '@/platform/input-props'
 
 interface TidyInputProps {
@@ -23,6 +29,13 @@ interface TidyInputProps {
  */
 export function TidyInput({ label, value, onChange, tidy, keyboard, placeholder, invalid, testId }: TidyInputProps) {
   const [note, setNote] = useState<string | undefined>()
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>()
+  const later = (text: string | undefined) => {
+    if (timer.current) clearTimeout(timer.current)
+    timer.current = text === undefined ? undefined : setTimeout(() => setNote(text), NOTE_DELAY_MS)
+    if (text === undefined) setNote(undefined)
+  }
+  useEffect(() => () => clearTimeout(timer.current), [])
   return (
     <View>
       <Input
@@ -32,7 +45,7 @@ export function TidyInput({ label, value, onChange, tidy, keyboard, placeholder,
         value={value}
         placeholder={placeholder}
         onInput={(e) => {
-          setNote(undefined)
+          later(undefined)
           onChange(e.detail.value)
         }}
         onBlur={(e) => {
@@ -40,7 +53,7 @@ export function TidyInput({ label, value, onChange, tidy, keyboard, placeholder,
           const tidied = tidy(typed)
           if (tidied === typed) return
           onChange(tidied)
-          setNote(`已把您填写的“${typed}”整理为“${tidied}”，请核对。`)
+          later(`已把您填写的“${typed}”整理为“${tidied}”，请核对。`)
         }}
         data-testid={testId}
       />

@@ -7,7 +7,8 @@ import { useRouter } from '@tarojs/taro'
 import { useEffect, useRef } from 'react'
 import { parseEntry } from '@/domain/entry'
 import { createDraft } from '@/drafts/store'
-import { go, replace } from '@/navigation'
+import { replace } from '@/navigation'
+import { forwardOnArrival } from './arrival'
 import { useCampaignConfig } from './useCampaignConfig'
 
 export function useEntry(): boolean {
@@ -20,10 +21,12 @@ export function useEntry(): boolean {
   useEffect(() => {
     if (!hasTarget || applied.current) return
     applied.current = true
-    // The category step goes under the details step, so Back from details shows the category.
-    createDraft({ branch: target.branch, category: target.category }).then(async (draft) => {
-      await replace('category', { id: draft.id })
-      if (target.category) await go('details', { id: draft.id })
+    // The category step goes under the details step, so Back from details shows the category:
+    // the category page opens the details step on top of itself once it is on screen (opening
+    // both at once races in Taro's H5 router).
+    createDraft({ branch: target.branch, category: target.category }).then((draft) => {
+      if (target.category) forwardOnArrival(draft.id, 'details')
+      return replace('category', { id: draft.id })
     })
   }, [hasTarget, target.branch, target.category])
 

@@ -8,6 +8,7 @@ import { fieldDomId } from '@/components/field-id'
 import { STEPS, validateStep, type StepId } from '@/domain/draft-model'
 import { backTo, forward, goHome } from '@/navigation'
 import { scrollToElement } from '@/platform/scroll-to'
+import { takeArrival } from './arrival'
 import { useCampaignConfig } from './useCampaignConfig'
 import { useDraft } from './useDraft'
 
@@ -50,6 +51,13 @@ export function useStep(step: FlowStep) {
     if (!draft || step === 'review') return {}
     return validateStep(step, draft, config, new Date())
   }, [draft, step, config])
+
+  // Arrived from a QR entry that also chose the category: go on to the details step, on top.
+  const draftId = draft?.id
+  useEffect(() => {
+    const onward = draftId ? takeArrival(draftId) : undefined
+    if (onward && draftId) forward(onward, { id: draftId })
+  }, [draftId])
 
   // After a first failed attempt, messages follow the input so they disappear once fixed.
   useEffect(() => {

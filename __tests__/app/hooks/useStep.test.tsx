@@ -3,6 +3,7 @@ import { act, renderHook } from '@testing-library/react'
 import Taro, { __pages, __reset, __setRouterParams } from '../../mocks/taro'
 import { completeDraft, draftOf } from '../support/drafts'
 import { loadDraft, saveDraft } from '@/drafts/store'
+import { forwardOnArrival } from '@/hooks/arrival'
 import { FLOW_STEPS, useStep, type FlowStep } from '@/hooks/useStep'
 import { urlOf } from '@/routes'
 
@@ -178,6 +179,25 @@ describe('useStep: back()', () => {
     act(() => result.current.back())
     expect(Taro.navigateBack).toHaveBeenCalledWith({ delta: 1 })
     expect(loadDraft('d1')?.description).toBe('改过的内容')
+  })
+})
+
+describe('arriving from a QR entry that chose the category', () => {
+  it('the category step opens the details step on top of itself, once', () => {
+    saveDraft(draftOf('d1', { category: 'loan', branch: 'yd' }))
+    forwardOnArrival('d1', 'details')
+    const first = open('category', { id: 'd1' })
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/report/details/index?id=d1' })
+    first.unmount()
+    open('category', { id: 'd1' })
+    expect(Taro.navigateTo).toHaveBeenCalledTimes(1)
+  })
+
+  it('not for another draft', () => {
+    saveDraft(draftOf('d1'))
+    forwardOnArrival('other', 'details')
+    open('category', { id: 'd1' })
+    expect(Taro.navigateTo).not.toHaveBeenCalled()
   })
 })
 

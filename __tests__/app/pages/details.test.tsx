@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { fireEvent, screen } from '@testing-library/react'
+import { fireEvent, screen, waitFor } from '@testing-library/react'
 import { draftOf } from '../support/drafts'
 import { clickNext, errorAt, fieldsWithErrors, opened, renderPage, resetApp, type } from '../support/pages'
 import { loadDraft } from '@/drafts/store'
@@ -195,7 +195,7 @@ describe('details step', () => {
       expect(loadDraft('d1')?.extra.receivedAmount).toBe('不清楚')
     })
 
-    it('4: full-width digits are kept, tidied when the resident leaves the box, and the resident is told', () => {
+    it('4: full-width digits are kept, tidied when the resident leaves the box, and the resident is told', async () => {
       renderPage(DetailsStep, { draft: draftOf('d1', { category: 'loan', happenedAt: '2024-01-05T10:30', description: LONG_ENOUGH, extra: { app: '快乐借' } }) })
       const box = screen.getByTestId('extra-contractAmount') as HTMLInputElement
       type('extra-contractAmount', '２００００')
@@ -203,7 +203,9 @@ describe('details step', () => {
       expect(document.querySelector('[data-note-for="extra-contractAmount"]')).toBeNull()
       fireEvent.blur(box)
       expect(box.value).toBe('20000')
-      expect(document.querySelector('[data-note-for="extra-contractAmount"]')?.textContent).toBe('已把您填写的“２００００”整理为“20000”，请核对。')
+      // The note comes a moment later, so a tap that left the box does not land on moved content.
+      expect(document.querySelector('[data-note-for="extra-contractAmount"]')).toBeNull()
+      await waitFor(() => expect(document.querySelector('[data-note-for="extra-contractAmount"]')?.textContent).toBe('已把您填写的“２００００”整理为“20000”，请核对。'))
       clickNext()
       expect(loadDraft('d1')?.extra.contractAmount).toBe('20000')
       // Typing again clears the note.

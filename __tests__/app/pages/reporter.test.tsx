@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { fireEvent, screen } from '@testing-library/react'
+import { fireEvent, screen, waitFor } from '@testing-library/react'
 import { draftOf } from '../support/drafts'
 import { clickNext, errorAt, fieldsWithErrors, opened, renderPage, resetApp, type } from '../support/pages'
 import { loadDraft } from '@/drafts/store'
@@ -83,12 +83,12 @@ describe('reporter step', () => {
       ['+86 138 0013 8000', '13800138000'],
       ['1３８00138000', '13800138000'],
       ['１３８００１３８０００', '13800138000'],
-    ])('4: %j is tidied to %s when the resident leaves the box, and the resident is told', (typed, tidied) => {
+    ])('4: %j is tidied to %s when the resident leaves the box, and the resident is told', async (typed, tidied) => {
       renderPage(ReporterStep, { draft: named() })
       type('reporter-mobile', typed)
       fireEvent.blur(screen.getByTestId('reporter-mobile'))
       expect((screen.getByTestId('reporter-mobile') as HTMLInputElement).value).toBe(tidied)
-      expect(document.querySelector('[data-note-for="reporter-mobile"]')?.textContent).toBe(`已把您填写的“${typed}”整理为“${tidied}”，请核对。`)
+      await waitFor(() => expect(document.querySelector('[data-note-for="reporter-mobile"]')?.textContent).toBe(`已把您填写的“${typed}”整理为“${tidied}”，请核对。`))
       clickNext()
       expect(loadDraft('d1')?.reporter.mobile).toBe(tidied)
     })
