@@ -89,13 +89,14 @@ export async function layoutProblems(page: Page): Promise<LayoutProblem[]> {
       }
       return true
     }
-    const clipOf = (el: Element) => {
+    /** The box `el`'s content is cut to (`el` itself included when it is the text's own box). */
+    const clipOf = (el: Element, self = false) => {
       let clip = { left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity }
       // Boxes that hide overflow cut what is outside them; inside a scrolling box (the page) the
       // content can be scrolled to, so boxes around that scrolling box cut nothing in its axis.
       let scrollsX = false
       let scrollsY = false
-      for (let e = el.parentElement; e; e = e.parentElement) {
+      for (let e = self ? el : el.parentElement; e; e = e.parentElement) {
         const s = getComputedStyle(e)
         const cutsX = !scrollsX && (s.overflowX === 'hidden' || s.overflowX === 'clip')
         const cutsY = !scrollsY && (s.overflowY === 'hidden' || s.overflowY === 'clip')
@@ -119,7 +120,7 @@ export async function layoutProblems(page: Page): Promise<LayoutProblem[]> {
       const text = n.textContent ?? ''
       const parent = n.parentElement
       if (!parent || text.trim() === '' || parent.closest('input, textarea, script, style') || !visible(parent)) continue
-      const clip = clipOf(parent)
+      const clip = clipOf(parent, true)
       const range = document.createRange()
       range.selectNodeContents(n)
       for (const r of Array.from(range.getClientRects())) {

@@ -67,7 +67,7 @@ test('QR entry: category and office on top, each changeable; Back goes step by s
   // Forward/next comes back with what was typed.
   await page.goBack()
   await waitForStep(page, '选择举报类别')
-  await expect(visible('category-loan').getAttribute('aria-selected')).resolves.toBe('true')
+  await expect(visible('category-loan').getAttribute('aria-checked')).resolves.toBe('true')
   await nextStep(page)
   await waitForStep(page, '描述受害经过')
   await expect(boxOf('description').inputValue()).resolves.toBe(DESCRIPTION)

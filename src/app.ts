@@ -5,11 +5,13 @@ import { purgeStaleDrafts } from '@/drafts/store'
 import { STALE_AFTER_DAYS } from '@/domain/draft-model'
 import { startPrivacyBridge } from '@/services/privacy-requests'
 import { startOutbox } from '@/outbox'
+import { makePagesFocusable } from '@/platform/focusable-pages'
 import './app.css'
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     startPrivacyBridge()
+    makePagesFocusable()
     // Reports waiting in the outbox are sent now, and whenever the app returns or the network does.
     startOutbox()
     purgeStaleDrafts(new Date())

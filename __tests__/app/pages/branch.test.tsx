@@ -49,7 +49,7 @@ describe('branch step', () => {
     expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '0352-7788110' })
     fireEvent.click(copyAddress)
     expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '山西省大同市公安局御东分局扫黑办' })
-    expect(screen.getByTestId('branch-yd').getAttribute('aria-selected')).toBe('false')
+    expect(screen.getByTestId('branch-yd').getAttribute('aria-checked')).toBe('false')
   })
 
   it('a chosen office is saved and leads to the reporter step', () => {
@@ -63,7 +63,7 @@ describe('branch step', () => {
 
   it('a branch preselected by a QR code is already chosen', () => {
     renderPage(BranchStep, { draft: draftOf('d1', { branch: 'zs' }) })
-    expect(screen.getByTestId('branch-zs').getAttribute('aria-selected')).toBe('true')
+    expect(screen.getByTestId('branch-zs').getAttribute('aria-checked')).toBe('true')
     clickNext()
     expect(opened()).toEqual(['/report/reporter/index?id=d1'])
   })

@@ -31,7 +31,7 @@ describe('category step', () => {
     renderPage(CategoryStep, { draft: draftOf('d1') })
     clickNext()
     fireEvent.click(screen.getByTestId('category-loan'))
-    expect(screen.getByTestId('category-loan').getAttribute('aria-selected')).toBe('true')
+    expect(screen.getByTestId('category-loan').getAttribute('aria-checked')).toBe('true')
     expect(errorAt('category')).toBeNull()
     clickNext()
     expect(opened()).toEqual(['/report/details/index?id=d1'])
@@ -66,7 +66,7 @@ describe('category step', () => {
     expect(screen.getByTestId('category-other').textContent).not.toContain('展开说明')
     const card = screen.getByTestId('category-nude')
     fireEvent.click(screen.getByTestId('expand-nude'))
-    expect(card.getAttribute('aria-selected')).toBe('false')
+    expect(card.getAttribute('aria-checked')).toBe('false')
     expect(card.querySelector('.card__text--clamped')).toBeNull()
   })
 

@@ -15,7 +15,7 @@ const VALID_ID = '11010519491231002X'
 describe('reporter step', () => {
   it('is anonymous by default and needs nothing more', () => {
     renderPage(ReporterStep, { draft: draftOf('d1') })
-    expect(screen.getByTestId('reporter-anonymous').getAttribute('aria-selected')).toBe('true')
+    expect(screen.getByTestId('reporter-anonymous').getAttribute('aria-checked')).toBe('true')
     expect(screen.queryByTestId('reporter-name')).toBeNull()
     clickNext()
     expect(opened()).toEqual(['/report/declaration/index?id=d1'])

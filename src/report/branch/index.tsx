@@ -15,7 +15,7 @@ export default function BranchStep() {
         {config.branches.map((b) => {
           const selected = draft.branch === b.code
           return (
-            <View key={b.code} className={`card card--choice${selected ? ' card--selected' : ''}`} data-testid={`branch-${b.code}`} role="radio" aria-checked={selected} aria-selected={selected} onClick={() => update({ branch: b.code })}>
+            <View key={b.code} className={`card card--choice${selected ? ' card--selected' : ''}`} data-testid={`branch-${b.code}`} role="radio" aria-checked={selected} onClick={() => update({ branch: b.code })}>
               <Text className="card__title">{b.name}</Text>
               <BranchDetail branch={b} />
               {selected ? <Text className="card__check">✓ 已选择</Text> : null}

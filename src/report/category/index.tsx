@@ -31,7 +31,7 @@ export default function CategoryStep() {
               data-testid={`category-${c.code}`}
               role="radio"
               aria-checked={selected}
-              aria-selected={selected}
+             
               onClick={() => update({ category: c.code })}
             >
               <Text className="card__title">

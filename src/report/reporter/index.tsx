@@ -20,11 +20,11 @@ export default function ReporterStep() {
     <StepLayout step="reporter" errorCount={Object.keys(errors).length} onNext={next} onBack={back} returning={!!from}>
       <Hint tone="safe" title="我们为您保密" text={CONFIDENTIALITY_PROMISE} />
       <Field name="reporter.anonymous" label="您希望怎样举报？" required>
-        <View className={`card card--choice${r.anonymous ? ' card--selected' : ''}`} role="radio" aria-checked={r.anonymous} data-testid="reporter-anonymous" aria-selected={r.anonymous} onClick={() => set({ anonymous: true })}>
+        <View className={`card card--choice${r.anonymous ? ' card--selected' : ''}`} role="radio" aria-checked={r.anonymous} data-testid="reporter-anonymous" onClick={() => set({ anonymous: true })}>
           <Text className="card__title">匿名举报（默认）</Text>
           <Text className="card__text">不留姓名和电话。提交后您会得到一个查询码，凭它查看处理进度。</Text>
         </View>
-        <View className={`card card--choice${!r.anonymous ? ' card--selected' : ''}`} role="radio" aria-checked={!r.anonymous} data-testid="reporter-named" aria-selected={!r.anonymous} onClick={() => set({ anonymous: false })}>
+        <View className={`card card--choice${!r.anonymous ? ' card--selected' : ''}`} role="radio" aria-checked={!r.anonymous} data-testid="reporter-named" onClick={() => set({ anonymous: false })}>
           <Text className="card__title">实名举报</Text>
           <Text className="card__text">留下姓名和手机号，民警可以联系您核实情况；线索查证属实的，便于依规发放奖励。</Text>
         </View>
