@@ -1,5 +1,6 @@
 import { Button, Text, View } from '@tarojs/components'
 import dayjs from 'dayjs'
+import { Fragment } from 'react'
 import { Hint } from '@/components/Hint'
 import { useReceipt } from '@/hooks/useReceipt'
 import { go, goHome } from '@/navigation'
@@ -10,10 +11,12 @@ function Code({ grouped, testId, className }: { grouped: string; testId?: string
   return (
     <View className={className} data-testid={testId}>
       {groups.map((g, i) => (
-        <Text key={i} className="code-group" selectable userSelect>
-          {g}
-          {i < groups.length - 1 ? ' ' : ''}
-        </Text>
+        <Fragment key={i}>
+          {i > 0 ? ' ' : null}
+          <Text className="code-group" selectable userSelect>
+            {g}
+          </Text>
+        </Fragment>
       ))}
     </View>
   )
