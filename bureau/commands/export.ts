@@ -24,7 +24,8 @@ import path from 'node:path'
 import { EnvelopeError, openObject, openObjectFile, type BureauKeyPair, type EnvelopeHeader } from '../../server/src/envelope'
 import { fsyncDir } from '../../server/src/durable'
 import type { Submission } from '../../server/src/repository'
-import type { ReportPlaintext } from '../../src/domain/report-plaintext'
+import { detectFileType, SNIFF_BYTES } from '../../src/domain/file-type'
+import { READABLE_REPORT_SCHEMAS, type ReportPlaintext } from '../../src/domain/report-plaintext'
 import type { BranchOffice } from '../../src/domain/types'
 import { CAMPAIGN_HELP, CAMPAIGN_OPTION, DATA_HELP, DATA_OPTION, campaignFileOf, dataDirOf, parse, required } from '../args'
 import { readCampaign } from '../campaign'
@@ -109,6 +110,17 @@ function describeEnvelopeError(e: EnvelopeError, what: { zh: string; en: string 
   }
 }
 
+async function readHead(file: string): Promise<Uint8Array> {
+  const fh = await fsp.open(file, 'r')
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES)
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0)
+    return buf.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
+  }
+}
+
 function folderName(s: Submission): string {
   return `${cstDate(s.acceptedAt ?? s.createdAt)}-${s.id}`
 }
@@ -151,7 +163,7 @@ async function exportOne(
     throw new SubmissionError('解密后的举报内容不是有效的 JSON 对象（发送方程序有缺陷）。', 'The decrypted report is not a JSON object (broken sender).')
   }
   const warnings: string[] = []
-  if ((report as { schema?: unknown }).schema !== 'clue-report/report@1') {
+  if (!READABLE_REPORT_SCHEMAS.includes((report as { schema?: unknown }).schema as string)) {
     warnings.push(`举报格式未知 unknown report schema ${JSON.stringify((report as { schema?: unknown }).schema)}`)
   }
   const listed = (Array.isArray(report.attachments) ? report.attachments : []).filter(
@@ -212,7 +224,10 @@ async function exportOne(
             `  实际 actual:       SHA-256 ${got.sha256}, ${got.size} bytes`,
         )
       }
-      results.push({ n: o.n, fileName: names[i], size: got.size, sha256: got.sha256, integrity })
+      // What the file really is, from its first bytes: shown beside its name in report.md.
+      const detected = detectFileType(await readHead(path.join(staging, names[i])))
+      io.out(`        检测到的类型 detected type: ${detected.label} (${detected.kind})`)
+      results.push({ n: o.n, fileName: names[i], size: got.size, sha256: got.sha256, integrity, detected })
     }
     for (const entry of listed) {
       if (!objects.some((o) => o.n === entry.n)) {

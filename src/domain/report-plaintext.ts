@@ -5,7 +5,14 @@
 import type { AttachmentLabel, CategoryCode, DraftReport, ReportedParty, ReporterPart } from './types'
 import { utf8Encode } from '../crypto/bytes'
 
-export const REPORT_SCHEMA = 'clue-report/report@1' as const
+/**
+ * @2 (current): `happenedAt` is "YYYY-MM-DD" when the resident gave only a date, or
+ * "YYYY-MM-DDTHH:mm". @1 (older phones) always had a time, "T00:00" when none was chosen.
+ */
+export const REPORT_SCHEMA = 'clue-report/report@2' as const
+
+/** Every report schema the bureau tools read. */
+export const READABLE_REPORT_SCHEMAS: readonly string[] = ['clue-report/report@1', REPORT_SCHEMA]
 
 const ATTACHMENT_LABELS: readonly AttachmentLabel[] = ['截图', '交易记录', '其他']
 
@@ -31,6 +38,7 @@ export interface ReportPlaintext {
   category: CategoryCode
   /** BranchOffice.code of the office the resident chose. */
   branch: string
+  /** "YYYY-MM-DD" (date only: the resident gave no time) or "YYYY-MM-DDTHH:mm", local time. */
   happenedAt: string
   description: string
   links: string[]
