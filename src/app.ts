@@ -5,11 +5,15 @@ import { purgeStaleDrafts } from '@/drafts/store'
 import { STALE_AFTER_DAYS } from '@/domain/draft-model'
 import { startPrivacyBridge } from '@/services/privacy-requests'
 import { startOutbox } from '@/outbox'
+import { refreshKeyList } from '@/services/key-list'
 import './app.css'
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     startPrivacyBridge()
+    // The bureau's signed key list, if the server has a newer one (checked against the built-in
+    // signing key; a refused list is only logged).
+    refreshKeyList().catch(() => undefined)
     // Reports waiting in the outbox are sent now, and whenever the app returns or the network does.
     startOutbox()
     purgeStaleDrafts(new Date())

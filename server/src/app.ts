@@ -14,6 +14,7 @@ import { errorSchema, installErrorHandlers, sendError, toApiError } from './erro
 import attachmentRoutes from './routes/attachments'
 import configRoutes, { campaignConfigSchema } from './routes/config'
 import entryRoutes, { h5Available } from './routes/entry'
+import keysRoutes from './routes/keys'
 import statusRoutes from './routes/status'
 import submissionRoutes from './routes/submissions'
 import { sweep, type Services } from './services'
@@ -142,6 +143,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   await app.register(configRoutes, { services })
+  await app.register(keysRoutes, { services })
   await app.register(submissionRoutes, { services })
   await app.register(attachmentRoutes, { services })
   await app.register(statusRoutes, { services })

@@ -1,0 +1,11 @@
+/**
+ * The DEVELOPMENT keys shipped in keys/dev/ (public passphrase). A release build refuses them at
+ * build time (config/trust.ts) and a phone of a release build refuses a key list whose current
+ * key is one of them: they are recognized by kid, not only by their "development" flag.
+ */
+export const DEV_ENCRYPTION_KID = '1a25be3e6b4b9a7b'
+export const DEV_SIGNING_KID = '60a745a23efcdaeb'
+
+export function isDevelopmentKey(key: { kid: string; development?: boolean }): boolean {
+  return key.development === true || key.kid === DEV_ENCRYPTION_KID || key.kid === DEV_SIGNING_KID
+}
