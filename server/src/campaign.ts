@@ -57,7 +57,7 @@ export class Campaign {
   private readonly keysByKid: Map<string, BureauKey>
 
   constructor(config: CampaignConfig, keyList?: ServedKeyList) {
-    this.config = keyList ? { ...config, keys: keyList.list.keys } : config
+    this.config = keyList?.list ? { ...config, keys: keyList.list.keys } : config
     this.keyList = keyList
     this.etag = `"${createHash('sha256').update(JSON.stringify(this.config)).digest('hex').slice(0, 32)}"`
     this.keysByKid = new Map(this.config.keys.map((k) => [k.kid, k]))

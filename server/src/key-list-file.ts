@@ -2,7 +2,7 @@
  * The signed key list the server serves (GET /api/v1/keys), read at boot and on SIGHUP. The server
  * holds no signing key: it serves the file's bytes exactly as sign-keys wrote them. In production
  * it refuses to start with a list that phones would refuse, and says why; in development it
- * serves any well-formed list (tests play hostile servers) with a warning.
+ * serves any JSON file (tests play hostile servers with it) with a warning of what phones refuse.
  */
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
@@ -19,7 +19,8 @@ import {
 } from './keylist'
 
 export interface ServedKeyList {
-  list: SignedKeyList
+  /** The parsed list; undefined for a malformed file served in development (phones refuse it). */
+  list?: SignedKeyList
   /** The file's bytes, served as they are. */
   body: Buffer
   /** Strong ETag of the body. */
@@ -56,11 +57,18 @@ export function loadKeyList(file: string, campaign: CampaignConfig, production: 
         '`npm run bureau -- sign-keys` and copy it here (README, "For bureau staff")',
     )
   }
+  try {
+    JSON.parse(body.toString('utf8'))
+  } catch {
+    throw new ConfigError(`The key list ${file} is not JSON: make it with \`npm run bureau -- sign-keys\``)
+  }
+  const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`
   let list: SignedKeyList
   try {
     list = parseKeyListText(body.toString('utf8'))
   } catch (e) {
-    throw new ConfigError(`The key list ${file} is refused: ${(e as Error).message}`)
+    if (production) throw new ConfigError(`The key list ${file} is refused in production: ${(e as Error).message}`)
+    return { body, etag, warnings: [(e as Error).message] }
   }
   const problems: string[] = []
   const anchor = campaign.signingKey
@@ -81,6 +89,5 @@ export function loadKeyList(file: string, campaign: CampaignConfig, production: 
     if (others.length > 0) problems.push(`it lists the development key ${others.map((k) => k.kid).join(', ')}`)
     if (problems.length > 0) throw new ConfigError(`The key list ${file} is refused in production: ${problems.join('; ')}`)
   }
-  const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`
   return { list, body, etag, warnings: problems }
 }

@@ -20,7 +20,9 @@ function loadCampaignAndKeys(config: ServerConfig): Campaign {
 function keyListNotes(campaign: Campaign, config: ServerConfig): string {
   const served = campaign.keyList
   if (!served) return `  WARNING: no signed key list at ${config.keysFile}: phones keep the keys built into the app (npm run bureau -- sign-keys).\n`
-  const head = `  key list: ${config.keysFile} (sequence ${served.list.sequence}, current key ${served.list.keys.find((k) => k.current)!.kid})\n`
+  const head = served.list
+    ? `  key list: ${config.keysFile} (sequence ${served.list.sequence}, current key ${served.list.keys.find((k) => k.current)!.kid})\n`
+    : `  key list: ${config.keysFile} (malformed)\n`
   return head + served.warnings.map((w) => `  WARNING: phones will refuse this key list: ${w}\n`).join('')
 }
 
@@ -45,7 +47,8 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => {
     try {
       campaign.current = loadCampaignAndKeys(config)
-      app.log.info(`campaign configuration and key list reloaded${campaign.current.keyList ? ` (key list sequence ${campaign.current.keyList.list.sequence})` : ''}`)
+      const sequence = campaign.current.keyList?.list?.sequence
+      app.log.info(`campaign configuration and key list reloaded${sequence !== undefined ? ` (key list sequence ${sequence})` : ''}`)
       for (const w of campaign.current.keyList?.warnings ?? []) app.log.warn(`phones will refuse this key list: ${w}`)
     } catch (e) {
       app.log.error(`campaign configuration NOT reloaded, keeping the previous one: ${(e as Error).message}`)
