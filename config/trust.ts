@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { isDevelopmentKey } from '../src/keys/development'
+// JSON, not src/keys/development.ts: Taro loads this file with a loader that compiles config/ only.
+import devKids from '../keys/dev/development-kids.json'
 
 /** The named build mode of a release build. */
 export const RELEASE_MODE = 'release'
@@ -31,6 +32,11 @@ export class BuildTrustError extends Error {
 
 type Key = { kid?: unknown; publicKey?: unknown; current?: unknown; development?: unknown }
 
+/** The same rule as the app's (src/keys/development.ts): flagged, or one of the repository's development kids. */
+function isDevelopmentKey(key: Key): boolean {
+  return key.development === true || key.kid === devKids.encryption || key.kid === devKids.signing
+}
+
 function checkKid(key: Key, what: string): { kid: string; publicKey: string } {
   const bytes = typeof key.publicKey === 'string' ? Buffer.from(key.publicKey, 'base64') : Buffer.alloc(0)
   if (bytes.length !== 32 || bytes.toString('base64') !== key.publicKey) throw new BuildTrustError(`${what}.publicKey is not 32 bytes of canonical base64`)
@@ -47,7 +53,7 @@ export function buildTrust(campaign: unknown, mode: string | undefined): BuildTr
     throw new BuildTrustError('"signingKey" is missing: the app needs the bureau\'s signing key (npm run bureau -- keygen --with-signing-key)')
   }
   const anchor = checkKid(c.signingKey, 'signingKey')
-  const anchorIsDev = isDevelopmentKey({ kid: anchor.kid, development: c.signingKey.development === true })
+  const anchorIsDev = isDevelopmentKey({ kid: anchor.kid, development: c.signingKey.development })
   if (release) {
     if (anchorIsDev) {
       throw new BuildTrustError(`a release build refuses the development signing key ${anchor.kid} as its trust anchor: put the bureau's own "signingKey" in the campaign configuration`)
@@ -55,7 +61,7 @@ export function buildTrust(campaign: unknown, mode: string | undefined): BuildTr
     const keys = Array.isArray(c.keys) ? c.keys : []
     const current = keys.find((k) => k.current === true)
     if (!current) throw new BuildTrustError('no key is marked current')
-    const dev = keys.filter((k) => typeof k.kid === 'string' && isDevelopmentKey({ kid: k.kid, development: k.development === true }))
+    const dev = keys.filter(isDevelopmentKey)
     if (dev.includes(current)) {
       throw new BuildTrustError(`a release build refuses the development key ${String(current.kid)} as the current key: put the bureau's own key in "keys"`)
     }

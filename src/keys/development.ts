@@ -3,8 +3,10 @@
  * build time (config/trust.ts) and a phone of a release build refuses a key list whose current
  * key is one of them: they are recognized by kid, not only by their "development" flag.
  */
-export const DEV_ENCRYPTION_KID = '1a25be3e6b4b9a7b'
-export const DEV_SIGNING_KID = '60a745a23efcdaeb'
+import kids from '../../keys/dev/development-kids.json'
+
+export const DEV_ENCRYPTION_KID: string = kids.encryption
+export const DEV_SIGNING_KID: string = kids.signing
 
 export function isDevelopmentKey(key: { kid: string; development?: boolean }): boolean {
   return key.development === true || key.kid === DEV_ENCRYPTION_KID || key.kid === DEV_SIGNING_KID

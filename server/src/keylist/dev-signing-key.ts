@@ -8,7 +8,7 @@ import { readSigningKeyFile, type SigningKeyPair } from './signing-key'
 
 export const DEV_SIGNING_KEY_FILE = join(__dirname, '..', '..', '..', 'keys', 'dev', 'bureau-dev-signing.key.json')
 
-/** kid of the development signing key, as in campaign/campaign.json "signingKey". */
+/** kid of the development signing key, as in campaign/campaign.json "signingKey" and keys/dev/development-kids.json. */
 export const DEV_SIGNING_KID = '60a745a23efcdaeb'
 
 /** base64 of the development Ed25519 public key. */
