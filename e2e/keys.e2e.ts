@@ -8,19 +8,18 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
+import type { Browser, Page, Request } from 'playwright-core'
 import { makeEvidence, walkToReview } from './flows'
 import { ROOT, launchPhone, screenshotter, startServer, type RunningServer } from './harness'
 import { eventually, tap } from './phone'
 
 let server: RunningServer | undefined
 let browser: Browser
-let context: BrowserContext
 let page: Page
 let dir: string
 
 beforeEach(async () => {
-  ;({ browser, context, page } = await launchPhone())
+  ;({ browser, page } = await launchPhone())
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clue-e2e-keys-'))
 })
 

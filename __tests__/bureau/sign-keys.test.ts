@@ -125,6 +125,11 @@ describe('sign-keys', () => {
     const r = await sign('--previous', tampered, '--out', path.join(dir, 'next.json'))
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('cannot be used')
+    // With an explicit --sequence (the first list under a new signing key), it signs and says so.
+    const forced = await sign('--previous', tampered, '--out', path.join(dir, 'next.json'), '--sequence', '1000')
+    expect(forced.code).toBe(0)
+    expect(forced.stderr).toContain('is not signed by this key')
+    expect(parseKeyListText(fs.readFileSync(path.join(dir, 'next.json'), 'utf8')).sequence).toBe(1000)
   })
 
   test('a wrong passphrase or a missing option does nothing', async () => {

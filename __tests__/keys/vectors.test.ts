@@ -108,3 +108,29 @@ describe('key list vectors', () => {
     }
   })
 })
+
+describe('the OpenSSL recipe of docs/protocol.md §16', () => {
+  const hasOpenssl3 = (() => {
+    try {
+      return /OpenSSL [3-9]\./.test(execFileSync('openssl', ['version'], { encoding: 'utf8' }))
+    } catch {
+      return false
+    }
+  })()
+  const maybe = hasOpenssl3 ? it : it.skip
+
+  maybe('verifies the worked example exactly as written, and refuses it after one byte changes', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs', 'protocol.md'), 'utf8')
+    const section = doc.slice(doc.indexOf('## 16. Worked example'), doc.indexOf('## 17.'))
+    const script = /```sh\n([\s\S]*?)```/.exec(section)![1]
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'key-list-openssl-'))
+    try {
+      expect(execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, encoding: 'utf8' })).toContain('Signature Verified Successfully')
+      expect(fs.readFileSync(path.join(dir, 'message.txt')).toString('hex')).toBe(vectors.messageHex)
+      const altered = script.replace('sequence 7', 'sequence 8')
+      expect(() => execFileSync('bash', ['-euo', 'pipefail', '-c', altered], { cwd: dir, encoding: 'utf8', stdio: 'pipe' })).toThrow()
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -131,8 +131,19 @@ export const signKeysCommand: Command = {
     const out = path.resolve((values.out as string | undefined) ?? path.join(path.dirname(campaignFile), 'keys.signed.json'))
     if (!fs.existsSync(path.dirname(out))) throw new CliError(`目录 ${path.dirname(out)} 不存在。`, `The directory ${path.dirname(out)} does not exist.`)
     const previousFile = values.previous !== undefined ? path.resolve(values.previous as string) : fs.existsSync(out) ? out : undefined
-    const previous = previousFile ? readPrevious(previousFile, anchor) : undefined
-    const sequence = nextSequence(previous, values.sequence as string | undefined)
+    const asked = values.sequence as string | undefined
+    let previous: SignedKeyList | undefined
+    if (previousFile) {
+      try {
+        previous = readPrevious(previousFile, anchor)
+      } catch (e) {
+        // With an explicit --sequence (e.g. the first list of a new signing key), an old list
+        // signed by another key does not stop the signing; without one it must.
+        if (asked === undefined || !(e instanceof CliError)) throw e
+        io.err(`注意：${previousFile} 不是用这把签名密钥签的，按 --sequence ${asked} 签名。/ Note: ${previousFile} is not signed by this key; signing with --sequence ${asked}.`)
+      }
+    }
+    const sequence = nextSequence(previous, asked)
 
     const pair = await loadSigningKey(signingFile, io.env)
     if (pair.publicKey.toString('base64') !== anchor.publicKey) {
