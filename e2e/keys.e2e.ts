@@ -66,8 +66,13 @@ test('a hostile server cannot get a report encrypted to its key; the bureau\'s s
   const evidence = makeEvidence('keys-hostile')
   await walkToReview(page, server.url, evidence)
   await tap(page, page.locator('[data-testid="submit"] >> visible=true'))
-  const submitPage = page.locator('[data-testid="submit-page"] >> visible=true').first()
-  await eventually(async () => expect(await submitPage.getAttribute('data-status')).toBe('waiting'), 60000)
+  // Whatever happens next — the report waits, or (the defect this guards against) it is accepted —
+  // nothing encrypted to the attacker's key may have been sent.
+  const waiting = page.locator('[data-testid="submit-page"][data-status="waiting"] >> visible=true')
+  const accepted = page.locator('[data-testid="receipt-code"] >> visible=true')
+  await eventually(async () => expect((await waiting.count()) + (await accepted.count())).toBeGreaterThan(0), 60000)
+  expect(createdKids).not.toContain(attackerKey.kid)
+  expect(await accepted.count()).toBe(0)
   await page.getByText('正在等待公安机关发布经过核验的新加密公钥', { exact: false }).first().waitFor()
   await snap('waiting-for-verified-key')
 
@@ -93,7 +98,10 @@ test('a hostile server cannot get a report encrypted to its key; the bureau\'s s
   server = await startServer({ port, dataDir, env: s.serverFiles('rotated', newKey, rotation) })
   await page.goto(`${server.url}/`)
   const pending = page.locator('[data-testid="receipt-pending"] >> visible=true').first()
-  await pending.waitFor({ timeout: 90000 })
+  await pending.waitFor({ timeout: 90000 }).catch(async (e) => {
+    const state = await page.evaluate(() => Object.fromEntries(Object.keys(localStorage).filter((k) => /outbox|keys|log/.test(k)).map((k) => [k, localStorage.getItem(k)])))
+    throw new Error(`${(e as Error).message}\nkids sent: ${createdKids.join(', ')}\nstate: ${JSON.stringify(state, null, 1)}\nserver: ${server?.output()}`)
+  })
   expect(createdKids.at(-1)).toBe(newKey.kid)
   expect(createdKids).not.toContain(attackerKey.kid)
   await snap('home-after-rotation')

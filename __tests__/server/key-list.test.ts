@@ -81,6 +81,7 @@ describe('serving the list', () => {
     expect(res.status).toBe(200)
     expect(res.headers['content-type']).toMatch(/^application\/json/)
     expect(res.text).toBe(fs.readFileSync(keysFile, 'utf8'))
+    expect(res.headers['cache-control']).toBe('no-cache')
     verifyKeyList(parseKeyListText(res.text), { kid: env.signing.kid, publicKey: env.signing.publicKey })
     const again = await request(server.url, '/api/v1/keys', { headers: { 'if-none-match': res.headers.etag as string } })
     expect(again.status).toBe(304)

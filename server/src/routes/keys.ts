@@ -28,7 +28,8 @@ const keysRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       const served = services.campaign.current.keyList
       if (!served) throw new ApiError('KEY_LIST_NOT_CONFIGURED', 'This server has no signed key list; phones keep the keys built into the app')
       reply.header('ETag', served.etag)
-      reply.header('Cache-Control', 'public, max-age=60, must-revalidate')
+      // Revalidated on every use (a 304 is cheap): after a rotation, phones must see the new list at once.
+      reply.header('Cache-Control', 'no-cache')
       const inm = request.headers['if-none-match']
       if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === served.etag)) {
         return reply.code(304).send()
