@@ -144,5 +144,8 @@ describe('development mode', () => {
     const list = parseKeyListText(fs.readFileSync(path.join(root, 'campaign', 'keys.signed.json'), 'utf8'))
     verifyKeyList(list, { kid: campaign.signingKey.kid, publicKey: Buffer.from(campaign.signingKey.publicKey, 'base64') })
     expect(list.keys).toEqual(campaign.keys)
+    const readme = fs.readFileSync(path.join(root, 'keys', 'dev', 'README.md'), 'utf8')
+    expect(readme).toContain(campaign.signingKey.kid)
+    expect(readme).toContain('anyone can sign')
   })
 })
