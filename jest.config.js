@@ -15,5 +15,7 @@ module.exports = {
     '\\.(css|scss)$': '<rootDir>/__tests__/mocks/style.ts',
     '^@/(.*)$': '<rootDir>/src/$1',
   },
+  // The build-time constant CLUE_TRUST (config/trust.ts), as a development build defines it.
+  setupFiles: ['<rootDir>/__tests__/setup/trust.ts'],
   testTimeout: 30000,
 }

@@ -15,7 +15,9 @@ import { onAppUnload, onReturnToApp } from '@/platform/lifecycle'
 import { isOnline, onNetworkChange } from '@/platform/network'
 import { randomBytes, SecureRandomUnavailableError } from '@/platform/random'
 import { readKey, removeKey, writeKey } from '@/platform/storage'
-import { createSubmission, finalizeSubmission, getConfig, type CreateSubmissionBody } from '@/services/api'
+import { currentEncryptionKey } from '@/keys/store'
+import { createSubmission, finalizeSubmission, type CreateSubmissionBody } from '@/services/api'
+import { refreshKeyList } from '@/services/key-list'
 import { ApiError, CancelledError, Cancellation, messageOf } from '@/services/request'
 import { BACKOFF_MAX_MS, backoffCeiling, backoffDelay, secureRandom01 } from './backoff'
 import { newIdempotencyKey, newReceipt } from './codes'
@@ -133,6 +135,7 @@ export function statusText(job: OutboxJob, status: JobStatus = statusOf(job)): s
     case 'blocked':
       return `没有发送成功：${job.lastError?.message ?? '出现了问题'}`
     case 'waiting':
+      if (job.lastError?.code === KEYS_NOT_VERIFIED) return job.lastError.message
       if (!job.lastError || job.lastError.kind === 'offline' || job.lastError.kind === 'timeout') return WAITING_FOR_NETWORK
       return '服务器暂时没有响应，稍后会自动重试'
   }
@@ -387,7 +390,12 @@ async function processJob(id: string, cancel: Cancellation, run: { madeProgress:
           if (isCode(error, 'UNKNOWN_KID') || isCode(error, 'IDEMPOTENCY_KEY_REUSED')) {
             // The bureau changed its key (or our earlier request differs): encrypt again, to the
             // current key, under a new idempotency key. Nothing was accepted under the old one.
-            if (isCode(error, 'UNKNOWN_KID')) await getConfig(cancel)
+            // The new key must come from a key list signed by the bureau (src/keys): if the server
+            // offers none the phone accepts, the report waits, encrypted to the key it has.
+            if (isCode(error, 'UNKNOWN_KID')) {
+              await refreshKeyList(cancel)
+              if (currentEncryptionKey()?.kid === job.header!.kid) throw keysNotVerified()
+            }
             update(id, { idempotencyKey: await newIdempotencyKey() })
             restartEncryption(id)
             continue
@@ -471,6 +479,14 @@ async function processJob(id: string, cancel: Cancellation, run: { madeProgress:
     }
   }
   throw new LocalJobError('发送时反复出错，请稍后点“重试”。')
+}
+
+/** The server wants a key the phone cannot verify: wait (with backoff) for a signed key list. */
+export const KEYS_NOT_VERIFIED = 'KEYS_NOT_VERIFIED'
+export const WAITING_FOR_KEYS = '正在等待公安机关发布经过核验的新加密公钥。举报已加密保存在手机上，只会发给核验过的公钥，稍后会自动重试。'
+
+function keysNotVerified(): ApiError {
+  return new ApiError('server', { code: KEYS_NOT_VERIFIED, message: WAITING_FOR_KEYS })
 }
 
 function jobError(error: unknown): JobError {
