@@ -3,6 +3,7 @@
  * phones would refuse, saying which problem; it serves the list byte for byte (GET /api/v1/keys)
  * and takes reports only for the list's keys; SIGHUP picks up a new list.
  */
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { DEV_KEY_KID, DEV_PUBLIC_KEY, generateBureauKeyPair } from '../../server/src/envelope'
@@ -54,7 +55,9 @@ describe('production boot refuses a key list phones would refuse, and says which
 
   test('a list signed by the configured signing key boots in production', async () => {
     const keysFile = file('good.json', signed())
-    const server = await startServer(env, { args: ['--keys', keysFile, '--production'], env: { NODE_ENV: 'production' } })
+    // Production also needs a receipt pepper from outside the data directory.
+    const pepper = randomBytes(32).toString('hex')
+    const server = await startServer(env, { args: ['--keys', keysFile, '--production'], env: { NODE_ENV: 'production', RECEIPT_PEPPER: pepper } })
     try {
       expect(server.output()).toContain('(production)')
       expect(server.output()).toMatch(/key list: .* \(sequence 2, current key [0-9a-f]{16}\)/)

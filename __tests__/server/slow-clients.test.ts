@@ -13,32 +13,54 @@ let server: RunningServer
 let id: string
 const TIMEOUTS = { REQUEST_TIMEOUT_MS: '1500', HEADERS_TIMEOUT_MS: '1000', IDLE_TIMEOUT_MS: '1000', MAX_UPLOADS_PER_CLIENT: '2', MAX_CONNECTIONS: '8' }
 
-beforeAll(async () => {
-  env = makeTestEnv()
-  server = await startServer(env, { env: TIMEOUTS })
+async function createSubmission(): Promise<string> {
   const sealed = seal(env.key, { x: 1 }, [new Uint8Array(randomBytes(200_000))])
   const created = await request(server.url, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed) })
   expect(created.status).toBe(201)
-  id = created.json.id
+  return created.json.id
+}
+
+beforeAll(async () => {
+  env = makeTestEnv()
+  server = await startServer(env, { env: TIMEOUTS })
+  id = await createSubmission()
 })
 afterAll(async () => {
   await server?.stop()
   env?.cleanup()
 })
 
-/** A raw connection; resolves with what the server sent and how long until it closed the connection. */
-function connect(from = '127.0.0.1'): { socket: net.Socket; closed: Promise<{ ms: number; received: string }> } {
+interface RawConnection {
+  socket: net.Socket
+  /** What the server sent and how long until it closed the connection. */
+  closed: Promise<{ ms: number; received: string }>
+  /** Resolves once what the server sent matches `pattern`. */
+  received(pattern: RegExp): Promise<void>
+}
+
+function connect(from = '127.0.0.1'): RawConnection {
   const socket = net.connect({ host: '127.0.0.1', port: server.port, localAddress: from })
   const started = Date.now()
   let received = ''
-  socket.setEncoding('latin1').on('data', (d: string) => (received += d))
+  const waiting: { pattern: RegExp; resolve: () => void }[] = []
+  socket.setEncoding('latin1').on('data', (d: string) => {
+    received += d
+    for (const w of waiting.splice(0)) {
+      if (w.pattern.test(received)) w.resolve()
+      else waiting.push(w)
+    }
+  })
   socket.on('error', () => undefined)
   const closed = new Promise<{ ms: number; received: string }>((resolve) => socket.once('close', () => resolve({ ms: Date.now() - started, received })))
-  return { socket, closed }
+  return {
+    socket,
+    closed,
+    received: (pattern) => (pattern.test(received) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ pattern, resolve }))),
+  }
 }
 
-const putHead = (length: number, offset = 0) =>
-  `PUT /api/v1/submissions/${id}/attachments/0 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/offset+octet-stream\r\n` +
+const putHead = (length: number, offset = 0, submission = id) =>
+  `PUT /api/v1/submissions/${submission}/attachments/0 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/offset+octet-stream\r\n` +
   `Upload-Offset: ${offset}\r\nContent-Length: ${length}\r\n\r\n`
 
 test('a body trickling in one byte at a time is cut off at the request timeout, and none of it is kept', async () => {
@@ -72,9 +94,17 @@ test('a silent connection is closed at the idle timeout', async () => {
 })
 
 test('uploads in flight are capped per client, not for others', async () => {
-  const held = [connect('127.0.0.2'), connect('127.0.0.2')]
-  for (const h of held) h.socket.write(`${putHead(100_000)}${'x'.repeat(10)}`)
-  await new Promise((r) => setTimeout(r, 200))
+  // Two uploads held open by one client, each on a submission of its own (no offset race between
+  // them). Each asks for 100-continue: the server answers it as it takes the request in, so once
+  // both answers are here both uploads are counted, whatever the machine's load.
+  const held = await Promise.all([0, 1].map(async () => {
+    const sub = await createSubmission()
+    const h = connect('127.0.0.2')
+    h.socket.write(putHead(100_000, 0, sub).replace('\r\n\r\n', '\r\nExpect: 100-continue\r\n\r\n'))
+    await h.received(/^HTTP\/1\.1 100 /)
+    h.socket.write('x'.repeat(10))
+    return h
+  }))
   const third = await request(server.url, `/api/v1/submissions/${id}/attachments/0`, {
     method: 'PUT',
     localAddress: '127.0.0.2',
@@ -84,7 +114,7 @@ test('uploads in flight are capped per client, not for others', async () => {
   expect(third.status).toBe(429)
   expect(third.json.code).toBe('UPLOADS_IN_FLIGHT')
   expect(Number(third.headers['retry-after'])).toBeGreaterThan(0)
-  // Another client is not affected (its chunk meets the offset race of the held ones: 200 or 409).
+  // Another client is not affected.
   const other = await request(server.url, `/api/v1/submissions/${id}/attachments/0`, { method: 'HEAD', localAddress: '127.0.0.3' })
   expect(other.status).toBe(200)
   for (const h of held) h.socket.destroy()
