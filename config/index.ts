@@ -18,7 +18,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
     sourceRoot: 'src',
     alias: { '@': path.resolve(__dirname, '..', 'src') },
     outputRoot: `dist/${process.env.TARO_ENV}`,
-    plugins: [],
+    // Emits the WeChat encryption worker (workers/crypto/index.js) after each weapp build.
+    plugins: [path.resolve(__dirname, 'crypto-worker.ts')],
     defineConstants: {},
     // process.env.TARO_APP_API_BASE in the app: from the shell (TARO_APP_API_BASE=… npm run build:weapp)
     // or a .env / .env.<mode> file (those win). Empty means the platform default (src/platform/api-base*.ts).

@@ -7,9 +7,8 @@ import { concatBytes, toBase64, toHex, utf8Encode } from './bytes'
 import { sha256 } from './hash'
 import { hkdfSha256 } from './hkdf'
 import { ENVELOPE_VERSION, ENVELOPE_VERSION_1, INFO_PREFIX, SUITE, SUITE_V1, isValidLabel } from './labels'
+import { OBJECT_NONCE_LENGTH } from './object'
 import { isAllZero, isCanonicalPoint, x25519, x25519Base } from './x25519'
-
-export const OBJECT_NONCE_LENGTH = 16
 
 /** Travels beside the objects, in the clear. */
 export interface EnvelopeHeader {

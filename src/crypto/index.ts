@@ -5,8 +5,8 @@
  * hash, x25519) so that other protocols can reuse them.
  */
 export type { EnvelopeHeader, EnvelopeHeaderV1, AnyEnvelopeHeader, Envelope, CreateEnvelopeOptions } from './envelope'
-export { keyId, createEnvelope, objectInfo, OBJECT_NONCE_LENGTH } from './envelope'
-export { ObjectSealer, sealObject, objectSize, framedLength, chunkNonce, CHUNK_LENGTH, SEALED_CHUNK_LENGTH, LENGTH_PREFIX } from './object'
+export { keyId, createEnvelope, objectInfo } from './envelope'
+export { ObjectSealer, sealObject, objectSize, framedLength, chunkNonce, CHUNK_LENGTH, SEALED_CHUNK_LENGTH, LENGTH_PREFIX, OBJECT_NONCE_LENGTH } from './object'
 export type { SealedObject } from './object'
 export { seal, sealInto, open, equalBytes, AEAD_KEY_LENGTH, AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH } from './chacha20poly1305'
 export { Crc32, crc32Hex } from './crc32'

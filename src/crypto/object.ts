@@ -10,8 +10,10 @@
  */
 import { sealInto, AEAD_TAG_LENGTH } from './chacha20poly1305'
 import { Crc32 } from './crc32'
-import { OBJECT_NONCE_LENGTH } from './envelope'
 import { padme } from './padme'
+
+/** The random nonce that starts every object; it feeds the object's key derivation. */
+export const OBJECT_NONCE_LENGTH = 16
 
 /** Plaintext bytes per STREAM chunk (the last one may be shorter). */
 export const CHUNK_LENGTH = 64 * 1024
