@@ -217,7 +217,7 @@ export function renderReportMarkdown(report: ReportPlaintext, context: ReportCon
   if (context.attachments.length === 0) {
     push('无附件。', '')
   } else {
-    push('| 序号 | 类型 | 导出的文件名 | 举报人手机上的文件名 | 大小 | SHA-256 校验 |', '| --- | --- | --- | --- | --- | --- |')
+    push('| 序号 | 类型 | 导出的文件名 | 举报人手机上的文件名 | 大小 | 完整性校验 |', '| --- | --- | --- | --- | --- | --- |')
     for (const a of context.attachments) {
       const entry = listed.find((e) => e.n === a.n) ?? {}
       const size = a.size ?? (typeof entry.size === 'number' ? entry.size : NaN)
@@ -225,7 +225,7 @@ export function renderReportMarkdown(report: ReportPlaintext, context: ReportCon
         `| ${a.n + 1} | ${cell(str(entry.label))} | ${a.fileName ? cell(a.fileName) : '—'} | ${cell(str(entry.name))} | ${formatBytes(size)} | ${INTEGRITY_TEXT[a.integrity]} |`,
       )
     }
-    push('', 'SHA-256 校验把解密得到的文件与举报人手机在加密前算出的指纹比较；“一致”说明文件与举报人发送的完全相同。')
+    push('', '完整性校验：每个附件解密时都逐块验证了认证码，被改动过的文件无法解密；解密得到的大小（旧版举报还有举报人手机在加密前算出的 SHA-256 指纹）再与举报中的记录比较。“一致”说明文件与举报人手机加密发送的完全相同。')
     if (context.attachments.some((a) => a.fileName && a.fileName !== str(listed.find((e) => e.n === a.n)?.name))) {
       push('导出的文件名与举报人手机上的文件名不同之处，是为安全起见做的修改（去掉路径和特殊字符、避免重名，可执行文件的扩展名后加“_”以免误运行）；文件内容没有改动。')
     }

@@ -67,10 +67,11 @@ beforeAll(async () => {
       description: '附件指纹不一致',
       extra: { shop: '小店', platform: '某电商' },
       files: [{ name: 'order.png', bytes: randomBytes(3000) }],
+      // A report made before envelope v2 (report@1 lists each file's SHA-256), whose list is wrong.
       tamper: (r) => {
-        r.attachments[0].sha256 = '0'.repeat(64)
+        ;(r.attachments[0] as { sha256?: string }).sha256 = '0'.repeat(64)
       },
-    }),
+    }, { version: 1 }),
     fx.send({ category: 'mlm', branch: 'yd', description: '未完成', files: [{ name: 'x.png', bytes: randomBytes(500) }] }, { finalize: false }),
   ])
 
@@ -187,7 +188,7 @@ describe('export', () => {
     expect(md).toContain(full.id)
   })
 
-  test('a SHA-256 mismatch is exported with INTEGRITY-WARNING.txt and flagged in report.md', () => {
+  test('a v1 report with a SHA-256 mismatch is exported with INTEGRITY-WARNING.txt and flagged in report.md', () => {
     const dir = folderOf(mismatch.id)!
     const warning = fs.readFileSync(path.join(dir, 'INTEGRITY-WARNING.txt'), 'utf8')
     expect(warning).toContain('INTEGRITY WARNING')

@@ -38,9 +38,9 @@ function jobOf(id: string, patch: Partial<OutboxJob> = {}): OutboxJob {
     idempotencyKey: 'k'.repeat(32),
     receipt: RECEIPT,
     phase: 'done',
-    header: { v: 1, suite: SUITE, kid: '0123456789abcdef', epk: 'A'.repeat(43) + '=' },
-    report: { key: `enc/${id}/report`, size: 1072, sha256: 'a'.repeat(64) },
-    attachments: [{ key: `enc/${id}/0`, size: 300_048, sha256: 'b'.repeat(64) }],
+    header: { v: 2, suite: SUITE, kid: '0123456789abcdef', epk: 'A'.repeat(43) + '=' },
+    report: { key: `enc/${id}/report`, size: 1072, crc32: 'a'.repeat(8) },
+    attachments: [{ key: `enc/${id}/0`, size: 300_048, crc32: 'b'.repeat(8) }],
     submissionId: 'c'.repeat(32),
     acceptedAt: '2024-05-20T08:05:00.000Z',
     attempt: 0,
@@ -221,7 +221,7 @@ describe('outbox page', () => {
 
 describe('progress page', () => {
   it('shows per-file and total bars', async () => {
-    await queued('p1', { phase: 'uploading', acceptedAt: undefined, report: { key: 'enc/p1/report', size: 150_000, sha256: 'a'.repeat(64) } })
+    await queued('p1', { phase: 'uploading', acceptedAt: undefined, report: { key: 'enc/p1/report', size: 150_000, crc32: 'a'.repeat(8) } })
     renderPage(SubmitPage, { params: { id: 'p1' } })
     expect(screen.getByText('正在提交举报')).toBeTruthy()
     expect(screen.getAllByTestId('progress-file')).toHaveLength(1)
