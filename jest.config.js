@@ -14,7 +14,7 @@ module.exports = {
     '^@tarojs/components$': '<rootDir>/__tests__/mocks/components.tsx',
     '\\.(css|scss)$': '<rootDir>/__tests__/mocks/style.ts',
     // import.meta (the H5 worker's URL) cannot be parsed by Jest; no test environment has Web Workers.
-    '^\\./crypto-worker-url$': '<rootDir>/__tests__/mocks/crypto-worker-url.ts',
+    '^\\./crypto-worker-new$': '<rootDir>/__tests__/mocks/crypto-worker-new.ts',
     '^@/(.*)$': '<rootDir>/src/$1',
   },
   testTimeout: 30000,

@@ -44,8 +44,9 @@ async function confirmSaved(): Promise<void> {
   await page.locator('[data-testid="start-report"] >> visible=true').first().waitFor()
 }
 
-function expectReportMatches(report: Record<string, any>, evidence: EvidenceFile[]) {
-  expect(report.schema).toBe('clue-report/report@1')
+export function expectReportMatches(report: Record<string, any>, evidence: EvidenceFile[]) {
+  // Envelope v2's report schema: no plaintext hashes; the chunk tags authenticate the files.
+  expect(report.schema).toBe('clue-report/report@2')
   expect(report.category).toBe('loan')
   expect(report.branch).toBe('yd')
   expect(report.description).toBe(DESCRIPTION)
@@ -57,11 +58,12 @@ function expectReportMatches(report: Record<string, any>, evidence: EvidenceFile
   expect(report.declaration.liability).toBe(true)
   expect(Number.isNaN(Date.parse(report.declaration.declaredAt))).toBe(false)
   expect(report.happenedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/)
-  expect(report.attachments.map((a: any) => [a.n, a.label, a.name, a.size, a.sha256])).toEqual([
-    [0, '截图', evidence[0].name, evidence[0].bytes.length, evidence[0].sha256],
-    [1, '截图', evidence[1].name, evidence[1].bytes.length, evidence[1].sha256],
-    [2, '交易记录', evidence[2].name, evidence[2].bytes.length, evidence[2].sha256],
+  expect(report.attachments.map((a: any) => [a.n, a.label, a.name, a.size])).toEqual([
+    [0, '截图', evidence[0].name, evidence[0].bytes.length],
+    [1, '截图', evidence[1].name, evidence[1].bytes.length],
+    [2, '交易记录', evidence[2].name, evidence[2].bytes.length],
   ])
+  for (const a of report.attachments) expect(a).not.toHaveProperty('sha256')
   expect(report.attachments.map((a: any) => a.mime)).toEqual(['image/png', 'image/png', 'application/pdf'])
 }
 

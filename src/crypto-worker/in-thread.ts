@@ -30,15 +30,75 @@ function pickScheduler(): Scheduler {
   return (callback) => void setTimeout(callback, 0)
 }
 
+/**
+ * Requests are handled strictly in order, one slice of at most IN_THREAD_PIECE_SIZE plaintext bytes
+ * per macrotask: a 1 MiB piece (the size the file reads and writes use) becomes 16 short tasks,
+ * answered as one reply.
+ */
 export function createInThreadTransport(): SealTransport {
   const schedule = pickScheduler()
   let onReply: (reply: SealReply) => void = () => undefined
   let stopped = false
-  const service = createSealService((reply) => schedule(() => !stopped && onReply(reply)))
+  /** Where the service's replies go: straight to the page, or collected while a piece is sliced. */
+  let sink: (reply: SealReply) => void = (reply) => onReply(reply)
+  const service = createSealService((reply) => sink(reply))
+  const queue: SealRequest[] = []
+  let pumping = false
+
+  /** One request, sliced; calls `done` once its reply went out. */
+  const handle = (request: SealRequest, done: () => void) => {
+    if (request.type !== 'data' || request.bytes.byteLength <= IN_THREAD_PIECE_SIZE) {
+      sink = (reply) => onReply(reply)
+      service(request)
+      return done()
+    }
+    const bytes = new Uint8Array(request.bytes)
+    const parts: Uint8Array[] = []
+    let failed = false
+    let at = 0
+    const step = () => {
+      if (stopped) return
+      const end = Math.min(at + IN_THREAD_PIECE_SIZE, bytes.length)
+      sink = (reply) => {
+        if (reply.type === 'out') parts.push(new Uint8Array(reply.bytes))
+        else {
+          failed = true
+          onReply(reply)
+        }
+      }
+      service({ type: 'data', job: request.job, seq: request.seq, bytes: bytes.slice(at, end).buffer })
+      at = end
+      if (!failed && at < bytes.length) return schedule(step)
+      if (!failed) {
+        const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+        let o = 0
+        for (const p of parts) {
+          out.set(p, o)
+          o += p.length
+        }
+        onReply({ type: 'out', job: request.job, seq: request.seq, bytes: out.buffer })
+      }
+      done()
+    }
+    step()
+  }
+
+  const pump = () => {
+    if (stopped || pumping) return
+    const next = queue.shift()
+    if (!next) return
+    pumping = true
+    handle(next, () => {
+      pumping = false
+      if (queue.length > 0) schedule(pump)
+    })
+  }
+
   return {
     kind: 'in-thread',
     post(request: SealRequest) {
-      schedule(() => !stopped && service(request))
+      queue.push(request)
+      schedule(pump)
     },
     onReply(handler) {
       onReply = handler
@@ -48,6 +108,7 @@ export function createInThreadTransport(): SealTransport {
     },
     terminate() {
       stopped = true
+      queue.length = 0
     },
   }
 }

@@ -6,8 +6,8 @@
  * kept while files remain and closed when the outbox is done with it.
  */
 import { startSealWorker } from '@/platform/crypto-worker'
-import { DEFAULT_PIECE_SIZE, SealClient, WorkerDiedError, type SealFileOptions, type SealFileResult } from './client'
-import { createInThreadTransport, IN_THREAD_PIECE_SIZE } from './in-thread'
+import { SealClient, WorkerDiedError, type SealFileOptions, type SealFileResult } from './client'
+import { createInThreadTransport } from './in-thread'
 import type { SealTransport } from './protocol'
 
 export interface SealAttempt {
@@ -15,7 +15,7 @@ export interface SealAttempt {
   nonce: Uint8Array
 }
 
-export interface SealJob extends Omit<SealFileOptions, 'key' | 'nonce' | 'pieceSize'> {
+export interface SealJob extends Omit<SealFileOptions, 'key' | 'nonce'> {
   /** A fresh key and nonce for every attempt: a retry never seals under a nonce used before. */
   attempt(): Promise<SealAttempt>
   /** Throws away what a failed attempt wrote, before the next attempt starts. */
@@ -46,8 +46,7 @@ export class FileSealer {
       const client = this.clientFor(deaths >= this.maxDeaths)
       const { key, nonce } = await job.attempt()
       try {
-        const pieceSize = client.transport.kind === 'in-thread' ? IN_THREAD_PIECE_SIZE : DEFAULT_PIECE_SIZE
-        const result = await client.sealFile({ ...job, key, nonce, pieceSize })
+        const result = await client.sealFile({ ...job, key, nonce })
         return { ...result, nonce, ranIn: client.transport.kind, restarts: deaths }
       } catch (error) {
         if (!(error instanceof WorkerDiedError)) throw error

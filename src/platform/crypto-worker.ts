@@ -4,13 +4,13 @@
  * the in-thread service. A worker that fails to load or crashes is reported as dead.
  */
 import type { SealReply, SealTransport } from '@/crypto-worker/protocol'
-import { cryptoWorkerUrl } from './crypto-worker-url'
+import { newCryptoWorker } from './crypto-worker-new'
 
 export function startSealWorker(): SealTransport | undefined {
   if (typeof Worker !== 'function') return undefined
   let worker: Worker
   try {
-    worker = new Worker(cryptoWorkerUrl(), { name: 'crypto' })
+    worker = newCryptoWorker()
   } catch {
     return undefined
   }
