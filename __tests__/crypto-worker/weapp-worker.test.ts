@@ -5,7 +5,7 @@
  * a worker reclaimed mid-file (onProcessKilled) and restarted, and the in-thread fallbacks.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import Taro from '@tarojs/taro'
@@ -18,7 +18,10 @@ import { generateBureauKeyPair, openObject } from '../../server/src/envelope'
 import { createWxWorker, type WxWorkerHandle } from '../support/wx-worker-thread'
 
 const bureau = generateBureauKeyPair()
-const envelope = createEnvelope({ bureauPublicKey: new Uint8Array(bureau.publicKey), ephemeralSecret: new Uint8Array(randomBytes(32)) })
+const SECRET = new Uint8Array(randomBytes(32))
+/** The same report's envelope as the worker makes it (for the header, to decrypt). */
+const envelope = createEnvelope({ bureauPublicKey: new Uint8Array(bureau.publicKey), ephemeralSecret: SECRET.slice() })
+const ENVELOPE = { bureauPublicKey: new Uint8Array(bureau.publicKey), ephemeralSecret: SECRET, expectedKid: bureau.kid }
 const LABEL = 'attachment/0'
 const MiB = 1024 * 1024
 
@@ -63,29 +66,29 @@ function file(size: number) {
   }
 }
 
-function attempt() {
-  const nonce = new Uint8Array(randomBytes(16))
-  return { key: envelope.objectKey(LABEL, nonce), nonce }
-}
+const freshNonce = async () => new Uint8Array(randomBytes(16))
 
 const opens = (object: Uint8Array) => openObject({ header: envelope.header, privateKey: bureau, label: LABEL, object })
 
 test('the build emits one self-contained worker script', () => {
   const size = statSync(path.join(root, WORKER_FILE)).size
   expect(size).toBeGreaterThan(2_000)
-  expect(size).toBeLessThan(40 * 1024)
+  // The envelope code (ChaCha20-Poly1305, CRC-32, Padmé, HKDF/SHA-256, X25519) and nothing else.
+  expect(size).toBeLessThan(80 * 1024)
+  // A mini-program worker may load nothing outside its folder: no require of other chunks.
+  expect(readFileSync(path.join(root, WORKER_FILE), 'utf8')).not.toMatch(/\brequire\(/)
   expect(WORKER_FILE).toBe(CRYPTO_WORKER_PATH)
 })
 
-test('begin, data, end: the worker thread seals a file that the node:crypto decryptor opens', async () => {
+test('envelope, begin, data, end: the worker thread does the key agreement and seals a file that the node:crypto decryptor opens', async () => {
   const transport = startSealWorker()!
   expect(transport.kind).toBe('worker')
   expect(created).toEqual([{ path: 'workers/crypto/index.js', options: { useExperimentalWorker: true } }])
   const client = new SealClient(transport)
+  expect(await client.openEnvelope(7, ENVELOPE)).toEqual(envelope.header)
   const f = file(MiB + 123)
   const progress: number[] = []
-  const { key, nonce } = attempt()
-  const result = await client.sealFile({ key, nonce, size: f.data.length, read: f.read, write: f.write, onProgress: (d) => progress.push(d) })
+  const result = await client.sealFile({ envelope: 7, label: LABEL, nonce: await freshNonce(), size: f.data.length, read: f.read, write: f.write, onProgress: (d) => progress.push(d) })
   const object = f.bytes()
   expect(result.size).toBe(object.length)
   expect(object.length).toBe(objectSize(f.data.length))
@@ -94,7 +97,7 @@ test('begin, data, end: the worker thread seals a file that the node:crypto decr
   expect(progress[progress.length - 1]).toBe(f.data.length)
   expect(progress).toEqual([...progress].sort((a, b) => a - b))
   const types = workers[0].posted.map((m) => (m as { type: string }).type)
-  expect(types).toEqual(['begin', 'data', 'data', 'end'])
+  expect(types).toEqual(['envelope', 'begin', 'data', 'data', 'end'])
   client.terminate()
 })
 
@@ -108,25 +111,27 @@ test('a malformed message gets an error reply and the worker goes on working', a
   expect(replies).toContainEqual(expect.objectContaining({ type: 'error', job: 999 }))
   // A fresh client on the same worker still seals.
   const again = new SealClient(transport)
+  await again.openEnvelope(1, ENVELOPE)
   const f = file(1000)
-  const { key, nonce } = attempt()
-  await again.sealFile({ key, nonce, size: 1000, read: f.read, write: f.write })
+  await again.sealFile({ envelope: 1, label: LABEL, nonce: await freshNonce(), size: 1000, read: f.read, write: f.write })
   expect(opens(f.bytes()).equals(f.data)).toBe(true)
   client.terminate()
 })
 
-test('killed mid-file (onProcessKilled): a new worker seals the whole file again under a fresh nonce', async () => {
+test('killed mid-file (onProcessKilled): a new worker makes the envelope again and seals the whole file again under a fresh nonce', async () => {
   const sealer = new FileSealer(startSealWorker)
+  expect(await sealer.openEnvelope(ENVELOPE)).toEqual(envelope.header)
   const f = file(3 * MiB)
   let reads = 0
   const nonces: string[] = []
   let resets = 0
   const outcome = await sealer.seal({
+    label: LABEL,
     size: f.data.length,
-    attempt: async () => {
-      const a = attempt()
-      nonces.push(Buffer.from(a.nonce).toString('hex'))
-      return a
+    nonce: async () => {
+      const n = await freshNonce()
+      nonces.push(Buffer.from(n).toString('hex'))
+      return n
     },
     reset: async () => {
       resets++
@@ -143,6 +148,7 @@ test('killed mid-file (onProcessKilled): a new worker seals the whole file again
   expect(outcome.ranIn).toBe('worker')
   expect(resets).toBe(1)
   expect(created).toHaveLength(2)
+  expect(workers[1].posted.map((m) => (m as { type: string }).type).slice(0, 2)).toEqual(['envelope', 'begin'])
   expect(new Set(nonces).size).toBe(2)
   expect(Buffer.from(outcome.nonce).toString('hex')).toBe(nonces[1])
   const object = f.bytes()
@@ -153,10 +159,12 @@ test('killed mid-file (onProcessKilled): a new worker seals the whole file again
 
 test(`a worker killed ${MAX_WORKER_DEATHS} times: the file is sealed in-thread instead`, async () => {
   const sealer = new FileSealer(startSealWorker)
+  await sealer.openEnvelope(ENVELOPE)
   const f = file(2 * MiB + 600 * 1024)
   const outcome = await sealer.seal({
+    label: LABEL,
     size: f.data.length,
-    attempt: async () => attempt(),
+    nonce: freshNonce,
     reset: async () => void (f.out.length = 0),
     read: async (offset, length) => {
       const live = workers[workers.length - 1]
@@ -179,8 +187,9 @@ test.each([
   setUp()
   expect(startSealWorker()).toBeUndefined()
   const sealer = new FileSealer(startSealWorker)
+  await sealer.openEnvelope(ENVELOPE)
   const f = file(70_000)
-  const outcome = await sealer.seal({ size: f.data.length, attempt: async () => attempt(), reset: async () => undefined, read: f.read, write: f.write })
+  const outcome = await sealer.seal({ label: LABEL, size: f.data.length, nonce: freshNonce, reset: async () => undefined, read: f.read, write: f.write })
   expect(outcome.ranIn).toBe('in-thread')
   expect(opens(f.bytes()).equals(f.data)).toBe(true)
 })

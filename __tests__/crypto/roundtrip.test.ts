@@ -24,36 +24,48 @@ async function newEnvelope() {
   return createEnvelope({ bureauPublicKey: new Uint8Array(key.publicKey), ephemeralSecret: await randomBytes(32), expectedKid: key.kid })
 }
 
-/** Seals `plaintext` as object `label` through the in-thread seal service, as the phone's fallback does. */
-async function sealStreamed(env: Awaited<ReturnType<typeof newEnvelope>>, label: string, plaintext: Uint8Array, onProgress?: (done: number) => void) {
-  const nonce = await randomBytes(16)
-  const out = collector()
+let envelopeIds = 1
+
+/**
+ * One report's envelope made by the seal service (in-thread, the same code the worker runs), and a
+ * function that seals an object of it as the phone does: through the protocol, piece by piece.
+ */
+async function streamEnvelope(bureauPublicKey: Uint8Array = new Uint8Array(key.publicKey), expectedKid = key.kid) {
   const client = new SealClient(createInThreadTransport())
-  const result = await client.sealFile({ key: env.objectKey(label, nonce), nonce, size: plaintext.length, read: reader(plaintext), write: out.write, onProgress })
-  client.terminate()
-  return { result, object: out.bytes(), writes: out.writes }
+  const id = envelopeIds++
+  const header = await client.openEnvelope(id, { bureauPublicKey, ephemeralSecret: await randomBytes(32), expectedKid })
+  return {
+    header,
+    client,
+    async seal(label: string, plaintext: Uint8Array, onProgress?: (done: number) => void) {
+      const out = collector()
+      const result = await client.sealFile({ envelope: id, label, nonce: await randomBytes(16), size: plaintext.length, read: reader(plaintext), write: out.write, onProgress })
+      return { result, object: out.bytes(), writes: out.writes }
+    },
+  }
 }
 
 // Random sizes (logged in the test names) plus the awkward ones around chunks and Padmé steps.
 const sizes = [0, 1, 17, 65_527, 65_528, 65_529, 131_064, 5 * MB, ...Array.from({ length: 5 }, () => randomInt(5 * MB))]
 
 test.each(sizes)('%i bytes: client encrypts, node:crypto decrypts', async (size) => {
-  const env = await newEnvelope()
+  const env = await streamEnvelope()
   const plaintext = new Uint8Array(nodeRandomBytes(size))
   const label = attachmentLabel(size % 20)
-  const { result, object } = await sealStreamed(env, label, plaintext)
+  const { result, object } = await env.seal(label, plaintext)
   expect(object.length).toBe(objectSize(size))
   expect(result.size).toBe(object.length)
   expect(result.crc32).toBe(crc32(object).toString(16).padStart(8, '0'))
   // Padmé: the size says little more than the order of magnitude, at a bounded cost.
   expect(object.length).toBeLessThanOrEqual(Math.max(64, size * 1.12 + 64))
   expect(openObject({ header: env.header, privateKey: key, label, object }).equals(plaintext)).toBe(true)
+  env.client.terminate()
 })
 
 test('a 5 MB attachment decrypts to a file with bounded memory', async () => {
-  const env = await newEnvelope()
+  const env = await streamEnvelope()
   const plaintext = new Uint8Array(nodeRandomBytes(5 * MB + 3))
-  const { object } = await sealStreamed(env, 'attachment/3', plaintext)
+  const { object } = await env.seal('attachment/3', plaintext)
   const dir = mkdtempSync(join(tmpdir(), 'envelope-rt-'))
   try {
     writeFileSync(join(dir, 'object'), object)
@@ -78,7 +90,7 @@ test('files of similar sizes give objects of the same size (the server cannot ma
 test('a whole report with attachments, to the development key in campaign.json', async () => {
   const config: CampaignConfig = JSON.parse(readFileSync(join(ROOT, 'campaign', 'campaign.json'), 'utf8'))
   const current = config.keys.find((k) => k.current)!
-  const env = createEnvelope({ bureauPublicKey: fromBase64(current.publicKey), ephemeralSecret: await randomBytes(32), expectedKid: current.kid })
+  const env = await streamEnvelope(fromBase64(current.publicKey), current.kid)
 
   const files = [new Uint8Array(nodeRandomBytes(123_456)), new Uint8Array(nodeRandomBytes(7))]
   const draft: DraftReport = {
@@ -97,10 +109,10 @@ test('a whole report with attachments, to the development key in campaign.json',
     declaration: { truthful: true, liability: true },
   }
   const objects: Buffer[] = []
-  for (const [n, file] of files.entries()) objects.push((await sealStreamed(env, attachmentLabel(n), file)).object)
+  for (const [n, file] of files.entries()) objects.push((await env.seal(attachmentLabel(n), file)).object)
   const entries = draft.attachments.map((a, n) => ({ n, label: a.label, name: a.name, mime: a.mime, size: a.size }))
   const plaintext = toReportPlaintext(draft, entries, '2023-05-01T10:05:30+08:00')
-  const reportObject = (await sealStreamed(env, 'report', encodeReportPlaintext(plaintext))).object
+  const reportObject = (await env.seal('report', encodeReportPlaintext(plaintext))).object
 
   // The bureau side: only the development private key file and its public passphrase.
   const devKey = await readDevKey()
@@ -115,7 +127,7 @@ test('a whole report with attachments, to the development key in campaign.json',
 })
 
 test('in-thread fallback: progress rises to the whole file, other macrotasks run between 64 KiB slices, output comes piece by piece', async () => {
-  const env = await newEnvelope()
+  const env = await streamEnvelope()
   const size = 3_000_000
   const plaintext = new Uint8Array(nodeRandomBytes(size))
   const progress: number[] = []
@@ -126,7 +138,7 @@ test('in-thread fallback: progress rises to the whole file, other macrotasks run
     if (running) setImmediate(tick)
   }
   setImmediate(tick)
-  const { writes } = await sealStreamed(env, 'attachment/0', plaintext, (d) => progress.push(d))
+  const { writes } = await env.seal('attachment/0', plaintext, (d) => progress.push(d))
   running = false
   const slices = Math.ceil(size / IN_THREAD_PIECE_SIZE)
   expect(progress[progress.length - 1]).toBe(size)
@@ -139,16 +151,19 @@ test('in-thread fallback: progress rises to the whole file, other macrotasks run
   expect(Math.max(...writes)).toBeLessThanOrEqual(DEFAULT_PIECE_SIZE + 2 * 65_552)
 })
 
-test('a read that returns the wrong length aborts the file', async () => {
-  const env = await newEnvelope()
+test('a read that returns the wrong length aborts the file; a bad label, nonce or envelope fails clearly', async () => {
+  const { client } = await streamEnvelope()
   const nonce = await randomBytes(16)
-  const client = new SealClient(createInThreadTransport())
   const write = async () => {}
-  const k = () => env.objectKey('attachment/0', nonce)
-  await expect(client.sealFile({ key: k(), nonce, size: 100, read: async () => new Uint8Array(99), write })).rejects.toThrow(/returned 99 bytes, expected 100/)
-  await expect(client.sealFile({ key: k(), nonce, size: 100, read: async () => 'x' as unknown as Uint8Array, write })).rejects.toThrow(/returned string/)
-  await expect(client.sealFile({ key: k(), nonce, size: -1, read: async () => new Uint8Array(0), write })).rejects.toThrow(/size/)
-  await expect(client.sealFile({ key: k(), nonce: nonce.subarray(1), size: 1, read: async () => new Uint8Array(1), write })).rejects.toThrow(/nonce/)
+  const o = { envelope: envelopeIds - 1, label: 'attachment/0', nonce, write }
+  await expect(client.sealFile({ ...o, size: 100, read: async () => new Uint8Array(99) })).rejects.toThrow(/returned 99 bytes, expected 100/)
+  await expect(client.sealFile({ ...o, size: 100, read: async () => 'x' as unknown as Uint8Array })).rejects.toThrow(/returned string/)
+  await expect(client.sealFile({ ...o, size: -1, read: async () => new Uint8Array(0) })).rejects.toThrow(/size/)
+  await expect(client.sealFile({ ...o, nonce: nonce.subarray(1), size: 1, read: async () => new Uint8Array(1) })).rejects.toThrow(/nonce/)
+  await expect(client.sealFile({ ...o, label: 'attachment/01', size: 1, read: async () => new Uint8Array(1) })).rejects.toThrow(/label/)
+  await expect(client.sealFile({ ...o, envelope: 999, size: 1, read: async () => new Uint8Array(1) })).rejects.toThrow(/no envelope/)
+  // A low-order bureau key is refused in the envelope request itself.
+  await expect(client.openEnvelope(998, { bureauPublicKey: new Uint8Array(32), ephemeralSecret: await randomBytes(32) })).rejects.toThrow(/low-order/)
   client.terminate()
 })
 

@@ -3,6 +3,7 @@
  * worker (or the in-thread service) — read a piece, send it, write what comes back — with one piece
  * in flight while the next is read, so file reads and encryption overlap.
  */
+import type { EnvelopeHeader } from '@/crypto/envelope'
 import { exactBuffer, type SealReply, type SealTransport } from './protocol'
 
 /** The worker died mid-file (WeChat reclaimed it, or it crashed): the file must be sealed again. */
@@ -13,9 +14,17 @@ export class WorkerDiedError extends Error {
   }
 }
 
+export interface EnvelopeOptions {
+  bureauPublicKey: Uint8Array
+  /** The report's ephemeral secret e; the worker zeroes its copy once the envelope is made. */
+  ephemeralSecret: Uint8Array
+  expectedKid?: string
+}
+
 export interface SealFileOptions {
-  /** The object's key (32 bytes) and nonce (16 bytes): envelope.objectKey(label, nonce). */
-  key: Uint8Array
+  /** An envelope opened on this client (openEnvelope), its object label, and a fresh 16-byte nonce. */
+  envelope: number
+  label: string
   nonce: Uint8Array
   /** Plaintext size; `read` must deliver exactly this many bytes. */
   size: number
@@ -65,6 +74,31 @@ export class SealClient {
     return this.dead === undefined
   }
 
+  /** Makes the report's key agreement in the worker, kept there as envelope `id`; answers its header. */
+  async openEnvelope(id: number, options: EnvelopeOptions): Promise<EnvelopeHeader> {
+    const reply = await this.request(`envelope/${id}`, () =>
+      this.transport.post({
+        type: 'envelope',
+        envelope: id,
+        bureauPublicKey: exactBuffer(options.bureauPublicKey.slice()),
+        ephemeralSecret: exactBuffer(options.ephemeralSecret.slice()),
+        ...(options.expectedKid !== undefined ? { expectedKid: options.expectedKid } : {}),
+      }),
+    )
+    if (reply.type !== 'header') throw new Error(`unexpected reply ${reply.type}`)
+    return reply.header
+  }
+
+  /** The worker forgets envelope `id` (its shared secret). */
+  forgetEnvelope(id: number): void {
+    if (this.dead !== undefined) return
+    try {
+      this.transport.post({ type: 'forget', envelope: id })
+    } catch {
+      // Gone already, and its secrets with it.
+    }
+  }
+
   async sealFile(options: SealFileOptions): Promise<SealFileResult> {
     const { size, read, write, onProgress, check } = options
     const pieceSize = options.pieceSize ?? DEFAULT_PIECE_SIZE
@@ -72,7 +106,7 @@ export class SealClient {
     if (this.dead !== undefined) throw new WorkerDiedError(this.dead)
     const job = nextJob++
     try {
-      this.transport.post({ type: 'begin', job, key: exactBuffer(options.key.slice()), nonce: exactBuffer(options.nonce.slice()), size })
+      this.transport.post({ type: 'begin', job, envelope: options.envelope, label: options.label, nonce: exactBuffer(options.nonce.slice()), size })
     } catch (error) {
       this.die(error instanceof Error ? error.message : String(error))
       throw new WorkerDiedError(this.dead!)
@@ -99,7 +133,7 @@ export class SealClient {
           throw new Error(`file read at offset ${offset} returned ${got}, expected ${length} bytes (file changed or unreadable)`)
         }
         const buffer = exactBuffer(bytes)
-        const reply = this.request(job, seq, () => this.transport.post({ type: 'data', job, seq, bytes: buffer }, [buffer]))
+        const reply = this.request(`${job}/${seq}`, () => this.transport.post({ type: 'data', job, seq, bytes: buffer }, [buffer]))
         seq++
         offset += length
         // Write the previous piece's output while this one is being sealed.
@@ -107,7 +141,7 @@ export class SealClient {
         pending = { reply, length }
       }
       check?.()
-      const end = this.request(job, seq, () => this.transport.post({ type: 'end', job, seq }))
+      const end = this.request(`${job}/${seq}`, () => this.transport.post({ type: 'end', job, seq }))
       if (pending) await emit(await pending.reply, pending.length)
       const done = await end
       if (done.type !== 'done') throw new Error(`unexpected reply ${done.type}`)
@@ -137,10 +171,11 @@ export class SealClient {
     this.transport.terminate()
   }
 
-  private request(job: number, seq: number, send: () => void): Promise<SealReply> {
+  /** Sends a request whose reply is awaited under `key` ("job/seq" or "envelope/id"). */
+  private request(key: string, send: () => void): Promise<SealReply> {
     const reply = new Promise<SealReply>((resolve, reject) => {
       if (this.dead !== undefined) return reject(new WorkerDiedError(this.dead))
-      this.waiters.set(`${job}/${seq}`, { resolve, reject })
+      this.waiters.set(key, { resolve, reject })
     })
     // Rejections are delivered to whoever awaits; this keeps an unawaited one from being unhandled.
     reply.catch(() => undefined)
@@ -157,6 +192,14 @@ export class SealClient {
 
   private receive(reply: SealReply): void {
     if (reply.type === 'ready') return
+    if (reply.type === 'header' || (reply.type === 'error' && reply.envelope !== undefined)) {
+      const key = `envelope/${reply.envelope}`
+      const waiter = this.waiters.get(key)
+      this.waiters.delete(key)
+      if (reply.type === 'header') waiter?.resolve(reply)
+      else waiter?.reject(new Error(`encryption failed: ${reply.message}`))
+      return
+    }
     const key = `${reply.job}/${reply.seq}`
     if (reply.type === 'error') {
       // An error ends the job: fail whatever of it is waiting.

@@ -4,24 +4,48 @@
  * page thread reads the plaintext file, sends it in pieces, and writes what comes back, because a
  * WeChat worker has no file APIs. Everything is plain data: WeChat copies messages.
  *
- *   page → worker   begin {job, key, nonce, size}     start sealing one object (envelope v2 §5)
+ *   page → worker   envelope {envelope, bureauPublicKey, ephemeralSecret, expectedKid?}
+ *                                                     the report's key agreement (§4), kept by id
+ *                   begin {job, envelope, label, nonce, size}
+ *                                                     start sealing one object (envelope v2 §5)
  *                   data  {job, seq, bytes}           the next plaintext piece
  *                   end   {job, seq}                  all plaintext sent: pad and seal the rest
  *                   abort {job}                       forget the job (cancelled)
+ *                   forget {envelope}                 the report is encrypted: forget its secret
  *   worker → page   ready {}                          the worker script is running
+ *                   header {envelope, header}         the envelope header (reply to envelope)
  *                   out   {job, seq, bytes}           object bytes for data `seq` (maybe empty)
  *                   done  {job, seq, bytes, crc32}    the object's last bytes and its CRC-32
  *                   error {job, seq, message}         the job failed and is forgotten
  *
- * Replies come in the order of requests. A worker that dies (WeChat's onProcessKilled) loses its
- * jobs; the page thread starts a new worker and seals that file again under a fresh nonce.
+ * Replies come in the order of requests. The X25519 and HKDF work happens here too, so that the
+ * page thread never runs a long computation (the first X25519 alone took over 50 ms in a browser).
+ * A worker that dies (WeChat's onProcessKilled) loses its jobs and envelopes; the page thread
+ * starts a new worker, sends the envelope again, and seals that file again under a fresh nonce.
  */
+import type { EnvelopeHeader } from '@/crypto/envelope'
+
+export interface EnvelopeRequest {
+  type: 'envelope'
+  envelope: number
+  bureauPublicKey: ArrayBuffer
+  /** The report's ephemeral secret e (32 bytes). */
+  ephemeralSecret: ArrayBuffer
+  expectedKid?: string
+}
+
+export interface ForgetRequest {
+  type: 'forget'
+  envelope: number
+}
 
 export interface BeginRequest {
   type: 'begin'
   job: number
-  /** The object's 32-byte ChaCha20-Poly1305 key. */
-  key: ArrayBuffer
+  /** The envelope (sent before) whose key agreement derives this object's key. */
+  envelope: number
+  /** "report" or "attachment/<n>". */
+  label: string
   /** The 16-byte object nonce (the object's first bytes). */
   nonce: ArrayBuffer
   /** Plaintext bytes that will follow. */
@@ -46,10 +70,16 @@ export interface AbortRequest {
   job: number
 }
 
-export type SealRequest = BeginRequest | DataRequest | EndRequest | AbortRequest
+export type SealRequest = EnvelopeRequest | ForgetRequest | BeginRequest | DataRequest | EndRequest | AbortRequest
 
 export interface ReadyReply {
   type: 'ready'
+}
+
+export interface HeaderReply {
+  type: 'header'
+  envelope: number
+  header: EnvelopeHeader
 }
 
 export interface OutReply {
@@ -72,12 +102,15 @@ export interface DoneReply {
 
 export interface ErrorReply {
   type: 'error'
+  /** The job that failed, or -1 for an envelope request. */
   job: number
   seq: number
+  /** Set when an envelope request failed. */
+  envelope?: number
   message: string
 }
 
-export type SealReply = ReadyReply | OutReply | DoneReply | ErrorReply
+export type SealReply = ReadyReply | HeaderReply | OutReply | DoneReply | ErrorReply
 
 /** A channel to a worker (or to the in-thread service). */
 export interface SealTransport {
@@ -100,10 +133,20 @@ export function exactBuffer(bytes: Uint8Array): ArrayBuffer {
 /** Checks a message's shape strictly enough that a malformed one is an error, not a crash. */
 export function isSealRequest(value: unknown): value is SealRequest {
   const m = value as Partial<Record<string, unknown>> | null
-  if (!m || typeof m !== 'object' || typeof m.job !== 'number') return false
+  if (!m || typeof m !== 'object') return false
+  if (m.type === 'envelope') {
+    return (
+      typeof m.envelope === 'number' &&
+      m.bureauPublicKey instanceof ArrayBuffer &&
+      m.ephemeralSecret instanceof ArrayBuffer &&
+      (m.expectedKid === undefined || typeof m.expectedKid === 'string')
+    )
+  }
+  if (m.type === 'forget') return typeof m.envelope === 'number'
+  if (typeof m.job !== 'number') return false
   switch (m.type) {
     case 'begin':
-      return m.key instanceof ArrayBuffer && m.nonce instanceof ArrayBuffer && Number.isSafeInteger(m.size)
+      return typeof m.envelope === 'number' && typeof m.label === 'string' && m.nonce instanceof ArrayBuffer && Number.isSafeInteger(m.size)
     case 'data':
       return typeof m.seq === 'number' && m.bytes instanceof ArrayBuffer
     case 'end':

@@ -1,8 +1,10 @@
 /**
- * The worker side of the encryption protocol (./protocol.ts): one ObjectSealer per job. Pure: it
+ * The worker side of the encryption protocol (./protocol.ts): the key agreement of each report
+ * (envelope), and one ObjectSealer per object being sealed. Pure: it
  * is handed a `post` function and fed requests, so the same code runs in a WeChat worker, a Web
  * Worker, a Node worker_threads thread (tests) and in-thread (the fallback).
  */
+import { createEnvelope, type Envelope } from '@/crypto/envelope'
 import { ObjectSealer } from '@/crypto/object'
 import { exactBuffer, isSealRequest, type SealReply } from './protocol'
 
@@ -10,6 +12,7 @@ export type Post = (reply: SealReply, transfer?: ArrayBuffer[]) => void
 
 export function createSealService(post: Post): (message: unknown) => void {
   const jobs = new Map<number, ObjectSealer>()
+  const envelopes = new Map<number, Envelope>()
   const fail = (job: number, seq: number, error: unknown) => {
     jobs.delete(job)
     post({ type: 'error', job, seq, message: error instanceof Error ? error.message : String(error) })
@@ -21,9 +24,30 @@ export function createSealService(post: Post): (message: unknown) => void {
       return
     }
     switch (message.type) {
+      case 'envelope': {
+        const secret = new Uint8Array(message.ephemeralSecret)
+        try {
+          const envelope = createEnvelope({ bureauPublicKey: new Uint8Array(message.bureauPublicKey), ephemeralSecret: secret, expectedKid: message.expectedKid })
+          envelopes.get(message.envelope)?.destroy()
+          envelopes.set(message.envelope, envelope)
+          post({ type: 'header', envelope: message.envelope, header: envelope.header })
+        } catch (error) {
+          post({ type: 'error', job: -1, seq: -1, envelope: message.envelope, message: error instanceof Error ? error.message : String(error) })
+        } finally {
+          secret.fill(0)
+        }
+        return
+      }
+      case 'forget':
+        envelopes.get(message.envelope)?.destroy()
+        envelopes.delete(message.envelope)
+        return
       case 'begin':
         try {
-          jobs.set(message.job, new ObjectSealer(new Uint8Array(message.key), new Uint8Array(message.nonce), message.size))
+          const envelope = envelopes.get(message.envelope)
+          if (!envelope) throw new Error(`no envelope ${message.envelope}`)
+          const nonce = new Uint8Array(message.nonce)
+          jobs.set(message.job, new ObjectSealer(envelope.objectKey(message.label, nonce), nonce, message.size))
         } catch (error) {
           fail(message.job, -1, error)
         }

@@ -5,7 +5,7 @@
  * simply starts over (a fresh ephemeral key, fresh nonces). A worker reclaimed by WeChat mid-file
  * costs only that file: it is sealed again under a fresh nonce (src/crypto-worker/sealer.ts).
  */
-import { attachmentLabel, createEnvelope, fromBase64, REPORT_LABEL, type EnvelopeHeader } from '@/crypto'
+import { attachmentLabel, fromBase64, REPORT_LABEL, type EnvelopeHeader } from '@/crypto'
 import { FileSealer } from '@/crypto-worker/sealer'
 import { currentKey } from '@/domain/campaign'
 import { encodeReportPlaintext, toReportPlaintext, type ReportAttachmentEntry } from '@/domain/report-plaintext'
@@ -65,21 +65,23 @@ export async function encryptJob(job: OutboxJob, onProgress: (done: number, tota
   let before = 0
   onProgress(0, total)
 
-  const secret = await randomBytes(32)
-  const envelope = createEnvelope({ bureauPublicKey: fromBase64(key.publicKey), ephemeralSecret: secret, expectedKid: key.kid })
-  secret.fill(0)
   if (!sealer) sealer = new FileSealer()
   const active = sealer
+  const secret = await randomBytes(32)
+  let header: EnvelopeHeader
+  try {
+    header = await active.openEnvelope({ bureauPublicKey: fromBase64(key.publicKey), ephemeralSecret: secret, expectedKid: key.kid })
+  } finally {
+    secret.fill(0)
+  }
 
   /** Seals one object into `target` (a fresh file), reading the plaintext through `read`. */
   const sealInto = async (label: string, target: string, size: number, read: (offset: number, length: number) => Promise<Uint8Array>, counted: boolean) => {
     await files.removeFile(target)
     const outcome = await active.seal({
+      label,
       size,
-      attempt: async () => {
-        const nonce = await randomBytes(16)
-        return { key: envelope.objectKey(label, nonce), nonce }
-      },
+      nonce: () => randomBytes(16),
       reset: () => files.removeFile(target),
       read: (offset, length) => {
         cancel.throwIfCancelled()
@@ -113,9 +115,9 @@ export async function encryptJob(job: OutboxJob, onProgress: (done: number, tota
     const report = await sealInto(REPORT_LABEL, reportKey, plaintext.length, async (offset, length) => plaintext.slice(offset, offset + length), false)
     if (report.size > MAX_REPORT_BYTES) throw new LocalJobError('举报文字内容太长，请取消后删减一些再提交。')
     onProgress(total, total)
-    return { header: envelope.header, report: { key: reportKey, size: report.size, crc32: report.crc32 }, attachments: objects }
+    return { header, report: { key: reportKey, size: report.size, crc32: report.crc32 }, attachments: objects }
   } finally {
-    envelope.destroy()
+    active.closeEnvelope()
   }
 }
 
