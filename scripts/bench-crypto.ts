@@ -31,6 +31,8 @@ const input = new Uint8Array(randomBytes(BYTES))
 
 /** Median MB/s (10^6 bytes per second) over RUNS timed runs, after warm-ups so a JIT has settled. */
 function measure(run: () => void): number {
+  // Start each measurement from a collected heap, so one path does not pay for another's garbage.
+  ;(globalThis as { gc?: () => void }).gc?.()
   for (let i = 0; i < WARMUPS; i++) run()
   const rates: number[] = []
   for (let i = 0; i < RUNS; i++) {

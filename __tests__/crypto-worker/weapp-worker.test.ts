@@ -103,12 +103,18 @@ test('envelope, begin, data, end: the worker thread does the key agreement and s
 
 test('a malformed message gets an error reply and the worker goes on working', async () => {
   const transport = startSealWorker()!
-  const replies: unknown[] = []
   const client = new SealClient(transport)
-  transport.onReply((r) => replies.push(r))
+  const replies: unknown[] = []
+  // Take over the reply handler, and wait for the error (however long the thread takes to start).
+  const errored = new Promise<void>((resolve) =>
+    transport.onReply((reply) => {
+      replies.push(reply)
+      if (reply.type === 'error') resolve()
+    }),
+  )
   transport.post({ type: 'data', job: 999, seq: 0, bytes: 'not bytes' } as never)
-  await new Promise((r) => setTimeout(r, 200))
-  expect(replies).toContainEqual(expect.objectContaining({ type: 'error', job: 999 }))
+  await errored
+  expect(replies).toContainEqual(expect.objectContaining({ type: 'error', job: 999, message: 'malformed request' }))
   // A fresh client on the same worker still seals.
   const again = new SealClient(transport)
   await again.openEnvelope(1, ENVELOPE)
