@@ -57,10 +57,15 @@ export function parseCstDate(s: string): number | undefined {
 /**
  * A time from the report (written by the resident's phone) in Chinese: an instant with a zone
  * ("2024-05-01T06:30:00.000Z") is shown in China Standard Time; a local date-time without a zone
- * ("2024-05-01T14:30", as the phone records when something happened) is shown as written.
+ * ("2024-05-01T14:30", as the phone records when something happened) is shown as written; a date
+ * alone ("2024-05-01": the resident gave no time, report schema @2) is shown without a time.
  * Anything else is returned unchanged for the caller to escape.
  */
 export function reportTimeChinese(value: string): string {
+  if (parseCstDate(value) !== undefined) {
+    const [y, mo, d] = value.split('-').map(Number)
+    return `${y}年${mo}月${d}日（举报人未填具体时间）`
+  }
   if (ZONED.test(value)) {
     const ms = Date.parse(value)
     if (Number.isFinite(ms)) return `${cstChinese(ms)}（北京时间）`

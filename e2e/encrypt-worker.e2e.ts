@@ -132,6 +132,6 @@ test('without Web Workers the report is encrypted in-thread and still arrives in
   expect(workers).toEqual([])
   const stored = await openAllSubmissions(server.dataDir)
   expect(stored).toHaveLength(1)
-  expect(stored[0].report.schema).toBe('clue-report/report@2')
+  expect(stored[0].report.schema).toBe('clue-report/report@3')
   stored[0].attachments.forEach((bytes, n) => expect(bytes.equals(evidence[n].bytes)).toBe(true))
 })

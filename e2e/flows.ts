@@ -48,9 +48,9 @@ export async function walkToReview(page: Page, baseUrl: string, evidence: Eviden
   await snap('details-opened-from-qr')
 
   // Back to the category step: 套路贷 is preselected.
-  await tap(page, page.getByText('上一步'))
+  await tap(page, page.locator('text=上一步 >> visible=true'))
   await waitForStep(page, '选择举报类别')
-  await expect(page.locator('[data-testid="category-loan"]').getAttribute('aria-selected')).resolves.toBe('true')
+  await expect(page.locator('[data-testid="category-loan"]').getAttribute('aria-checked')).resolves.toBe('true')
   await snap('category-preselected')
   await nextStep(page)
 
@@ -83,7 +83,7 @@ export async function walkToReview(page: Page, baseUrl: string, evidence: Eviden
 
   // Branch: 御东分局 is preselected, with the notice's phone number.
   await waitForStep(page, '选择受理单位')
-  await expect(page.locator('[data-testid="branch-yd"]').getAttribute('aria-selected')).resolves.toBe('true')
+  await expect(page.locator('[data-testid="branch-yd"]').getAttribute('aria-checked')).resolves.toBe('true')
   await page.getByText('举报电话：0352-7788110').first().waitFor()
   await snap('branch')
   await nextStep(page)

@@ -43,12 +43,22 @@ export interface RunningServer {
   stop: (signal?: NodeJS.Signals) => Promise<void>
 }
 
-export async function startServer(options: { port?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: {
+    port?: number
+    dataDir?: string
+    env?: Record<string, string>
+    /** Extra server flags, e.g. ['--production']. */
+    args?: string[]
+    /** Another checkout's server (benchmarks). */
+    root?: string
+  } = {},
+): Promise<RunningServer> {
   const port = options.port ?? (await freePort())
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clue-e2e-'))
   let out = ''
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, ...(options.args ?? [])], {
+    cwd: options.root ?? ROOT,
     env: { ...process.env, NODE_ENV: 'test', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -82,9 +92,13 @@ export async function startServer(options: { port?: number; dataDir?: string; en
   }
 }
 
-export async function launchPhone(): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
-  const context = await browser.newContext({
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+}
+
+/** A fresh phone-sized profile: empty HTTP cache, no service worker, no storage. */
+export function phoneContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
@@ -92,6 +106,11 @@ export async function launchPhone(): Promise<{ browser: Browser; context: Browse
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   })
+}
+
+export async function launchPhone(): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
+  const browser = await launchBrowser()
+  const context = await phoneContext(browser)
   const page = await context.newPage()
   return { browser, context, page }
 }

@@ -68,3 +68,20 @@ export async function confirmModal(page: Page): Promise<void> {
   // The confirm button is the last one in the footer (cancel comes first when shown).
   await foot.locator('div').last().click()
 }
+
+/**
+ * Waits until the home page's 我要举报 button is on screen and returns when that happened, in
+ * milliseconds since navigation start (the page's own clock, checked every animation frame).
+ */
+export async function reportButtonShown(page: Page, timeoutMs = 30000): Promise<number> {
+  const handle = await page.waitForFunction(
+    () => {
+      const button = Array.from(document.querySelectorAll('taro-button-core, button')).find((b) => (b.textContent ?? '').includes('我要举报'))
+      const box = button?.getBoundingClientRect()
+      return box && box.height > 0 && box.top < window.innerHeight ? performance.now() : false
+    },
+    undefined,
+    { polling: 'raf', timeout: timeoutMs },
+  )
+  return (await handle.jsonValue()) as number
+}

@@ -31,7 +31,7 @@ test('QR link → every step → review → reload keeps the draft and its attac
 
   // Review: everything on one screen.
   await page.locator('[data-testid="review-details"]').waitFor()
-  const review = page.locator('.step__body')
+  const review = page.locator('.step__body >> visible=true').first()
   await expect(review.innerText()).resolves.toContain(DESCRIPTION)
   await expect(review.innerText()).resolves.toContain(LINK)
   await expect(review.innerText()).resolves.toContain('大同市公安局御东分局扫黑办')
@@ -42,7 +42,7 @@ test('QR link → every step → review → reload keeps the draft and its attac
   // Reload: the draft is still there, attachments included (bytes kept in IndexedDB).
   await page.reload()
   await page.locator('[data-testid="review-details"]').waitFor()
-  await expect(page.locator('.step__body').innerText()).resolves.toContain(DESCRIPTION)
+  await expect(page.locator('.step__body >> visible=true').first().innerText()).resolves.toContain(DESCRIPTION)
   const names = await page.locator('[data-testid="review-attachment"]').allInnerTexts()
   expect(names).toHaveLength(3)
   expect(names.join('\n')).toContain('聊天截图1.png')

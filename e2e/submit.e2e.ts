@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { DESCRIPTION, LENDING_APP, LINK, PHONES, makeEvidence, walkToReview, type EvidenceFile } from './flows'
 import { launchPhone, screenshotter, startServer, type RunningServer } from './harness'
-import { confirmModal, eventually, fillField, tap } from './phone'
+import { eventually, fillField, tap } from './phone'
 import { openAllSubmissions } from './stored'
 
 let server: RunningServer | undefined
@@ -40,13 +40,13 @@ async function readReceipt(timeout = 60000): Promise<string> {
 
 async function confirmSaved(): Promise<void> {
   await tap(page, page.locator('[data-testid="receipt-saved"] >> visible=true'))
-  await confirmModal(page)
+  await tap(page, page.locator('[data-testid="receipt-confirm"] >> visible=true'))
   await page.locator('[data-testid="start-report"] >> visible=true').first().waitFor()
 }
 
-export function expectReportMatches(report: Record<string, any>, evidence: EvidenceFile[]) {
+function expectReportMatches(report: Record<string, any>, evidence: EvidenceFile[]) {
   // Envelope v2's report schema: no plaintext hashes; the chunk tags authenticate the files.
-  expect(report.schema).toBe('clue-report/report@2')
+  expect(report.schema).toBe('clue-report/report@3')
   expect(report.category).toBe('loan')
   expect(report.branch).toBe('yd')
   expect(report.description).toBe(DESCRIPTION)
@@ -57,7 +57,8 @@ export function expectReportMatches(report: Record<string, any>, evidence: Evide
   expect(report.declaration.truthful).toBe(true)
   expect(report.declaration.liability).toBe(true)
   expect(Number.isNaN(Date.parse(report.declaration.declaredAt))).toBe(false)
-  expect(report.happenedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/)
+  // Only a date was picked: the date alone, never a midnight the resident did not give (issue 12).
+  expect(report.happenedAt).toMatch(/^\d{4}-\d{2}-\d{2}$/)
   expect(report.attachments.map((a: any) => [a.n, a.label, a.name, a.size])).toEqual([
     [0, '截图', evidence[0].name, evidence[0].bytes.length],
     [1, '截图', evidence[1].name, evidence[1].bytes.length],
@@ -105,6 +106,12 @@ test('submit: encrypted report and attachments reach the server intact; receipt;
     expect(bytes.equals(evidence[n].bytes)).toBe(true)
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(evidence[n].sha256)
   })
+  // The bureau's report.md shows the date alone and the resident's text exactly.
+  const { renderReportMarkdown } = await import('../bureau/report-md')
+  const { bundledConfig } = await import('../src/domain/campaign')
+  const md = renderReportMarkdown(stored[0].report as never, { submissionId: stored[0].id, receivedAt: null, kid: 'dev', branches: bundledConfig.branches, attachments: [] })
+  expect(md).toMatch(/\*\*发生时间：\*\* \d{4}年\d{1,2}月\d{1,2}日（举报人未填具体时间）/)
+  expect(md).toContain(`\`\`\`text\n${DESCRIPTION}\n\`\`\``)
 })
 
 test('a network cut mid-upload: the report waits in the outbox, completes by itself, once, resending at most one chunk per file', async () => {

@@ -140,7 +140,7 @@ export function buildVectorsV2(): unknown {
   )
 
   const report = {
-    schema: 'clue-report/report@2',
+    schema: 'clue-report/report@3',
     id: 'd7f3c1a2-vector',
     createdAt: '2023-04-01T09:12:00+08:00',
     updatedAt: '2023-04-01T09:40:00+08:00',
@@ -156,7 +156,7 @@ export function buildVectorsV2(): unknown {
     attachments: ATTACHMENTS.map((a) => ({ n: a.n, label: a.label, name: a.name, mime: a.mime, size: a.length })),
   }
   const reportText = JSON.stringify(report)
-  const reportObject = makeObject('report', Buffer.from(reportText, 'utf8'), { utf8: reportText }, { note: 'UTF-8 Chinese report JSON (schema report@2) listing the attachments below' })
+  const reportObject = makeObject('report', Buffer.from(reportText, 'utf8'), { utf8: reportText }, { note: 'UTF-8 Chinese report JSON (schema report@3) listing the attachments below' })
 
   return {
     description:

@@ -4,12 +4,17 @@ import type { PropsWithChildren } from 'react'
 import { purgeStaleDrafts } from '@/drafts/store'
 import { STALE_AFTER_DAYS } from '@/domain/draft-model'
 import { startPrivacyBridge } from '@/services/privacy-requests'
+import { startOfflineShell } from '@/platform/offline'
 import { startOutbox } from '@/outbox'
+import { makePagesFocusable } from '@/platform/focusable-pages'
 import './app.css'
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     startPrivacyBridge()
+    // H5: keep the app shell for offline use (WeChat keeps its packages itself).
+    startOfflineShell()
+    makePagesFocusable()
     // Reports waiting in the outbox are sent now, and whenever the app returns or the network does.
     startOutbox()
     purgeStaleDrafts(new Date())

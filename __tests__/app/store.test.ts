@@ -37,9 +37,14 @@ function daysBefore(now: Date, days: number): Date {
   return new Date(now.getTime() - days * DAY)
 }
 
-function picked(name: string, size: number, mime = 'image/png'): PickedFile {
-  return { name, size, mime, source: memoryFiles.addTemp(`wxfile://tmp/${name}`, size) }
+/** A picked temporary file; its first bytes are the real signature of its extension unless `head` is given. */
+function picked(name: string, size: number, mime = 'image/png', head?: Uint8Array): PickedFile {
+  return { name, size, mime, source: memoryFiles.addTemp(`wxfile://tmp/${name}`, size, head) }
 }
+
+const bytes = (...parts: (number[] | string)[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? Array.from(Buffer.from(p, 'latin1')) : p)))
+const WINDOWS_PROGRAM = bytes('MZ', [0x90, 0, 3, 0, 0, 0, 4, 0], 'This program cannot be run in DOS mode.')
+const PNG = bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], [0, 0, 0, 13], 'IHDR')
 
 describe('newId', () => {
   it('answers lowercase hex of the requested length, different every time', async () => {
@@ -328,6 +333,42 @@ describe('storeAttachments', () => {
     const res = await storeAttachments(draftOf('d1'), [bad, picked('good.png', 100)], '截图')
     expect(res.added.map((a) => a.name)).toEqual(['good.png'])
     expect(res.refused).toEqual(['「bad.png」保存失败，请重试（手机存储空间可能不足）'])
+  })
+
+  describe('checks the first bytes against the declared type (issue 12, item 7)', () => {
+    it('refuses a Windows program renamed setup.jpg, says what it is, and keeps no copy', async () => {
+      const res = await storeAttachments(draftOf('d1'), [picked('setup.jpg', 4000, 'image/jpeg', WINDOWS_PROGRAM), picked('ok.png', 100)], '截图')
+      expect(res.added.map((a) => a.name)).toEqual(['ok.png'])
+      expect(res.refused).toEqual(['「setup.jpg」未添加：文件名是图片，但文件不是图片（内容是Windows 程序），不能作为证明材料。请重新选择原始的截图'])
+      expect(memoryFiles.keys()).toEqual([res.added[0].ref])
+    })
+
+    it.each<[string, string, Uint8Array]>([
+      ['a PDF named 截图.png', 'image/png', bytes('%PDF-1.7\n')],
+      ['an unreadable file named 截图.png', 'image/png', bytes([0x00, 0x01, 0x02, 0x03, 0xfe, 0xff])],
+      ['an Android package named 流水.xlsx', 'application/octet-stream', bytes([0x50, 0x4b, 0x03, 0x04], 'xxxxxxxxxxxxxxxxxxxxxxxxxxAndroidManifest.xml')],
+      ['a program named 记录.pdf', 'application/pdf', WINDOWS_PROGRAM],
+    ])('refuses %s', async (_what, mime, head) => {
+      const name = _what.split(' ').pop()!
+      const res = await storeAttachments(draftOf('d1'), [picked(name, 4000, mime, head)], '交易记录')
+      expect(res.added).toEqual([])
+      expect(res.refused[0]).toMatch(new RegExp(`^「${name}」未添加：`))
+      expect(memoryFiles.keys()).toEqual([])
+    })
+
+    it('takes a PNG saved as .jpg as the PNG it is, and says so', async () => {
+      const res = await storeAttachments(draftOf('d1'), [picked('聊天.jpg', 4000, 'image/jpeg', PNG)], '截图')
+      expect(res.refused).toEqual([])
+      expect(res.added[0]).toMatchObject({ name: '聊天.jpg', mime: 'image/png', label: '截图' })
+      expect(res.notes).toEqual(['「聊天.jpg」文件名与内容不符，文件实际是PNG 图片，已按PNG 图片添加'])
+    })
+
+    it('adds files whose content is what they say without a note', async () => {
+      const res = await storeAttachments(draftOf('d1'), [picked('a.png', 100), picked('b.jpg', 100, 'image/jpeg'), picked('c.pdf', 100, 'application/pdf'), picked('d.xls', 100, ''), picked('e.xlsx', 100, ''), picked('f.csv', 14, 'text/csv')], '交易记录')
+      expect(res.refused).toEqual([])
+      expect(res.notes).toEqual([])
+      expect(res.added.map((a) => a.mime)).toEqual(['image/png', 'image/jpeg', 'application/pdf', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'])
+    })
   })
 
   it('counts the stored size, not the size the picker claimed', async () => {

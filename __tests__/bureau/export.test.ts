@@ -17,8 +17,9 @@ let corrupt: Sent
 let mismatch: Sent
 let unfinished: Sent
 
-const big = randomBytes(1024 * 1024 + 4321)
-const small = randomBytes(2000)
+// Real signatures in front, so the export detects what the names say.
+const big = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(1024 * 1024 + 4321)])
+const small = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2000)])
 const HOSTILE_NAMES = [
   '../../etc/passwd',
   'a/b.jpg',
@@ -174,17 +175,19 @@ describe('export', () => {
     expect(md).toContain('(二)网络“套路贷”犯罪')
     expect(md).toContain('(十四)大同市公安局御东分局扫黑办（代码 yd）')
     expect(md).toContain('2024年4月30日 21:15')
-    expect(md).toContain('> 我在某某贷借了5000元，实际到账3500元。')
-    expect(md).toContain('`https://loan.example.invalid/app?id=1`')
-    expect(md).toContain('``http://`tick`.invalid``')
-    expect(md).toContain('**账号（微信号、QQ号、平台账号等）：** wx\\_loan\\_01')
-    expect(md).toContain('**合同（借条）金额（元）：** 5000')
+    // The resident's text exactly, line breaks kept, nothing escaped.
+    expect(md).toContain('```text\n我在某某贷借了5000元，实际到账3500元。\n之后每天接到催收电话。\n```')
+    expect(md).toContain('```text\nhttps://loan.example.invalid/app?id=1\n```')
+    expect(md).toContain('```text\nhttp://`tick`.invalid\n```')
+    expect(md).toContain('**账号（微信号、QQ号、平台账号等）：**\n\n```text\nwx_loan_01\n```')
+    expect(md).toContain('**合同（借条）金额（元）：**\n\n```text\n5000\n```')
     expect(md).toContain('实名举报')
-    expect(md).toContain('**姓名：** 张三')
-    expect(md).toContain('**手机号码：** 13912345678')
+    expect(md).toContain('**姓名：**\n\n```text\n张三\n```')
+    expect(md).toContain('**手机号码：**\n\n```text\n13912345678\n```')
     expect(md).toContain('**声明时间：** 2024年5月2日 11:10（北京时间）')
-    expect(md).toMatch(/\| 1 \| 交易记录 \| 转账记录\.png \| 转账记录\.png \| 1\.0 MB \| ✅ 一致 \|/)
-    expect(md).toMatch(/\| 2 \| 截图 \| 聊天截图\.jpg \| 聊天截图\.jpg \| 2 KB \| ✅ 一致 \|/)
+    expect(md).toContain('### 附件 1\n\n- **类型（举报人选择）：** 交易记录\n- **导出的文件名：** `转账记录.png`　**检测到的文件类型：** PNG 图片\n- **大小：** 1.0 MB\n- **完整性校验：** ✅ 一致')
+    expect(md).toContain('### 附件 2\n\n- **类型（举报人选择）：** 截图\n- **导出的文件名：** `聊天截图.jpg`　**检测到的文件类型：** JPEG 图片\n- **大小：** 2 KB\n- **完整性校验：** ✅ 一致')
+    expect(md).not.toMatch(/检测到的文件类型：\*\* ⚠️/)
     expect(md).toContain(full.id)
   })
 
@@ -236,9 +239,9 @@ describe('export', () => {
     expect(md).toContain('(一)网络“裸聊”敲诈犯罪')
     expect(md).toContain('匿名举报')
     // Hostile markdown is inert: no HTML, no link, no heading.
-    expect(md).not.toContain('<img')
-    expect(md).toContain('&lt;img src="http://tracker.invalid/x.png"&gt;')
-    expect(md).toContain('\\[点这里\\](http://evil.invalid)')
+    // Inside a fenced block, shown literally and exactly; nothing of it outside.
+    expect(md).toContain('```text\n<img src="http://tracker.invalid/x.png"> [点这里](http://evil.invalid) # 标题\n- 列表\n```')
+    expect(md.replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, '')).not.toContain('<img')
     expect(md).not.toMatch(/^# 标题/m)
   })
 

@@ -51,7 +51,7 @@ export interface Sent {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
-/** The report plaintext: schema report@2 (envelope v2), or report@1 with the files' SHA-256s (v1). */
+/** The report plaintext: schema report@3 (envelope v2), or report@1 with the files' SHA-256s (v1). */
 export function buildReport(spec: ReportSpec, version: 1 | 2 = 2): ReportPlaintext {
   const now = new Date('2024-05-02T03:04:05.000Z')
   const draft: DraftReport = {

@@ -4,7 +4,7 @@
  */
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 import { fromBase64, fromHex, toBase64, toHex, utf8Decode, utf8Encode, Sha256, sha256Hex } from '@/crypto'
-import { fromWordArray, packWords, toWordArray, unpackWords } from '@/crypto/bytes'
+import { fromWordArray, packWords, toWordArray, unpackWords } from '@/crypto/words'
 import { HashSink, SLICE_BYTES, hmacSha256 } from '@/crypto/hash'
 import { hkdfSha256 } from '@/crypto/hkdf'
 import { isCanonicalPoint, x25519, x25519Base } from '@/crypto/x25519'

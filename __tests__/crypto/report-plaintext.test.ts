@@ -1,5 +1,5 @@
 /** The report plaintext: every field the bureau needs, nothing that stays on the phone. */
-import { REPORT_SCHEMA, encodeReportPlaintext, toReportPlaintext, type ReportAttachmentEntry } from '@/domain/report-plaintext'
+import { READABLE_REPORT_SCHEMAS, REPORT_SCHEMA, encodeReportPlaintext, toReportPlaintext, type ReportAttachmentEntry } from '@/domain/report-plaintext'
 import type { DraftReport } from '@/domain/types'
 
 
@@ -49,9 +49,15 @@ test('carries every report field, codes, reporter, declaration time and attachme
       { n: 1, label: '交易记录', name: '流水.pdf', mime: 'application/pdf', size: 99 },
     ],
   })
-  expect(REPORT_SCHEMA).toBe('clue-report/report@2')
-  // report@2 (envelope v2): the objects' AEAD tags prove the files; no plaintext hash is listed.
+  expect(REPORT_SCHEMA).toBe('clue-report/report@3')
+  // report@3 (envelope v2): the objects' AEAD tags prove the files; no plaintext hash is listed.
   for (const a of plain.attachments) expect(a).not.toHaveProperty('sha256')
+})
+
+test('a date without a time travels as the date alone (since schema @2), a date and time as both', () => {
+  expect(toReportPlaintext(draft({ happenedAt: '2023-05-30' }), entries(draft()), 'now').happenedAt).toBe('2023-05-30')
+  expect(toReportPlaintext(draft({ happenedAt: '2023-05-30T22:15' }), entries(draft()), 'now').happenedAt).toBe('2023-05-30T22:15')
+  expect(READABLE_REPORT_SCHEMAS).toEqual(['clue-report/report@1', 'clue-report/report@2', 'clue-report/report@3'])
 })
 
 test('leaves storage references on the phone and shares no objects with the draft', () => {

@@ -107,9 +107,9 @@ describe('the node:crypto decryptor opens the vectors', () => {
     }
   })
 
-  test('the report lists the attachments in schema report@2, without plaintext hashes', () => {
+  test('the report lists the attachments in schema report@3, without plaintext hashes', () => {
     const report = JSON.parse(openObject({ header, privateKey: bureau, label: 'report', object: hex(v.objects[0].object!) }).toString('utf8'))
-    expect(report.schema).toBe('clue-report/report@2')
+    expect(report.schema).toBe('clue-report/report@3')
     expect(report.attachments).toHaveLength(v.objects.length - 1)
     for (const a of report.attachments) expect(Object.keys(a).sort()).toEqual(['label', 'mime', 'n', 'name', 'size'])
   })

@@ -34,7 +34,7 @@ describe('CATEGORIES', () => {
     for (const f of c.fields) {
       expect(f.key).toMatch(/^[a-z][A-Za-z]*$/)
       expect(f.label.trim()).not.toBe('')
-      expect(['text', 'multiline', 'amount', 'phones', 'links']).toContain(f.kind)
+      expect(['text', 'multiline', 'amount', 'phones', 'links', 'namesOrLinks']).toContain(f.kind)
     }
   })
 
@@ -75,6 +75,8 @@ describe('CATEGORIES', () => {
     ['smear', 'postLinks', 'links'],
     ['troll', 'siteLinks', 'links'],
     ['nude', 'amountDemanded', 'amount'],
+    // The label asks for "the App or link" they were told to download: an App name is an answer.
+    ['nude', 'appLinks', 'namesOrLinks'],
     ['other', 'freeText', 'multiline'],
   ])('%s.%s is of kind %s', (code, key, kind) => {
     expect(findCategory(code)!.fields.find((f) => f.key === key)?.kind).toBe(kind)

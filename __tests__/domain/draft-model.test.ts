@@ -114,7 +114,9 @@ describe('validateStep: details', () => {
     ['bad links, blank rows ignored', { links: ['https://ok.cn', '', 'abc', '  ', 'ftp://x'] }, { 'links.2': /完整的网址/, 'links.4': /只支持/ }],
     ['too many links', { links: Array.from({ length: 21 }, (_, i) => `https://a${i}.cn`) }, { links: /最多填写20条/ }],
     ['bad party phone', { party: { accounts: '', phones: '123', websites: '' } }, { 'party.phones': /“123”/ }],
-    ['bad party website', { party: { accounts: '', phones: '', websites: 'https://ok.cn\nnot a link' } }, { 'party.websites': /not a link/ }],
+    ['bad party website link', { party: { accounts: '', phones: '', websites: 'https://ok.cn\n甜心交友 https://bad_host.cn' } }, { 'party.websites': /bad_host/ }],
+    ['App names where the label asks for them', { party: { accounts: '', phones: '', websites: '甜心交友\n“甜心”交友App' } }, {}],
+    ['a phone with +86 and spaces', { party: { accounts: '', phones: '+86 138 0013 8000', websites: '' } }, {}],
     ['party 不清楚 is fine', { party: { accounts: '不清楚', phones: '不清楚', websites: '不清楚' } }, {}],
   ])('%s', (_label, patch, expected) => {
     const errors = validateStep('details', { ...base(), ...patch }, config, NOW)

@@ -1,12 +1,19 @@
 import {
   countChars,
+  formatHappenedAt,
   isPhoneNumber,
   isUnknown,
+  joinHappenedAt,
+  looksLikeLink,
   normalizeLink,
   normalizeMobile,
   parseAmount,
   residentIdCheckChar,
+  splitHappenedAt,
   splitPhoneList,
+  tidyAmount,
+  tidyMobile,
+  tidyResidentId,
   toHalfWidth,
   UNKNOWN,
   validateAmount,
@@ -14,6 +21,7 @@ import {
   validateHappenedAt,
   validateLink,
   validateMobile,
+  validateNamesOrLinks,
   validateOptionalField,
   validatePhoneList,
   validateResidentId,
@@ -41,6 +49,9 @@ describe('validateLink', () => {
     'https://example.com/搜索?关键词=套路贷',
     'https://example.com/a%20b',
     '  https://example.com  ',
+    // Longer than the 2048 the input used to cut silently: browsers accept it, so do we.
+    'https://example.com/' + 'a'.repeat(3000),
+    'https://example.com/' + 'a'.repeat(7980),
   ])('accepts %j', (link) => {
     expect(validateLink(link)).toBeNull()
   })
@@ -80,7 +91,7 @@ describe('validateLink', () => {
     ['https://example.com:', /端口号/],
     ['http://999.1.1.1', /IP地址/],
     ['https://' + 'a'.repeat(64) + '.com', /域名不正确/],
-    ['https://example.com/' + 'a'.repeat(2100), /链接过长/],
+    ['https://example.com/' + 'a'.repeat(7981), /链接过长：现在有8001个字符，最多可以填8000个字符/],
     ['https://example.com/\u0000', /无效字符/],
   ])('rejects %j', (link, message) => {
     expect(validateLink(link)).toMatch(message)
@@ -259,6 +270,11 @@ describe('validateAmount / parseAmount', () => {
     ['5000', 5000],
     [' 88 ', 88],
     ['不清楚', undefined],
+    ['２００００', 20000],
+    ['２０，０００．５０', 20000.5],
+    ['20 000', 20000],
+    ['2万', 20000],
+    ['1.5万元', 15000],
   ])('accepts %j (parsed %s)', (input, parsed) => {
     expect(validateAmount(input)).toBeNull()
     expect(parseAmount(input)).toBe(parsed)
@@ -270,7 +286,7 @@ describe('validateAmount / parseAmount', () => {
     ['5.123', /最多保留两位小数/],
     ['1,2,3', /请填写数字金额/],
     ['12,34', /请填写数字金额/],
-    ['2万', /请填写数字金额/],
+    ['万', /请填写数字金额/],
     ['abc', /请填写数字金额/],
     ['.5', /请填写数字金额/],
     ['5.', /请填写数字金额/],
@@ -280,6 +296,91 @@ describe('validateAmount / parseAmount', () => {
   ])('rejects %j', (input, message) => {
     expect(validateAmount(input)).toMatch(message)
     expect(parseAmount(input)).toBeUndefined()
+  })
+})
+
+describe('tidyAmount / tidyMobile / tidyResidentId: what a box holds after the resident leaves it', () => {
+  it.each<[string, string]>([
+    ['２００００', '20000'],
+    ['1３８00', '13800'],
+    ['２０，０００．５０元', '20,000.50元'],
+    ['20 000', '20000'],
+    ['20000', '20000'],
+    ['不清楚', '不清楚'],
+    ['abc', 'abc'],
+    ['5.123', '5.123'],
+  ])('tidyAmount(%j) = %j', (input, output) => {
+    expect(tidyAmount(input)).toBe(output)
+  })
+
+  it.each<[string, string]>([
+    ['1３８00138000', '13800138000'],
+    ['+86 138 0013 8000', '13800138000'],
+    ['＋８６１３８００１３８０００', '13800138000'],
+    ['13800138000', '13800138000'],
+    ['12345', '12345'],
+    ['', ''],
+  ])('tidyMobile(%j) = %j', (input, output) => {
+    expect(tidyMobile(input)).toBe(output)
+  })
+
+  it.each<[string, string]>([
+    [' 1101 0519 4912 3100 2x ', '11010519491231002X'],
+    ['11010519491231002X', '11010519491231002X'],
+    ['1101', '1101'],
+  ])('tidyResidentId(%j) = %j', (input, output) => {
+    expect(tidyResidentId(input, new Date(2024, 5, 1))).toBe(output)
+  })
+})
+
+describe('validateNamesOrLinks (对方的网站、App 名称)', () => {
+  it.each([
+    '甜心交友',
+    '“甜心”交友App',
+    '甜心交友App https://tianxin.example.com/download',
+    'www.tianxin.cn',
+    '某某贷\n快乐借App\nhttps://loan.example.com',
+    '不清楚',
+    '',
+  ])('accepts %j', (text) => {
+    expect(validateNamesOrLinks(text, 5000)).toBeNull()
+  })
+
+  it.each<[string, RegExp]>([
+    ['甜心交友 weixin://dl/chat', /“weixin:\/\/dl\/chat”：只支持以 http:\/\/ 或 https:\/\/ 开头的网址/],
+    ['https://exa_mple.com', /域名不正确/],
+    ['a'.repeat(31), /不能超过30个字（现在31个字）/],
+  ])('rejects %j', (text, message) => {
+    expect(validateNamesOrLinks(text, 30)).toMatch(message)
+  })
+
+  it.each<[string, boolean]>([
+    ['https://a.cn', true],
+    ['weixin://x', true],
+    ['www.a.cn', true],
+    ['甜心交友', false],
+    ['a.cn', false],
+  ])('looksLikeLink(%j) = %s', (word, yes) => {
+    expect(looksLikeLink(word)).toBe(yes)
+  })
+})
+
+describe('happenedAt: a date alone is its own value', () => {
+  it.each<[string, { date: string; time: string }, string]>([
+    ['2024-05-01', { date: '2024-05-01', time: '' }, '2024年5月1日（未填具体时间）'],
+    ['2024-05-01T14:30', { date: '2024-05-01', time: '14:30' }, '2024年5月1日 14:30'],
+    ['2024-05-01T00:00', { date: '2024-05-01', time: '00:00' }, '2024年5月1日 00:00'],
+    ['', { date: '', time: '' }, ''],
+    ['昨天', { date: '', time: '' }, ''],
+  ])('%j', (value, parts, text) => {
+    expect(splitHappenedAt(value)).toEqual(parts)
+    expect(formatHappenedAt(value)).toBe(text)
+  })
+
+  it('joins a date without a time as the date alone, never midnight', () => {
+    expect(joinHappenedAt('2024-05-01', '')).toBe('2024-05-01')
+    expect(joinHappenedAt('2024-05-01', '09:05')).toBe('2024-05-01T09:05')
+    expect(joinHappenedAt('', '09:05')).toBe('')
   })
 })
 
@@ -310,6 +411,10 @@ describe('validatePhoneList', () => {
     '138-0013-8000, 139-0013-9000',
     '不清楚',
     ' 不清楚 ',
+    // The hint says "commas or new lines": spaces inside one number are part of it.
+    '+86 138 0013 8000',
+    '+86 138 0013 8000, 0352 7788110',
+    '138 0013 8000\n139 0013 9000',
   ])('accepts %j', (list) => {
     expect(validatePhoneList(list)).toBeNull()
   })
@@ -328,8 +433,9 @@ describe('validatePhoneList', () => {
     expect(validatePhoneList(list)).toMatch(message)
   })
 
-  it('splits on commas, semicolons, 、, spaces and newlines, full-width too', () => {
+  it('splits on commas, semicolons, 、 and newlines, full-width too, and on spaces between numbers', () => {
     expect(splitPhoneList(' 1,2，3;4；5、6 7\n8\u30009 ')).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9'])
+    expect(splitPhoneList('+86 138 0013 8000，13900139000 13700137000')).toEqual(['+86 138 0013 8000', '13900139000', '13700137000'])
   })
 
   it.each<[string, boolean]>([

@@ -21,9 +21,9 @@ export const Text = ({ children, selectable, userSelect, ...p }: AnyProps) => {
   void selectable; void userSelect
   return <span {...strip(p)}>{children}</span>
 }
-export const Image = ({ src, mode, lazyLoad, ...p }: AnyProps) => {
+export const Image = ({ src, mode, lazyLoad, nativeProps, ...p }: AnyProps) => {
   void mode; void lazyLoad
-  return <img src={src} {...strip(p)} />
+  return <img src={src} {...strip(p)} {...nativeProps} />
 }
 /** Open-type events WeChat fires on a tap of a Button with that openType, after bindtap. */
 const OPEN_TYPE_EVENTS: Record<string, string> = {
@@ -56,27 +56,35 @@ export const Button = ({ children, onClick, disabled, type, size, plain, loading
     </button>
   )
 }
-export const Input = ({ value, onInput, onBlur, type, maxlength, placeholder, password, confirmType, ...p }: AnyProps) => {
+/** Taro's number types behave like a browser number box: it cannot hold "不清楚" or "+86". */
+const inputType = (type: string | undefined, password: boolean) => (password ? 'password' : type === 'number' || type === 'digit' ? 'number' : 'text')
+/** Taro's maxlength: -1 (or none) is no cap; WeChat and Taro cap at 140 when it is not given. */
+const cap = (maxlength: number | undefined) => (maxlength === undefined ? 140 : maxlength < 0 ? undefined : maxlength)
+
+export const Input = ({ value, onInput, onBlur, type, maxlength, placeholder, password, confirmType, nativeProps, ...p }: AnyProps) => {
   void confirmType
   return (
     <input
       {...strip(p)}
+      {...nativeProps}
+      data-taro-type={type}
       value={value ?? ''}
-      type={password ? 'password' : type === 'number' || type === 'digit' ? 'text' : 'text'}
-      maxLength={maxlength}
+      type={inputType(type, !!password)}
+      maxLength={cap(maxlength)}
       placeholder={placeholder}
       onChange={(e) => onInput?.({ detail: { value: e.target.value } })}
       onBlur={(e) => onBlur?.({ detail: { value: e.target.value } })}
     />
   )
 }
-export const Textarea = ({ value, onInput, onBlur, maxlength, placeholder, autoHeight, ...p }: AnyProps) => {
+export const Textarea = ({ value, onInput, onBlur, maxlength, placeholder, autoHeight, nativeProps, ...p }: AnyProps) => {
   void autoHeight
   return (
     <textarea
       {...strip(p)}
+      {...nativeProps}
       value={value ?? ''}
-      maxLength={maxlength}
+      maxLength={cap(maxlength)}
       placeholder={placeholder}
       onChange={(e) => onInput?.({ detail: { value: e.target.value } })}
       onBlur={(e) => onBlur?.({ detail: { value: e.target.value } })}

@@ -11,12 +11,31 @@ export const __storage = storage
 export function __reset() {
   storage.clear()
   routerParams.current = {}
+  __pages.length = 0
+  ;(Taro.createSelectorQuery as jest.Mock).mockImplementation(emptyQuery)
   for (const value of Object.values(Taro)) {
     if (typeof value === 'function' && 'mockClear' in value) (value as jest.Mock).mockClear()
   }
 }
 
 const routerParams: { current: Record<string, string> } = { current: {} }
+
+/** The page stack getCurrentPages answers (weapp shape: route without a leading slash, options). */
+export const __pages: { route: string; options: Record<string, string> }[] = []
+
+/** A selector query that finds nothing (jsdom has no layout). */
+function emptyQuery() {
+  const queue: unknown[][] = []
+  const q = {
+    selectAll: () => ({ fields: () => (queue.push([]), q), boundingClientRect: () => (queue.push([]), q) }),
+    select: () => ({ fields: () => (queue.push([]), q), boundingClientRect: () => (queue.push([]), q) }),
+    exec: (cb?: (res: unknown[]) => void) => {
+      cb?.(queue)
+      return q
+    },
+  }
+  return q
+}
 export function __setRouterParams(params: Record<string, string>) {
   routerParams.current = params
 }
@@ -68,6 +87,11 @@ const Taro = {
   redirectTo: jest.fn(async () => ({ errMsg: 'redirectTo:ok' })),
   reLaunch: jest.fn(async () => ({ errMsg: 'reLaunch:ok' })),
   navigateBack: jest.fn(async () => ({ errMsg: 'navigateBack:ok' })),
+  getCurrentPages: jest.fn(() => __pages.map((p) => ({ ...p }))),
+  pageScrollTo: jest.fn(async () => ({ errMsg: 'pageScrollTo:ok' })),
+  createSelectorQuery: jest.fn(emptyQuery),
+  onWindowResize: jest.fn(),
+  offWindowResize: jest.fn(),
   switchTab: jest.fn(async () => ({ errMsg: 'switchTab:ok' })),
   showToast: jest.fn(async () => ({ errMsg: 'showToast:ok' })),
   hideToast: jest.fn(),

@@ -188,7 +188,7 @@ describe('a report with attachments, start to finish', () => {
       await repo.close()
     }
     const after = await request(base, '/api/v1/status', { method: 'POST', body: { receipt: code } })
-    expect(after.json).toEqual({ status: 'reviewing', changedAt: '2026-01-02T03:04:05.000Z', note: '已转交御东分局核查' })
+    expect(after.json).toEqual({ status: 'reviewing', changedAt: '2026-01-02T03:04:00.000Z', note: '已转交御东分局核查' })
   })
 
   test('unknown receipts get the same 404 as any other miss, no faster than a hit', async () => {

@@ -102,7 +102,11 @@ describe('configuration errors stop the boot with a clear message', () => {
     const config = parseConfig(['--port', '9000'], processEnv({ PORT: '7000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x' }))!
     expect(config).toMatchObject({ host: '0.0.0.0', port: 9000, dataDir: '/tmp/x', production: false, rateLimit: true, trustProxy: false })
     expect(parseConfig([], processEnv({}))).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: path.resolve('data') })
-    expect(parseConfig([], processEnv({ TRUST_PROXY: '1', NODE_ENV: 'production' }))).toMatchObject({ trustProxy: 1, production: true })
+    expect(parseConfig([], processEnv({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/24', NODE_ENV: 'production' }))).toMatchObject({
+      trustProxy: ['127.0.0.1', '10.0.0.0/24'],
+      production: true,
+      logLevel: 'warn',
+    })
   })
 })
 

@@ -5,14 +5,13 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { buildApp } from '../../server/src/app'
 import { FsBlobStore, OffsetMismatchError } from '../../server/src/blobstore'
-import { Campaign, checkCampaign } from '../../server/src/campaign'
 import { LIMITS } from '../../server/src/limits'
 import { ReceiptHasher } from '../../server/src/receipts'
 import { SqliteRepository, type NewSubmission } from '../../server/src/repository'
-import { openStorage, purgeSubmission, readObject, sweep, type Services } from '../../server/src/services'
+import { openStorage, purgeSubmission, readObject, sweep } from '../../server/src/services'
 import { makeTestEnv, receipt, request, seal, submissionBody, upload, type TestEnv } from './helpers'
+import { startInProcess } from './in-process'
 
 let env: TestEnv
 beforeEach(() => {
@@ -22,6 +21,10 @@ beforeEach(() => {
 afterEach(() => env.cleanup())
 
 const hex = (n: number) => randomBytes(n).toString('hex')
+/** A receipt's hashes under both schemes (random stand-ins). */
+const digests = () => ({ 1: hex(32), 2: hex(32) })
+const pepper = randomBytes(32)
+const MINUTE = 60_000
 
 function newSubmission(overrides: Partial<NewSubmission> = {}): NewSubmission {
   return {
@@ -31,8 +34,8 @@ function newSubmission(overrides: Partial<NewSubmission> = {}): NewSubmission {
     header: { v: 1, suite: 'x25519-hkdf-sha256-aes256cbc-hmacsha256', kid: '0011223344556677', epk: randomBytes(32).toString('base64') },
     report: randomBytes(112),
     attachments: [{ n: 0, size: 1072, sha256: hex(32) }],
-    createdAt: 1000,
-    expiresAt: 1000 + LIMITS.submissionTtlMs,
+    createdAt: MINUTE,
+    expiresAt: MINUTE + LIMITS.submissionTtlMs,
     ...overrides,
   }
 }
@@ -95,7 +98,7 @@ describe('SqliteRepository', () => {
     expect(await repo.getSubmission(input.id, input.expiresAt - 1)).toBeDefined()
     expect(await repo.getSubmission(input.id, input.expiresAt)).toBeUndefined()
     expect(await repo.listExpired(input.expiresAt)).toEqual([input.id])
-    expect((await repo.acceptSubmission(input.id, hex(32), input.expiresAt)).outcome).toBe('not-found')
+    expect((await repo.acceptSubmission(input.id, digests(), input.expiresAt)).outcome).toBe('not-found')
     // The same idempotency key after expiry makes a new submission.
     const again = await repo.createSubmission({ ...input, id: hex(16) }, input.expiresAt + 1)
     expect(again.outcome).toBe('created')
@@ -104,28 +107,31 @@ describe('SqliteRepository', () => {
 
   test('accept, status, note, list, delete (the bureau operations)', async () => {
     const repo = SqliteRepository.open(env.dataDir)
-    const a = newSubmission({ createdAt: 1 })
-    const b = newSubmission({ createdAt: 2 })
+    const a = newSubmission({ createdAt: MINUTE })
+    const b = newSubmission({ createdAt: 2 * MINUTE })
     await repo.createSubmission(a, 5)
     await repo.createSubmission(b, 5)
-    const hash = hex(32)
-    expect((await repo.acceptSubmission(a.id, hash, 10)).outcome).toBe('accepted')
-    expect((await repo.acceptSubmission(a.id, hash, 11)).outcome).toBe('already')
-    expect((await repo.acceptSubmission(a.id, hex(32), 11)).outcome).toBe('receipt-mismatch')
-    expect((await repo.acceptSubmission(b.id, hash, 12)).outcome).toBe('receipt-in-use')
-    expect(await repo.findStatusByReceiptHash(hash)).toEqual({ status: 'received', changedAt: 10, publicNote: null })
-    expect(await repo.setStatus(b.id, 'closed', null, 20)).toBeUndefined() // not accepted
-    await repo.setStatus(a.id, 'reviewing', '核查中', 20)
-    await repo.setStatus(a.id, 'closed', undefined, 30)
-    expect(await repo.findStatusByReceiptHash(hash)).toEqual({ status: 'closed', changedAt: 30, publicNote: '核查中' })
-    await expect(repo.setStatus(a.id, 'closed', 'x'.repeat(501), 40)).rejects.toThrow(RangeError)
+    const hash = digests()
+    // Times are kept to the minute (rounded down).
+    expect((await repo.acceptSubmission(a.id, hash, 10 * MINUTE + 59_999)).outcome).toBe('accepted')
+    expect((await repo.acceptSubmission(a.id, hash, 11 * MINUTE)).outcome).toBe('already')
+    expect((await repo.acceptSubmission(a.id, digests(), 11 * MINUTE)).outcome).toBe('receipt-mismatch')
+    expect((await repo.acceptSubmission(b.id, hash, 12 * MINUTE)).outcome).toBe('receipt-in-use')
+    expect(await repo.findStatusByReceipt(hash)).toEqual({ status: 'received', changedAt: 10 * MINUTE, publicNote: null })
+    expect(await repo.setStatus(b.id, 'closed', null, 20 * MINUTE)).toBeUndefined() // not accepted
+    await repo.setStatus(a.id, 'reviewing', '核查中', 20 * MINUTE + 1)
+    await repo.setStatus(a.id, 'closed', undefined, 30 * MINUTE + 30_000)
+    expect(await repo.findStatusByReceipt(hash)).toEqual({ status: 'closed', changedAt: 30 * MINUTE, publicNote: '核查中' })
+    // A receipt matches a row under the row's own scheme only.
+    expect(await repo.findStatusByReceipt({ 1: hash[2], 2: hex(32) })).toBeUndefined()
+    await expect(repo.setStatus(a.id, 'closed', 'x'.repeat(501), 40 * MINUTE)).rejects.toThrow(RangeError)
     expect((await repo.listSubmissions({ state: 'accepted' })).map((s) => s.id)).toEqual([a.id])
     expect((await repo.listSubmissions({ limit: 1 })).map((s) => s.id)).toEqual([a.id])
     expect((await repo.listSubmissions({ after: a.id })).map((s) => s.id)).toEqual([b.id])
     expect(await repo.getReport(a.id)).toEqual(a.report)
     expect(await repo.deleteSubmission(a.id)).toBe(true)
     expect(await repo.deleteSubmission(a.id)).toBe(false)
-    expect(await repo.findStatusByReceiptHash(hash)).toBeUndefined()
+    expect(await repo.findStatusByReceipt(hash)).toBeUndefined()
     await repo.close()
   })
 
@@ -141,33 +147,29 @@ describe('SqliteRepository', () => {
 })
 
 describe('ReceiptHasher', () => {
-  test('creates a 0600 salt on first boot and reuses it', async () => {
-    const a = ReceiptHasher.open(env.dataDir)
+  test('creates a 0600 salt on first boot and reuses it; the pepper changes scheme 2 only', async () => {
+    const a = ReceiptHasher.open(env.dataDir, { pepper })
     const file = path.join(env.dataDir, 'receipt-salt')
     expect(fs.statSync(file).mode & 0o777).toBe(0o600)
     const r = receipt()
-    const hash = await a.hash(r)
-    expect(hash).toMatch(/^[0-9a-f]{64}$/)
-    expect(await ReceiptHasher.open(env.dataDir).hash(r)).toBe(hash)
-    expect(await a.hash(receipt())).not.toBe(hash)
+    const hash = await a.digests(r)
+    expect(hash[1]).toMatch(/^[0-9a-f]{64}$/)
+    expect(hash[2]).toMatch(/^[0-9a-f]{64}$/)
+    expect(hash[2]).not.toBe(hash[1])
+    expect(await ReceiptHasher.open(env.dataDir, { pepper }).digests(r)).toEqual(hash)
+    expect((await a.digests(receipt()))[2]).not.toBe(hash[2])
+    const other = await ReceiptHasher.open(env.dataDir, { pepper: randomBytes(32) }).digests(r)
+    expect(other[1]).toBe(hash[1])
+    expect(other[2]).not.toBe(hash[2])
+    expect(() => ReceiptHasher.open(env.dataDir, { pepper: randomBytes(31) })).toThrow('pepper too short')
   })
 })
 
 describe('expiry', () => {
   test('unfinished submissions expire after 24 hours and their blobs are deleted', async () => {
     let clock = Date.parse('2026-03-01T00:00:00Z')
-    const storage = openStorage(env.dataDir)
-    const services: Services = {
-      ...storage,
-      campaign: { current: new Campaign(checkCampaign(JSON.parse(fs.readFileSync(env.campaignFile, 'utf8')), false)) },
-      now: () => clock,
-      ttlMs: LIMITS.submissionTtlMs,
-      statusMinMs: 0,
-    }
-    const app = await buildApp({ services, h5Dir: env.h5Dir, rateLimit: true, trustProxy: false, logLevel: false, sweepIntervalMs: 0 })
-    await app.listen({ host: '127.0.0.1', port: 0 })
-    const address = app.server.address()
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+    const { app, base, services } = await startInProcess(env, { services: { now: () => clock }, app: { rateLimit: true } })
+    const storage = services
     try {
       const sealed = seal(env.key, { x: 1 }, [new Uint8Array(randomBytes(4000))])
       const created = await request(base, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed) })
@@ -213,20 +215,10 @@ describe('expiry', () => {
 
 describe('campaign period', () => {
   test('a campaign that ended without acceptAfterEnd refuses new submissions with CAMPAIGN_CLOSED', async () => {
-    const config = JSON.parse(fs.readFileSync(env.campaignFile, 'utf8'))
-    config.campaign.acceptAfterEnd = false
-    const storage = openStorage(env.dataDir)
-    const services: Services = {
-      ...storage,
-      campaign: { current: new Campaign(checkCampaign(config, false)) },
-      now: () => Date.parse('2030-01-01T00:00:00Z'),
-      ttlMs: LIMITS.submissionTtlMs,
-      statusMinMs: 0,
-    }
-    const app = await buildApp({ services, h5Dir: env.h5Dir, rateLimit: false, trustProxy: false, logLevel: false, sweepIntervalMs: 0 })
-    await app.listen({ host: '127.0.0.1', port: 0 })
-    const address = app.server.address()
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+    const { app, base } = await startInProcess(env, {
+      campaign: (c) => (c.campaign.acceptAfterEnd = false),
+      services: { now: () => Date.parse('2030-01-01T00:00:00Z') },
+    })
     try {
       const res = await request(base, '/api/v1/submissions', { method: 'POST', body: submissionBody(seal(env.key, { x: 1 })) })
       expect(res.status).toBe(403)

@@ -89,17 +89,20 @@ describe('receipt page', () => {
     await queued('r1')
     renderPage(ReceiptPage, { params: { id: 'r1' } })
 
-    ;(Taro.showModal as jest.Mock).mockResolvedValueOnce({ confirm: false, cancel: true })
     fireEvent.click(screen.getByTestId('receipt-saved'))
-    await waitFor(() => expect(Taro.showModal).toHaveBeenCalledTimes(1))
-    expect((Taro.showModal as jest.Mock).mock.calls[0][0].content).toContain('0123 4567 8901 2345')
+    // The page's own dialog repeats the code, each group of four unbreakable (not a system modal).
+    const groups = Array.from(screen.getByTestId('receipt-confirm-code').querySelectorAll('.code-group')).map((g) => g.textContent?.trim())
+    expect(groups).toEqual(['0123', '4567', '8901', '2345'])
+    fireEvent.click(screen.getByTestId('receipt-confirm-cancel'))
     await act(async () => undefined)
+    expect(screen.queryByTestId('receipt-confirm-dialog')).toBeNull()
     expect(loadJob('r1')).toBeDefined()
     expect(loadDraft('r1')).toBeDefined()
     expect(memoryFiles.keys()).toEqual(['att/r1/a1', 'enc/r1/0', 'enc/r1/report'])
     expect(Taro.reLaunch).not.toHaveBeenCalled()
 
     fireEvent.click(screen.getByTestId('receipt-saved'))
+    fireEvent.click(screen.getByTestId('receipt-confirm'))
     await waitFor(() => expect(Taro.reLaunch).toHaveBeenCalledWith({ url: '/pages/index/index' }))
     expect(listJobs()).toEqual([])
     expect(loadDraft('r1')).toBeUndefined()

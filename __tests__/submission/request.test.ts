@@ -105,6 +105,10 @@ describe('status codes become typed errors with plain Chinese messages', () => {
     [409, { code: 'RECEIPT_IN_USE', message: 'x' }, 'conflict', 'RECEIPT_IN_USE', '查询码与他人重复，需要重新生成'],
     [429, { code: 'RATE_LIMITED', message: 'x' }, 'server', 'RATE_LIMITED', '操作太频繁，请过几分钟再试'],
     [500, { code: 'INTERNAL', message: 'x' }, 'server', 'INTERNAL', '服务器暂时忙不过来，请稍后再试'],
+    [507, { code: 'STORAGE_FULL', message: 'x' }, 'server', 'STORAGE_FULL', '服务器存储空间暂时不足。举报已安全保存在手机上，稍后会自动重新发送，不需要重新填写'],
+    [503, { code: 'BUSY', message: 'x' }, 'server', 'BUSY', '服务器正忙，稍后会自动重试'],
+    [429, { code: 'UPLOADS_IN_FLIGHT', message: 'x' }, 'server', 'UPLOADS_IN_FLIGHT', '同时上传的材料较多，稍后会自动继续'],
+    [429, { code: 'UNFINISHED_QUOTA', message: 'x' }, 'server', 'UNFINISHED_QUOTA', '当前网络中未完成的上传较多，稍后会自动重新发送'],
     [502, '<html>Bad Gateway</html>', 'server', undefined, '服务器暂时忙不过来，请稍后再试'],
     [408, '', 'timeout', undefined, '网络太慢，连接超时了'],
     [302, '<html>portal</html>', 'server', 'BAD_RESPONSE', '服务器返回的内容无法识别，可能是网络被拦截，请稍后再试'],
@@ -132,6 +136,8 @@ describe('status codes become typed errors with plain Chinese messages', () => {
     expect((await errorOf(finalizeSubmission('a'.repeat(32), '1'.repeat(16)))).details.attachments).toEqual([{ n: 1, offset: 5, size: 96 }])
     answer({ statusCode: 429, data: { code: 'RATE_LIMITED', message: 'x' }, header: { 'Retry-After': '42' } })
     expect((await errorOf(request({ path: '/p' }))).details.retryAfterMs).toBe(42000)
+    answer({ statusCode: 507, data: { code: 'STORAGE_FULL', message: 'x' }, header: { 'Retry-After': '300' } })
+    expect((await errorOf(request({ path: '/p' }))).details.retryAfterMs).toBe(300000)
   })
 
   it('a 2xx answer of the wrong shape (a captive portal page) is a retryable server error', async () => {

@@ -21,7 +21,7 @@ import { cancelJob, confirmReceipt, jobView, listJobs, loadJob, retryNow, startS
 import { configureOutbox, idle, kick, resetOutboxForTests } from '@/outbox/runner'
 import { saveJob } from '@/outbox/store'
 import { writeKey } from '@/platform/storage'
-import { useFileSealer } from '@/outbox/encrypt'
+import { useFileSealer } from '@/outbox/sealer-slot'
 import { FileSealer } from '@/crypto-worker/sealer'
 import { createInThreadTransport } from '@/crypto-worker/in-thread'
 import type { SealTransport } from '@/crypto-worker/protocol'
@@ -258,6 +258,28 @@ describe('submitting a report', () => {
 })
 
 describe('offline and failures', () => {
+  it('a full server disk (507 STORAGE_FULL): a calm message, the report waits and goes by itself later', async () => {
+    const made = await makeDraft('full1', [50_000])
+    await server.stop()
+    // The same data directory, now "below the free-space reserve".
+    server = await startServer(env, { env: { RATE_LIMIT: 'off', MIN_FREE_BYTES: '999999GiB' } })
+    process.env.TARO_APP_API_BASE = server.url
+    const before = Date.now()
+    await startSubmission('full1')
+    await idle()
+    const waiting = jobView('full1')!
+    expect(waiting.status).toBe('waiting')
+    expect(waiting.job.blocked).toBeUndefined()
+    expect(waiting.job.lastError).toMatchObject({ kind: 'server', code: 'STORAGE_FULL' })
+    expect(waiting.job.lastError?.message).toContain('举报已安全保存在手机上')
+    // Retry-After (300 s) is honoured, within the backoff cap of 5 minutes.
+    expect(Date.parse(waiting.job.retryAt!) - before).toBeGreaterThanOrEqual(299_000)
+    await server.stop()
+    await boot()
+    await kick('online')
+    await expectDelivered('full1', made)
+  })
+
   it('without network the report waits in the outbox, encrypted, and goes when the network returns', async () => {
     const made = await makeDraft('off1', [100_000])
     network.before = networkDown

@@ -13,7 +13,10 @@
  *    (and, for reports made before v2, the SHA-256 the phone recorded) is checked against the
  *    report; a mismatch is reported loudly and written to INTEGRITY-WARNING.txt in the folder;
  *  - a corrupt object (MAC failure), a missing blob or a key that was not given fails that
- *    submission only: the others are exported and the exit status is 1.
+ *    submission only: the others are exported and the exit status is 1;
+ *  - the data directory is hostile input (bureau/untrusted.ts): a record whose id, sizes or times
+ *    are not what the server writes is refused, and every path written or removed is checked to
+ *    be a direct child of --out (or of the staging folder) before it is used.
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -22,7 +25,8 @@ import path from 'node:path'
 import { EnvelopeError, openObject, openObjectFile, type BureauKeyPair, type EnvelopeHeader } from '../../server/src/envelope'
 import { fsyncDir } from '../../server/src/durable'
 import type { Submission } from '../../server/src/repository'
-import type { ReportPlaintext } from '../../src/domain/report-plaintext'
+import { detectFileType, SNIFF_BYTES } from '../../src/domain/file-type'
+import { HASH_LISTING_SCHEMAS, READABLE_REPORT_SCHEMAS, type ReportPlaintext } from '../../src/domain/report-plaintext'
 import type { BranchOffice } from '../../src/domain/types'
 import { CAMPAIGN_HELP, CAMPAIGN_OPTION, DATA_HELP, DATA_OPTION, campaignFileOf, dataDirOf, parse, required } from '../args'
 import { readCampaign } from '../campaign'
@@ -33,6 +37,7 @@ import { PASSPHRASE_ENV, loadKeyFiles } from '../keys'
 import { formatBytes, renderReportMarkdown, type ExportedAttachment } from '../report-md'
 import { safeFileNames } from '../safe-name'
 import { cstDate, cstDateTime, parseCstDate } from '../time'
+import { checkBlobFile, childPath, partitionStored } from '../untrusted'
 
 export const MARKER_FILE = '.exported'
 export const WARNING_FILE = 'INTEGRITY-WARNING.txt'
@@ -106,6 +111,17 @@ function describeEnvelopeError(e: EnvelopeError, what: { zh: string; en: string 
   }
 }
 
+async function readHead(file: string): Promise<Uint8Array> {
+  const fh = await fsp.open(file, 'r')
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES)
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0)
+    return buf.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
+  }
+}
+
 function folderName(s: Submission): string {
   return `${cstDate(s.acceptedAt ?? s.createdAt)}-${s.id}`
 }
@@ -119,8 +135,8 @@ async function exportOne(
   io: Io,
 ): Promise<Outcome> {
   const folder = folderName(s)
-  const final = path.join(outDir, folder)
-  const staging = path.join(outDir, `.${folder}.${randomBytes(4).toString('hex')}.partial`)
+  const final = childPath(outDir, folder)
+  const staging = childPath(outDir, `.${folder}.${randomBytes(4).toString('hex')}.partial`)
   const header = s.header as EnvelopeHeader
 
   if (!keys.some((k) => k.kid === header.kid)) {
@@ -149,11 +165,11 @@ async function exportOne(
   }
   const warnings: string[] = []
   const schema = (report as { schema?: unknown }).schema
-  if (schema !== 'clue-report/report@2' && schema !== 'clue-report/report@1') {
+  if (!READABLE_REPORT_SCHEMAS.includes(schema as string)) {
     warnings.push(`举报格式未知 unknown report schema ${JSON.stringify(schema)}`)
   }
-  // report@1 (envelope v1) lists the SHA-256 of each file; report@2 relies on the chunk tags.
-  const hashListed = schema === 'clue-report/report@1'
+  // report@1 and @2 (envelope v1) list the SHA-256 of each file; @3 (v2) relies on the chunk tags.
+  const hashListed = HASH_LISTING_SCHEMAS.includes(schema as string) || header.v === 1
   const listed = (Array.isArray(report.attachments) ? report.attachments : []).filter(
     (a): a is ReportPlaintext['attachments'][number] & { sha256?: string } => typeof a === 'object' && a !== null && Number.isSafeInteger(a.n),
   )
@@ -162,7 +178,7 @@ async function exportOne(
   await fsp.rm(final, { recursive: true, force: true })
   await fsp.mkdir(staging, { mode: 0o700 })
   try {
-    await writeDurable(path.join(staging, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
+    await writeDurable(childPath(staging, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
 
     const objects = s.attachments
     const names = safeFileNames(
@@ -176,13 +192,21 @@ async function exportOne(
       const o = objects[i]
       const entry = listed.find((a) => a.n === o.n)
       const input = data.blobs.filePath(s.id, o.n, true)
+      const output = childPath(staging, names[i])
       io.out(`      附件 attachment ${i + 1}/${objects.length}: ${names[i]} (${formatBytes(typeof entry?.size === 'number' ? entry.size : o.size)})`)
-      if (!fs.existsSync(input)) {
+      const blobProblem = checkBlobFile(input, data.blobs.root, o.size)
+      if (blobProblem === 'missing') {
         throw new SubmissionError(`附件 ${o.n + 1} 的加密文件不在服务器上（${input}）。请从备份恢复数据目录。`, `Attachment ${o.n + 1}'s blob is missing (${input}). Restore the data directory from a backup.`)
+      }
+      if (blobProblem) {
+        throw new SubmissionError(
+          `附件 ${o.n + 1} 的加密文件异常（${input}：${blobProblem}），数据目录可能被篡改。请从备份恢复数据目录。`,
+          `Attachment ${o.n + 1}'s blob is not usable (${input}: ${blobProblem}); the data directory may have been tampered with. Restore it from a backup.`,
+        )
       }
       let got: { size: number; sha256: string }
       try {
-        got = await openObjectFile({ header, privateKey: keys, label: `attachment/${o.n}`, inputPath: input, outputPath: path.join(staging, names[i]) })
+        got = await openObjectFile({ header, privateKey: keys, label: `attachment/${o.n}`, inputPath: input, outputPath: output })
       } catch (e) {
         if (e instanceof EnvelopeError) throw describeEnvelopeError(e, { zh: `附件 ${o.n + 1}`, en: `Attachment ${o.n + 1}` }, input)
         throw e
@@ -204,7 +228,10 @@ async function exportOne(
             `  实际 actual:       SHA-256 ${got.sha256}, ${got.size} bytes`,
         )
       }
-      results.push({ n: o.n, fileName: names[i], size: got.size, sha256: got.sha256, integrity })
+      // What the file really is, from its first bytes: shown beside its name in report.md.
+      const detected = detectFileType(await readHead(path.join(staging, names[i])))
+      io.out(`        检测到的类型 detected type: ${detected.label} (${detected.kind})`)
+      results.push({ n: o.n, fileName: names[i], size: got.size, sha256: got.sha256, integrity, detected })
     }
     for (const entry of listed) {
       if (!objects.some((o) => o.n === entry.n)) {
@@ -217,10 +244,10 @@ async function exportOne(
     }
 
     const markdown = renderReportMarkdown(report, { submissionId: s.id, receivedAt: s.acceptedAt, kid: header.kid, branches, attachments: results })
-    await writeDurable(path.join(staging, 'report.md'), markdown)
+    await writeDurable(childPath(staging, 'report.md'), markdown)
     if (problems.length > 0) {
       await writeDurable(
-        path.join(staging, WARNING_FILE),
+        childPath(staging, WARNING_FILE),
         `完整性警告 INTEGRITY WARNING\n\n` +
           `举报 submission ${s.id}，导出于 exported ${cstDateTime(Date.now())}（北京时间 UTC+8）\n\n` +
           `下列附件与举报中记录的大小（旧版举报还有举报人手机在加密前记录的 SHA-256 指纹）不符，或缺失。不要把它们当作原始证据使用，请联系技术人员核查。\n` +
@@ -240,9 +267,9 @@ async function exportOne(
       kid: header.kid,
       attachments: results.map(({ n, fileName, size, sha256, integrity }) => ({ n, fileName, size, sha256, integrity })),
     }
-    const tmp = path.join(final, `${MARKER_FILE}.tmp`)
+    const tmp = childPath(final, `${MARKER_FILE}.tmp`)
     await writeDurable(tmp, `${JSON.stringify(marker, null, 2)}\n`)
-    await fsp.rename(tmp, path.join(final, MARKER_FILE))
+    await fsp.rename(tmp, childPath(final, MARKER_FILE))
     await fsyncDir(final)
     return { folder, warnings }
   } catch (e) {
@@ -354,23 +381,33 @@ async function exportAll(
 ): Promise<number> {
   // Staging folders of a run that crashed.
   for (const entry of await fsp.readdir(outDir)) {
-    if (/^\..*\.partial$/.test(entry)) await fsp.rm(path.join(outDir, entry), { recursive: true, force: true })
+    if (/^\.\d{4}-\d{2}-\d{2}-[0-9a-f]{32}\.[0-9a-f]{8}\.partial$/.test(entry)) await fsp.rm(childPath(outDir, entry), { recursive: true, force: true })
   }
 
-  const subs = (await allSubmissions(data.repository, { state: 'accepted' })).filter((s) => since === undefined || (s.acceptedAt ?? s.createdAt) >= since)
+  // Records that are not what the server writes are refused before any of them becomes a path.
+  const stored = partitionStored(await allSubmissions(data.repository, { state: 'accepted' }))
+  const subs = stored.valid.filter((s) => since === undefined || (s.acceptedAt ?? s.createdAt) >= since)
   const todo: Submission[] = []
   let skipped = 0
   for (const s of subs) {
-    if (fs.existsSync(path.join(outDir, folderName(s), MARKER_FILE))) skipped += 1
+    if (fs.existsSync(childPath(childPath(outDir, folderName(s)), MARKER_FILE))) skipped += 1
     else todo.push(s)
   }
   io.out(
     `已提交的举报 ${subs.length} 条${sinceText !== undefined ? `（${sinceText} 起）` : ''}：已导出过 ${skipped} 条（跳过），本次导出 ${todo.length} 条。\n` +
-      `${subs.length} finalized submissions${sinceText !== undefined ? ` since ${sinceText}` : ''}: ${skipped} already exported (skipped), ${todo.length} to export.`,
+      `${subs.length} finalized submissions${sinceText !== undefined ? ` since ${sinceText}` : ''}: ${skipped} already exported (skipped), ${todo.length} to export.` +
+      (stored.invalid.length > 0 ? `\n另有 ${stored.invalid.length} 条记录无效，已拒绝 / ${stored.invalid.length} invalid records refused.` : ''),
   )
 
   let exported = 0
-  const failed: { id: string; error: SubmissionError }[] = []
+  const failed: { id: string; error: SubmissionError }[] = stored.invalid.map((r) => ({
+    id: r.shownId,
+    error: new SubmissionError(
+      `数据库中的这条记录不是服务器写入的格式（${r.problem}），可能被篡改，已拒绝处理。请从备份恢复数据目录。`,
+      `This database record is not in the form the server writes (${r.problem}); it may have been tampered with and was refused. Restore the data directory from a backup.`,
+    ),
+  }))
+  for (const f of failed) io.err(`✗ 拒绝 REFUSED ${f.id}\n  错误：${f.error.zh}\n  Error: ${f.error.en}`)
   const flagged: { folder: string; warnings: string[] }[] = []
   for (let i = 0; i < todo.length; i++) {
     const s = todo[i]

@@ -9,6 +9,7 @@ import { allSubmissions, openDataDir } from '../data-dir'
 import { CliError } from '../errors'
 import { formatBytes } from '../report-md'
 import { cstDateTime } from '../time'
+import { partitionStored } from '../untrusted'
 
 const HELP = `npm run bureau -- list [--state all|finalized|unfinished] [--json] [--data DIR]
 
@@ -51,7 +52,11 @@ export const listCommand: Command = {
     }
     const data = openDataDir(dataDirOf(values, io.env))
     try {
-      const subs = await allSubmissions(data.repository, state === 'all' ? {} : { state: state === 'finalized' ? 'accepted' : 'open' })
+      const stored = partitionStored(await allSubmissions(data.repository, state === 'all' ? {} : { state: state === 'finalized' ? 'accepted' : 'open' }))
+      for (const r of stored.invalid) {
+        io.err(`⚠️ 无效记录（可能被篡改），不列出 / invalid record (tampered?), not listed: ${r.shownId}: ${r.problem}`)
+      }
+      const subs = stored.valid
       const rows: Row[] = []
       for (const s of subs) {
         const declared = s.reportSize + s.attachments.reduce((sum, a) => sum + a.size, 0)

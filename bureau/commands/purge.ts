@@ -9,6 +9,7 @@ import { purgeSubmission } from '../../server/src/services'
 import { DATA_HELP, DATA_OPTION, dataDirOf, parse, required } from '../args'
 import type { Command } from '../command'
 import { allSubmissions, openDataDir } from '../data-dir'
+import { partitionStored } from '../untrusted'
 import { CliError, EXIT_OK, EXIT_PARTIAL } from '../errors'
 import { formatBytes } from '../report-md'
 import { cstDate, cstDateTime } from '../time'
@@ -50,7 +51,9 @@ export const purgeCommand: Command = {
     try {
       const now = Date.now()
       const cutoff = now - days * DAY_MS
-      const closed = await allSubmissions(data.repository, { state: 'accepted' })
+      const stored = partitionStored(await allSubmissions(data.repository, { state: 'accepted' }))
+      for (const r of stored.invalid) io.err(`⚠️ 无效记录（可能被篡改），不处理 / invalid record (tampered?), left alone: ${r.shownId}: ${r.problem}`)
+      const closed = stored.valid
       const due = closed.filter((s) => s.status === 'closed' && (s.statusChangedAt ?? Infinity) <= cutoff)
       const kept: string[] = []
       const targets = due.filter((s) => {

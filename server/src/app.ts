@@ -5,12 +5,17 @@
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
+import { installCompression } from './http/compression'
+import { clientKey } from './http/client-address'
 import { installLingeringClose } from './http/lingering-close'
-import { errorSchema, installErrorHandlers, sendError, toApiError } from './errors'
+import { WindowStore } from './http/rate-store'
+import { h5ScriptHashes, securityHeaders } from './http/security-headers'
+import { DEFAULT_LIMITS, type OperationalLimits } from './operations'
+import { errorCodeOf, errorSchema, installErrorHandlers, sendError, toApiError } from './errors'
 import attachmentRoutes from './routes/attachments'
 import configRoutes, { campaignConfigSchema } from './routes/config'
 import entryRoutes, { h5Available } from './routes/entry'
@@ -23,7 +28,14 @@ export interface AppOptions {
   services: Services
   h5Dir: string
   rateLimit: boolean
-  trustProxy: boolean | number | string
+  /** Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed (server/src/http/client-address.ts). */
+  trustProxy: readonly string[] | false
+  /** Production: no /docs, HSTS. */
+  production?: boolean
+  /** Timeouts and connection caps (the rest of OperationalLimits is used by main.ts). */
+  limits?: Partial<OperationalLimits>
+  /** Keys the rate limiter holds per route before newcomers share one bucket (default 50,000). */
+  rateLimitCapacity?: number
   /** Pino level, or false for no logging at all. */
   logLevel: string | false
   /** Where logs go (default stdout). */
@@ -32,24 +44,24 @@ export interface AppOptions {
   sweepIntervalMs?: number
 }
 
-/** The query string is dropped: it may carry codes or, by client mistake, a receipt. */
-function pathOnly(url: string | undefined): string {
-  const u = url ?? ''
-  const q = u.indexOf('?')
-  return q === -1 ? u : u.slice(0, q)
+/** Log timestamps to the second only (ISO 8601, UTC). */
+export function secondTimestamp(): string {
+  return `,"time":"${new Date().toISOString().slice(0, 19)}Z"`
 }
 
 /**
- * Logger options. Requests are logged as method, path, status and response time only: no address,
- * port, host, user agent or any other header, and no `hostname` or `pid` of the machine either.
+ * Logger options. One line per answered request (see the onResponse hook below): method, route
+ * template (never a URL with a submission id or a query string), status. No address, port, host,
+ * user agent or any other header, no `hostname` or `pid`, and times to the second.
  */
 export function loggerOptions(level: string, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level,
     base: null,
+    timestamp: secondTimestamp,
     ...(stream ? { stream } : {}),
     serializers: {
-      req: (req: { method?: string; url?: string }) => ({ method: req.method, url: pathOnly(req.url) }),
+      req: (req: { method?: string }) => ({ method: req.method }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
   } as FastifyServerOptions['logger']
@@ -57,10 +69,21 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services } = options
+  const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const app = Fastify({
     logger: options.logLevel === false ? false : loggerOptions(options.logLevel, options.logStream),
-    // A hop count is valid at run time (proxy-addr), though the typings omit numbers.
-    trustProxy: options.trustProxy as boolean | string,
+    // Fastify's own request lines carry the URL; ours (onResponse below) the route template.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: options.trustProxy === false ? false : [...options.trustProxy],
+    // Slow clients: the whole request, its headers, and any silence are bounded.
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      // Node checks the two timeouts above this often (its default, 30 s, would overshoot them).
+      connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
     bodyLimit: LIMITS.smallBodyBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -74,6 +97,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
     },
   })
+
+  // Past this many open connections the listener refuses new ones at once.
+  app.server.maxConnections = limits.maxConnections
 
   // JSON only: without this, a text/plain body would reach the schema as a string.
   app.removeContentTypeParser('text/plain')
@@ -93,11 +119,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // An error answered before the body was read still reaches the client (no TCP reset).
   installLingeringClose(app)
 
+  const headers = securityHeaders({ production: options.production === true, scriptHashes: h5ScriptHashes(options.h5Dir) })
   app.addHook('onSend', async (request, reply) => {
-    reply.header('X-Content-Type-Options', 'nosniff')
-    reply.header('Referrer-Policy', 'no-referrer')
-    reply.header('X-Frame-Options', 'DENY')
+    reply.headers(headers)
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store')
+  })
+
+  // Public responses over 1 KiB (config, docs) compressed; never those carrying per-report values.
+  await installCompression(app)
+
+  // The one log line per request: route template and status, nothing about the client. Refused
+  // requests (429) get none, so that a flood cannot fill the log.
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode === 429) return
+    const code = errorCodeOf(request)
+    request.log.info({ method: request.method, route: request.routeOptions.url ?? '(no route)', status: reply.statusCode, ...(code ? { code } : {}) }, 'request')
   })
 
   app.addSchema(errorSchema)
@@ -105,10 +141,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   if (options.rateLimit) {
     // Keyed by client address, held in memory only (never written anywhere).
+    const capacity = options.rateLimitCapacity
     await app.register(rateLimit, {
       global: true,
       max: 300,
       timeWindow: '1 minute',
+      // IPv6 clients by their /64; the client's address as the trusted proxies report it.
+      keyGenerator: (request) => clientKey(request.ip),
+      store: class extends WindowStore {
+        constructor() {
+          super({ capacity })
+        }
+      },
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
         code: 'RATE_LIMITED',
@@ -117,6 +161,41 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })
   }
 
+  if (!options.production) await registerDocs(app)
+
+  await app.register(configRoutes, { services })
+  await app.register(submissionRoutes, { services })
+  await app.register(attachmentRoutes, { services })
+  await app.register(statusRoutes, { services })
+  await app.register(entryRoutes, { h5Dir: options.h5Dir })
+
+  // Expired unfinished submissions and orphaned blobs: at boot, then periodically.
+  let timer: NodeJS.Timeout | undefined
+  let sweeping: Promise<unknown> = Promise.resolve()
+  const runSweep = () => {
+    sweeping = sweep(services.repository, services.blobs, services.now(), (id) => services.admission.release(id))
+      .then((r) => {
+        if (r.expired || r.orphans) app.log.info(r, 'swept expired submissions')
+      })
+      .catch((err) => app.log.error({ err }, 'sweep failed'))
+    return sweeping
+  }
+  app.decorate('sweep', runSweep)
+  app.addHook('onReady', async () => {
+    await runSweep()
+    const every = options.sweepIntervalMs ?? 10 * 60 * 1000
+    if (every > 0) timer = setInterval(runSweep, every).unref()
+  })
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer)
+    await sweeping
+    await services.repository.close()
+  })
+  return app
+}
+
+/** The OpenAPI document and its UI at /docs (development only). */
+async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -140,36 +219,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
-
-  await app.register(configRoutes, { services })
-  await app.register(submissionRoutes, { services })
-  await app.register(attachmentRoutes, { services })
-  await app.register(statusRoutes, { services })
-  await app.register(entryRoutes, { h5Dir: options.h5Dir })
-
-  // Expired unfinished submissions and orphaned blobs: at boot, then periodically.
-  let timer: NodeJS.Timeout | undefined
-  let sweeping: Promise<unknown> = Promise.resolve()
-  const runSweep = () => {
-    sweeping = sweep(services.repository, services.blobs, services.now())
-      .then((r) => {
-        if (r.expired || r.orphans) app.log.info(r, 'swept expired submissions')
-      })
-      .catch((err) => app.log.error({ err }, 'sweep failed'))
-    return sweeping
-  }
-  app.decorate('sweep', runSweep)
-  app.addHook('onReady', async () => {
-    await runSweep()
-    const every = options.sweepIntervalMs ?? 10 * 60 * 1000
-    if (every > 0) timer = setInterval(runSweep, every).unref()
-  })
-  app.addHook('onClose', async () => {
-    if (timer) clearInterval(timer)
-    await sweeping
-    await services.repository.close()
-  })
-  return app
 }
 
 declare module 'fastify' {

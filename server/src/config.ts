@@ -7,6 +7,8 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { CampaignConfig } from '../../src/domain/types'
 import { checkCampaign } from './campaign'
+import { TrustProxyError, parseTrustProxy } from './http/client-address'
+import { parseOperationalLimits, type OperationalLimits } from './operations'
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -29,8 +31,10 @@ export interface ServerConfig {
   production: boolean
   /** Per-client rate limiting (in memory). Only the benchmark turns it off. */
   rateLimit: boolean
-  /** Fastify trustProxy: false (default), true, a hop count or a list of proxy addresses. */
-  trustProxy: boolean | number | string
+  /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; false = none. */
+  trustProxy: string[] | false
+  /** Timeouts, connection caps, storage reserve and caps, hashing queue (server/src/operations.ts). */
+  limits: OperationalLimits
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Minimum time a status lookup takes, hit or miss, so timing tells nothing. */
   statusMinMs: number
@@ -46,10 +50,13 @@ Options (environment variable in brackets):
   --h5 <dir>           H5 build to serve at /, default dist/h5      [H5_DIR]
   --production         refuse development keys                      [NODE_ENV=production]
   --log-level <level>  fatal|error|warn|info|debug|trace|silent     [LOG_LEVEL]
+                       (default info; warn in production)
   --help               print this text
 
-Also: RATE_LIMIT=off disables rate limiting (benchmarks only); TRUST_PROXY=<hops|addresses>
-when behind a reverse proxy, so that rate limiting sees client addresses (kept in memory only).`
+Also: TRUST_PROXY=<addresses or CIDR ranges of the reverse proxies> so that rate limiting sees
+client addresses (kept in memory only); RECEIPT_PEPPER_FILE=<file outside the data directory>
+(required in production); RATE_LIMIT=off disables rate limiting (benchmarks only). Timeouts,
+connection and storage limits: see docs/server.md.`
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -58,13 +65,6 @@ function parsePort(raw: string): number {
     throw new ConfigError(`Invalid port "${raw}": expected an integer from 0 to 65535`)
   }
   return Number(raw)
-}
-
-function parseTrustProxy(raw: string | undefined): ServerConfig['trustProxy'] {
-  if (raw === undefined || raw === '' || raw === 'false' || raw === 'off') return false
-  if (raw === 'true') return true
-  if (/^\d+$/.test(raw)) return Number(raw)
-  return raw
 }
 
 /** Reads flags and environment. Throws ConfigError; returns undefined when --help was asked. */
@@ -103,7 +103,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
   const h5Dir = path.resolve(str('h5', 'H5_DIR', path.join(REPO_ROOT, 'dist', 'h5')))
   const production = values.production === true || env.NODE_ENV === 'production'
 
-  const level = str('log-level', 'LOG_LEVEL', 'info')
+  const level = str('log-level', 'LOG_LEVEL', production ? 'warn' : 'info')
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new ConfigError(`Invalid log level "${level}": expected one of ${LOG_LEVELS.join(', ')}`)
   }
@@ -114,6 +114,17 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
   const statusMinRaw = env.STATUS_MIN_MS ?? '300'
   if (!/^\d{1,5}$/.test(statusMinRaw)) throw new ConfigError(`STATUS_MIN_MS must be an integer number of milliseconds`)
 
+  let trustProxy: ServerConfig['trustProxy']
+  try {
+    trustProxy = parseTrustProxy(env.TRUST_PROXY)
+  } catch (e) {
+    if (e instanceof TrustProxyError) throw new ConfigError(e.message)
+    throw e
+  }
+  const limits = parseOperationalLimits(env, (message) => {
+    throw new ConfigError(message)
+  })
+
   return {
     host,
     port,
@@ -122,7 +133,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     h5Dir,
     production,
     rateLimit: rateLimitRaw === 'on',
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustProxy,
+    limits,
     logLevel: level as ServerConfig['logLevel'],
     statusMinMs: Number(statusMinRaw),
   }

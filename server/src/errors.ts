@@ -3,6 +3,7 @@
  * status; a 500 means a bug. The client maps `code` to Chinese text, so codes are stable.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { QueueFullError } from './work-queue'
 
 export const ERROR_STATUS = {
   // Request shape
@@ -50,6 +51,11 @@ export const ERROR_STATUS = {
   RECEIPT_MISMATCH: 409,
   RECEIPT_IN_USE: 409,
   RECEIPT_NOT_FOUND: 404,
+  // Load and storage (answered with Retry-After): come back later, nothing is lost.
+  UPLOADS_IN_FLIGHT: 429,
+  UNFINISHED_QUOTA: 429,
+  BUSY: 503,
+  STORAGE_FULL: 507,
   INTERNAL: 500,
 } as const
 
@@ -65,6 +71,15 @@ export interface ErrorExtras {
   attachments?: { n: number; offset: number; size: number }[]
 }
 
+/** Seconds a client is asked to wait (Retry-After) by the codes that mean "come back later". */
+export const RETRY_AFTER_S: Partial<Record<ErrorCode, number>> = {
+  RATE_LIMITED: 60,
+  UPLOADS_IN_FLIGHT: 10,
+  UNFINISHED_QUOTA: 600,
+  BUSY: 5,
+  STORAGE_FULL: 300,
+}
+
 export class ApiError extends Error {
   readonly code: ErrorCode
   readonly statusCode: number
@@ -76,6 +91,16 @@ export class ApiError extends Error {
     this.statusCode = ERROR_STATUS[code]
     this.extras = extras
   }
+}
+
+/** The file system or the database is out of space or quota. */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL'
+}
+
+export function storageFullError(): ApiError {
+  return new ApiError('STORAGE_FULL', 'The server is short of storage; nothing was lost: retry later')
 }
 
 /** JSON schema of every error body, referenced by the route schemas. */
@@ -193,6 +218,8 @@ const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
 /** Turns anything thrown in the request lifecycle into an ApiError. */
 export function toApiError(err: FastifyError & { validation?: AjvError[]; validationContext?: string }): ApiError {
   if (err instanceof ApiError) return err
+  if (isStorageFull(err)) return storageFullError()
+  if (err instanceof QueueFullError) return new ApiError('BUSY', 'The server is busy; retry shortly')
   if (Array.isArray(err.validation)) return validationError(err.validation, err.validationContext ?? 'body')
   if (err.code === 'RATE_LIMITED') return new ApiError('RATE_LIMITED', 'Too many requests; retry later')
   const known = err.code ? FASTIFY_CODES[err.code] : undefined
@@ -208,10 +235,21 @@ export function toApiError(err: FastifyError & { validation?: AjvError[]; valida
 }
 
 export function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
+  // Answered before the body was read (a refused upload): close after the answer rather than
+  // read the rest; the lingering close (http/lingering-close.ts) makes sure the answer arrives.
+  if (!reply.request.raw.complete) reply.header('Connection', 'close')
   if (e.extras.offset !== undefined) reply.header('Upload-Offset', String(e.extras.offset))
-  if (e.code === 'RATE_LIMITED') reply.header('Retry-After', reply.getHeader('retry-after') ?? '60')
+  const wait = RETRY_AFTER_S[e.code]
+  if (wait !== undefined) reply.header('Retry-After', reply.getHeader('retry-after') ?? String(wait))
   reply.header('Cache-Control', 'no-store')
   return reply.code(e.statusCode).send({ code: e.code, message: e.message, ...e.extras })
+}
+
+const answeredCodes = new WeakMap<FastifyRequest, ErrorCode>()
+
+/** The error code a request was answered with, for its log line. */
+export function errorCodeOf(request: FastifyRequest): ErrorCode | undefined {
+  return answeredCodes.get(request)
 }
 
 /** Installs the error and not-found handlers. `fallback` may answer a not-found GET (the H5 index). */
@@ -222,13 +260,16 @@ export function installErrorHandlers(
   app.setErrorHandler((err: FastifyError & { validationContext?: string }, request, reply) => {
     const noBody = Array.isArray(err.validation) && err.validationContext === 'body' && request.body == null
     const e = noBody ? new ApiError('EMPTY_BODY', 'The body is empty') : toApiError(err)
-    if (e.statusCode >= 500) request.log.error({ err }, 'request failed')
-    else request.log.info({ code: e.code }, 'request refused')
+    // 5xx with a code of its own (BUSY, STORAGE_FULL) are load, not bugs: a warning, without the stack.
+    if (e.code === 'INTERNAL') request.log.error({ err }, 'request failed')
+    else if (e.statusCode >= 500) request.log.warn({ code: e.code }, 'request refused')
+    answeredCodes.set(request, e.code)
     return sendError(reply, e)
   })
   app.setNotFoundHandler((request, reply) => {
     const answered = fallback?.(request, reply)
     if (answered) return answered
+    answeredCodes.set(request, 'NOT_FOUND')
     return sendError(reply, new ApiError('NOT_FOUND', 'No such route'))
   })
 }

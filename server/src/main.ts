@@ -8,7 +8,8 @@ import { buildApp } from './app'
 import { Campaign } from './campaign'
 import { ConfigError, USAGE, loadCampaign, parseConfig, prepareDataDir } from './config'
 import { LIMITS } from './limits'
-import { openStorage } from './services'
+import { PepperError, loadPepper } from './pepper'
+import { openAdmission, openStorage } from './services'
 
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2), process.env)
@@ -16,15 +17,31 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`)
     return
   }
+  // Whatever the umask: every file and directory the server makes is its own alone.
+  process.umask(0o077)
   const campaign = { current: new Campaign(loadCampaign(config.campaignFile, config.production)) }
   prepareDataDir(config.dataDir)
-  const storage = openStorage(config.dataDir)
+  let pepper
+  try {
+    pepper = loadPepper(process.env, config.dataDir, config.production)
+  } catch (e) {
+    if (e instanceof PepperError) throw new ConfigError(e.message)
+    throw e
+  }
+  const { limits } = config
+  const storage = openStorage(config.dataDir, {
+    pepper: pepper.bytes,
+    hashQueue: { concurrency: limits.hashConcurrency, maxWaiting: limits.hashQueue, maxWaitMs: limits.hashWaitMs },
+  })
+  const admission = await openAdmission(config.dataDir, storage.repository, limits)
 
   const app = await buildApp({
-    services: { ...storage, campaign, now: Date.now, ttlMs: LIMITS.submissionTtlMs, statusMinMs: config.statusMinMs },
+    services: { ...storage, campaign, now: Date.now, ttlMs: LIMITS.submissionTtlMs, statusMinMs: config.statusMinMs, admission },
     h5Dir: config.h5Dir,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
+    production: config.production,
+    limits,
     logLevel: config.logLevel,
   })
 
@@ -55,10 +72,13 @@ async function main(): Promise<void> {
   const url = `http://${shownHost}:${port}/`
   process.stdout.write(
     `\nClue report server ready: ${url}\n` +
-      `  API docs: ${url}docs   data: ${config.dataDir}   campaign: ${config.campaignFile}` +
+      `${config.production ? '' : `  API docs: ${url}docs`}   data: ${config.dataDir}   campaign: ${config.campaignFile}` +
       `${config.production ? '   (production)' : '   (development)'}${config.rateLimit ? '' : '   RATE LIMITING OFF'}\n` +
       (campaign.current.config.keys.some((k) => k.development)
         ? '  WARNING: the campaign lists the DEVELOPMENT key (keys/dev/, public passphrase): never use it for real reports.\n'
+        : '') +
+      (pepper.source === 'development'
+        ? `  Receipt pepper: a DEVELOPMENT one in the data directory; production needs RECEIPT_PEPPER_FILE outside it.\n`
         : '') +
       '\n',
   )

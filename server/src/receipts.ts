@@ -1,12 +1,19 @@
 /**
  * Receipts (查询码): 16 digits the client draws from its secure random source and shows to the
- * resident. The server stores only scrypt(receipt, serverSalt): one server-wide salt, so that a
- * status lookup can find the row by its hash; slow, so that a stolen database does not give the
- * receipts back (10^16 candidates at tens of milliseconds each).
+ * resident. The server stores only a slow, keyed hash of it, so that a status lookup can find the
+ * row by its hash and a stolen data directory does not give the receipts back:
+ *
+ *   scheme 1 (receipts finalized before the pepper existed): hex(scrypt(receipt, serverSalt))
+ *   scheme 2 (every new receipt): hex(HMAC-SHA256(pepper, scrypt(receipt, serverSalt)))
+ *
+ * The salt lives in the data directory; the pepper does not (environment or a file given by path),
+ * so a copy of the data directory alone cannot be searched offline for scheme-2 receipts. One
+ * scrypt serves both schemes, and every scrypt goes through a bounded queue (WorkQueue).
  */
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { WorkQueue, type QueueOptions } from './work-queue'
 
 export const RECEIPT_PATTERN = '^[0-9]{16}$'
 
@@ -21,48 +28,89 @@ export const receiptBodySchema = {
 /** scrypt cost: N = 2^14, r = 8 (16 MiB, ~40 ms on a laptop core). */
 const SCRYPT = { N: 1 << 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
 const SALT_FILE = 'receipt-salt'
+/** The development pepper, generated on first boot when none is configured (never in production). */
+export const DEV_PEPPER_FILE = 'receipt-pepper.dev'
+
+export type ReceiptScheme = 1 | 2
+export const CURRENT_SCHEME: ReceiptScheme = 2
+
+/** The hash of one receipt under each scheme (the repository compares a row with its own scheme's). */
+export type ReceiptDigests = Record<ReceiptScheme, string>
+
+/** Writes `bytes` to `file` atomically and durably, mode 0600. */
+function writeSecretFile(file: string, bytes: Buffer): void {
+  const tmp = `${file}.tmp`
+  const fd = fs.openSync(tmp, 'w', 0o600)
+  try {
+    fs.fchmodSync(fd, 0o600)
+    fs.writeSync(fd, bytes)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+  fs.renameSync(tmp, file)
+  const dirFd = fs.openSync(path.dirname(file), 'r')
+  try {
+    fs.fsyncSync(dirFd)
+  } finally {
+    fs.closeSync(dirFd)
+  }
+}
+
+/** Reads a 32-byte secret file, creating it from the secure random source when absent. */
+function openSecretFile(file: string): Buffer {
+  try {
+    const bytes = fs.readFileSync(file)
+    if (bytes.length !== 32) throw new Error(`${file} is damaged: expected 32 bytes, found ${bytes.length}`)
+    return bytes
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+  }
+  const bytes = randomBytes(32)
+  writeSecretFile(file, bytes)
+  return bytes
+}
+
+/** The development pepper of a data directory (made on first use). */
+export function developmentPepper(dataDir: string): Buffer {
+  return openSecretFile(path.join(dataDir, DEV_PEPPER_FILE))
+}
+
+export interface HasherOptions {
+  /** The receipt pepper (≥ 32 bytes). */
+  pepper: Buffer
+  queue?: QueueOptions
+}
+
+export const DEFAULT_HASH_QUEUE: QueueOptions = { concurrency: 2, maxWaiting: 32, maxWaitMs: 3000 }
 
 export class ReceiptHasher {
   private readonly salt: Buffer
-  constructor(salt: Buffer) {
+  private readonly pepper: Buffer
+  readonly queue: WorkQueue
+
+  constructor(salt: Buffer, options: HasherOptions) {
     if (salt.length < 16) throw new Error('receipt salt too short')
+    if (options.pepper.length < 32) throw new Error('receipt pepper too short')
     this.salt = salt
+    this.pepper = options.pepper
+    this.queue = new WorkQueue(options.queue ?? DEFAULT_HASH_QUEUE)
   }
 
   /** Loads the server salt from the data directory, creating it (mode 0600) on first boot. */
-  static open(dataDir: string): ReceiptHasher {
-    const file = path.join(dataDir, SALT_FILE)
-    try {
-      const salt = fs.readFileSync(file)
-      if (salt.length !== 32) throw new Error(`${file} is damaged: expected 32 bytes, found ${salt.length}`)
-      return new ReceiptHasher(salt)
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
-    }
-    const salt = randomBytes(32)
-    const tmp = `${file}.tmp`
-    const fd = fs.openSync(tmp, 'w', 0o600)
-    try {
-      fs.writeSync(fd, salt)
-      fs.fsyncSync(fd)
-    } finally {
-      fs.closeSync(fd)
-    }
-    fs.renameSync(tmp, file)
-    const dirFd = fs.openSync(dataDir, 'r')
-    try {
-      fs.fsyncSync(dirFd)
-    } finally {
-      fs.closeSync(dirFd)
-    }
-    return new ReceiptHasher(salt)
+  static open(dataDir: string, options: HasherOptions): ReceiptHasher {
+    return new ReceiptHasher(openSecretFile(path.join(dataDir, SALT_FILE)), options)
   }
 
-  /** Hex scrypt hash of a receipt; runs on the libuv pool, never blocking the event loop. */
-  hash(receipt: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      scrypt(receipt, this.salt, 32, SCRYPT, (err, key) => (err ? reject(err) : resolve(key.toString('hex'))))
-    })
+  /**
+   * The receipt's hash under every scheme. The scrypt runs on the libuv pool through the bounded
+   * queue: rejects with QueueFullError when the queue is full or the wait too long.
+   */
+  async digests(receipt: string): Promise<ReceiptDigests> {
+    const slow = await this.queue.run(
+      () => new Promise<Buffer>((resolve, reject) => scrypt(receipt, this.salt, 32, SCRYPT, (err, key) => (err ? reject(err) : resolve(key)))),
+    )
+    return { 1: slow.toString('hex'), 2: createHmac('sha256', this.pepper).update(slow).digest('hex') }
   }
 }
 

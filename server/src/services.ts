@@ -2,10 +2,12 @@
  * What the routes depend on, gathered once and passed to each route plugin. The storage pair can
  * be swapped (PostgreSQL + S3) by building a different Services object.
  */
+import { Admission, type AdmissionLimits, type FreeSpace } from './admission'
 import type { BlobStore } from './blobstore'
 import { FsBlobStore } from './blobstore'
 import type { Campaign } from './campaign'
-import { ReceiptHasher } from './receipts'
+import { ReceiptHasher, developmentPepper } from './receipts'
+import type { QueueOptions } from './work-queue'
 import type { SubmissionRepository } from './repository'
 import { SqliteRepository } from './repository'
 
@@ -19,8 +21,10 @@ export interface Services {
   now: () => number
   /** Lifetime of an unfinished submission. */
   ttlMs: number
-  /** Minimum duration of a status lookup. */
+  /** Minimum duration of a status lookup (and of a finalize answer that depends on the receipt). */
   statusMinMs: number
+  /** Free-space reserve, unfinished-bytes caps and uploads in flight (in memory). */
+  admission: Admission
 }
 
 export interface Storage {
@@ -29,26 +33,44 @@ export interface Storage {
   receipts: ReceiptHasher
 }
 
+export interface StorageOptions {
+  /** The receipt pepper (server/src/pepper.ts); a development one in the data directory when absent. */
+  pepper?: Buffer
+  hashQueue?: QueueOptions
+}
+
 /**
  * Opens the embedded storage in a data directory: SQLite database, blob files and receipt salt.
- * The bureau CLI uses this too.
  */
-export function openStorage(dataDir: string): Storage {
+export function openStorage(dataDir: string, options: StorageOptions = {}): Storage {
   return {
     repository: SqliteRepository.open(dataDir),
     blobs: FsBlobStore.open(dataDir),
-    receipts: ReceiptHasher.open(dataDir),
+    receipts: ReceiptHasher.open(dataDir, { pepper: options.pepper ?? developmentPepper(dataDir), queue: options.hashQueue }),
   }
 }
 
+/** The in-memory admission state, seeded with the unfinished submissions already stored. */
+export async function openAdmission(dataDir: string, repository: SubmissionRepository, limits: AdmissionLimits, freeSpace?: FreeSpace): Promise<Admission> {
+  const admission = new Admission(dataDir, limits, freeSpace)
+  admission.adopt(await repository.listOpenSizes())
+  return admission
+}
+
 /** Deletes expired unfinished submissions with their blobs, then blobs with no submission left. */
-export async function sweep(repository: SubmissionRepository, blobs: BlobStore, now: number): Promise<{ expired: number; orphans: number }> {
+export async function sweep(
+  repository: SubmissionRepository,
+  blobs: BlobStore,
+  now: number,
+  onDeleted: (id: string) => void = () => {},
+): Promise<{ expired: number; orphans: number }> {
   let expired = 0
   for (;;) {
     const ids = await repository.listExpired(now, 500)
     for (const id of ids) {
       await repository.deleteSubmission(id)
       await blobs.deleteSubmission(id)
+      onDeleted(id)
       expired += 1
     }
     if (ids.length < 500) break

@@ -1,4 +1,5 @@
 import { Text, View } from '@tarojs/components'
+import { LinkButton } from '@/components/LinkButton'
 import Taro from '@tarojs/taro'
 import type { BranchOffice } from '@/domain/types'
 
@@ -14,7 +15,7 @@ export function BranchDetail({ branch }: { branch: BranchOffice }) {
       {branch.address ? (
         <View className="row">
           <Text className="branch__line">地址：{branch.address}</Text>
-          <Text className="link" onClick={(e) => { e.stopPropagation(); copy(branch.address!, '地址') }}>复制</Text>
+          <LinkButton onClick={(e) => { e.stopPropagation(); copy(branch.address!, '地址') }}>复制</LinkButton>
         </View>
       ) : (
         <Text className="branch__line branch__line--missing">通告未公布地址</Text>
@@ -23,8 +24,8 @@ export function BranchDetail({ branch }: { branch: BranchOffice }) {
       {branch.phone ? (
         <View className="row">
           <Text className="branch__line">举报电话：{branch.phone}</Text>
-          <Text className="link" onClick={(e) => { e.stopPropagation(); Taro.makePhoneCall({ phoneNumber: branch.phone!.replace(/-/g, '') }).catch(() => undefined) }}>拨打</Text>
-          <Text className="link" onClick={(e) => { e.stopPropagation(); copy(branch.phone!, '电话') }}>复制</Text>
+          <LinkButton onClick={(e) => { e.stopPropagation(); Taro.makePhoneCall({ phoneNumber: branch.phone!.replace(/-/g, '') }).catch(() => undefined) }}>拨打</LinkButton>
+          <LinkButton onClick={(e) => { e.stopPropagation(); copy(branch.phone!, '电话') }}>复制</LinkButton>
         </View>
       ) : (
         <Text className="branch__line branch__line--missing">通告未公布电话</Text>

@@ -6,16 +6,18 @@ interface StepLayoutProps {
   step: FlowStep
   errorCount?: number
   nextLabel?: string
+  /** The step was opened to change one thing (`?from=`): "next" saves and returns there. */
+  returning?: boolean
   onNext: () => void
   onBack?: () => void
 }
 
 /** Frame of every step: where the user is, the step's content, and large back/next buttons. */
-export function StepLayout({ step, errorCount = 0, nextLabel = '下一步', onNext, onBack, children }: PropsWithChildren<StepLayoutProps>) {
+export function StepLayout({ step, errorCount = 0, nextLabel = '下一步', returning = false, onNext, onBack, children }: PropsWithChildren<StepLayoutProps>) {
   const index = FLOW_STEPS.indexOf(step)
   return (
     <View className="step">
-      <View className="step__progress" aria-label={`第 ${index + 1} 步，共 ${FLOW_STEPS.length} 步`}>
+      <View className="step__progress" role="group" aria-label={`第 ${index + 1} 步，共 ${FLOW_STEPS.length} 步`}>
         <Text className="step__count">
           第 {index + 1} / {FLOW_STEPS.length} 步
         </Text>
@@ -37,7 +39,7 @@ export function StepLayout({ step, errorCount = 0, nextLabel = '下一步', onNe
           </Button>
         ) : null}
         <Button className="btn btn--primary" onClick={onNext} data-testid="next">
-          {nextLabel}
+          {returning ? '保存并返回' : nextLabel}
         </Button>
       </View>
       <Text className="step__autosave">填写内容会自动保存在本机，可随时离开后继续</Text>

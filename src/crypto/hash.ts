@@ -10,7 +10,8 @@
 import CryptoJS from 'crypto-js/core'
 import 'crypto-js/sha256'
 import 'crypto-js/hmac'
-import { fromWordArray, packWords, toHex, toWordArray } from './bytes'
+import { toHex } from './bytes'
+import { fromWordArray, packWords, toWordArray } from './words'
 
 /**
  * Bytes per slice handed to crypto-js: a multiple of 64 (the SHA-256 block). Arrays

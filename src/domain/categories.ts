@@ -21,7 +21,7 @@ const CODES: readonly CategoryCode[] = ['nude', 'loan', 'claim', 'smear', 'troll
 const nudeFields: CategoryField[] = [
   { key: 'platform', label: '交友平台或App名称', placeholder: '如某交友App、某直播平台', kind: 'text', required: true },
   { key: 'accounts', label: '对方账号', placeholder: '对方的微信号、QQ号、平台ID、昵称等，每行一个', kind: 'multiline' },
-  { key: 'appLinks', label: '对方让您下载的App或链接', placeholder: '下载链接或网址，每行一条', kind: 'links' },
+  { key: 'appLinks', label: '对方让您下载的App或链接', placeholder: 'App 名称、下载链接或网址，每行一个', kind: 'namesOrLinks' },
   { key: 'amountDemanded', label: '对方索要金额（元）', placeholder: '如 20000', kind: 'amount' },
   { key: 'amountPaid', label: '您已转账金额（元）', placeholder: '未转账请填 0', kind: 'amount' },
   { key: 'payees', label: '收款账户', placeholder: '对方的银行卡号、支付宝或微信收款账户等', kind: 'multiline' },

@@ -13,6 +13,7 @@ import {
   validateHappenedAt,
   validateLink,
   validateMobile,
+  validateNamesOrLinks,
   validateOptionalField,
   validatePhoneList,
   validateResidentId,
@@ -99,6 +100,8 @@ export function validateCategoryField(field: CategoryField, value: string | unde
       return validatePhoneList(v)
     case 'links':
       return validateLinkLines(v)
+    case 'namesOrLinks':
+      return validateNamesOrLinks(v, LIMITS.maxMultilineChars)
     case 'multiline':
       return validateOptionalField(v, LIMITS.maxMultilineChars)
     case 'text':
@@ -125,7 +128,8 @@ function detailsErrors(draft: DraftReport, now: Date): StepErrors {
   })
   put('party.accounts', validateOptionalField(draft.party.accounts, LIMITS.maxMultilineChars))
   if (draft.party.phones.trim()) put('party.phones', validatePhoneList(draft.party.phones))
-  if (draft.party.websites.trim()) put('party.websites', validateLinkLines(draft.party.websites))
+  // The label asks for websites or App names: a name is free text, a link is checked as a link.
+  put('party.websites', validateNamesOrLinks(draft.party.websites, LIMITS.maxMultilineChars))
   const category = findCategory(draft.category)
   for (const field of category?.fields ?? []) {
     put(`extra.${field.key}`, validateCategoryField(field, draft.extra[field.key]))

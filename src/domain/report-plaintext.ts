@@ -2,16 +2,24 @@
  * The report object's plaintext (docs/protocol.md §7, and §5.5 for what envelope v2 changed):
  * what the bureau reads after decryption. Pure; the submit flow serializes it with
  * encodeReportPlaintext and encrypts it as "report".
- *
- * Schema report@2 goes with envelope v2: attachment entries no longer carry the SHA-256 of the
- * file. Each attachment object is authenticated chunk by chunk under a key only this report's
- * sender and the bureau can derive, which already proves it is the file the phone encrypted; the
- * bureau computes the fingerprint it records after decrypting (bureau export).
  */
 import type { AttachmentLabel, CategoryCode, DraftReport, ReportedParty, ReporterPart } from './types'
 import { utf8Encode } from '../crypto/bytes'
 
-export const REPORT_SCHEMA = 'clue-report/report@2' as const
+/**
+ * @3 (current, envelope v2): as @2, but attachment entries carry no `sha256`: each attachment
+ * object is authenticated chunk by chunk under a key only this report's sender and the bureau can
+ * derive, which already proves it is the file the phone encrypted (the bureau records the
+ * fingerprint after decrypting). @2: `happenedAt` is "YYYY-MM-DD" when the resident gave only a
+ * date, or "YYYY-MM-DDTHH:mm". @1 (older phones) always had a time, "T00:00" when none was chosen.
+ */
+export const REPORT_SCHEMA = 'clue-report/report@3' as const
+
+/** Every report schema the bureau tools read. */
+export const READABLE_REPORT_SCHEMAS: readonly string[] = ['clue-report/report@1', 'clue-report/report@2', REPORT_SCHEMA]
+
+/** Schemas whose attachment entries list the SHA-256 of each file (made with envelope v1). */
+export const HASH_LISTING_SCHEMAS: readonly string[] = ['clue-report/report@1', 'clue-report/report@2']
 
 const ATTACHMENT_LABELS: readonly AttachmentLabel[] = ['截图', '交易记录', '其他']
 
@@ -35,6 +43,7 @@ export interface ReportPlaintext {
   category: CategoryCode
   /** BranchOffice.code of the office the resident chose. */
   branch: string
+  /** "YYYY-MM-DD" (date only: the resident gave no time) or "YYYY-MM-DDTHH:mm", local time. */
   happenedAt: string
   description: string
   links: string[]

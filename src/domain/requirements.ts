@@ -11,7 +11,7 @@ export const REPORT_CONTENT_REQUIREMENT =
 
 /** Shown at the links input; quotes 二(一) "明确有效的网址、链接". */
 export const LINKS_HINT =
-  '请提供明确有效的网址、链接：从浏览器地址栏或App的“分享—复制链接”中复制完整地址，每行一条。没有链接可以不填。'
+  '请提供明确有效的网址、链接：从浏览器地址栏或App的“分享—复制链接”中复制完整地址，每个框填一条，更多链接请点“＋ 再添加一个链接”。没有链接可以不填。'
 
 /** Shown at the description input; quotes 二(一) "详细描述受害经过". */
 export const DESCRIPTION_HINT =

@@ -12,7 +12,8 @@ export interface CategoryField {
   key: string
   label: string
   placeholder?: string
-  kind: 'text' | 'multiline' | 'amount' | 'phones' | 'links'
+  /** `links`: links only, one per line; `namesOrLinks`: App or website names, links where written as links. */
+  kind: 'text' | 'multiline' | 'amount' | 'phones' | 'links' | 'namesOrLinks'
   required?: boolean
 }
 
@@ -103,7 +104,10 @@ export interface DraftReport {
   updatedAt: string
   category?: CategoryCode
   branch?: string
-  /** ISO date-time of when it happened (local time, minutes). */
+  /**
+   * When it happened, local time: "YYYY-MM-DD" when the resident gave only a date (no time is
+   * made up), "YYYY-MM-DDTHH:mm" with a time; '' before either is chosen.
+   */
   happenedAt: string
   description: string
   links: string[]

@@ -24,7 +24,12 @@ export function countChars(s: string): number {
 // ---------------------------------------------------------------------------------------------
 // Links
 
-export const LINK_MAX_LENGTH = 2048
+/**
+ * Longest link accepted, in characters. RFC 9110 §4.1 asks every sender and recipient to support
+ * URIs of at least 8000 octets; longer links are refused with this number in the message, never
+ * cut (the input boxes have no length cap of their own).
+ */
+export const LINK_MAX_LENGTH = 8000
 
 // Letters allowed in an internationalized domain label besides a-z, 0-9 and "-":
 // Latin-1/Latin Extended, Cyrillic, kana, CJK ideographs and Hangul.
@@ -68,10 +73,32 @@ function linkProblem(s: string): string | null {
 export function validateLink(input: string): string | null {
   const s = (input ?? '').trim()
   if (!s) return '请填写网址或链接'
-  if (s.length > LINK_MAX_LENGTH) return `链接过长（最多${LINK_MAX_LENGTH}个字符）`
+  if (s.length > LINK_MAX_LENGTH) return `链接过长：现在有${s.length}个字符，最多可以填${LINK_MAX_LENGTH}个字符`
   if (/\s/.test(s)) return '链接中不能有空格或换行，每个输入框只填一条链接'
   if (/[\u0000-\u001f\u007f]/.test(s)) return '链接中含有无效字符'
   return linkProblem(s)
+}
+
+/** A word that is meant as a link: it has a scheme ("https://", "weixin://") or starts with "www.". */
+export function looksLikeLink(word: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(word) || /^www\./i.test(word)
+}
+
+/**
+ * Free text that names websites or Apps, one or more per line ("甜心交友", "“甜心”交友App
+ * https://tianxin.example.com"). A name is free text; a word written as a link is checked as a link.
+ */
+export function validateNamesOrLinks(input: string, maxLength: number): string | null {
+  const s = (input ?? '').trim()
+  if (!s || isUnknown(s)) return null
+  const n = countChars(s)
+  if (n > maxLength) return `不能超过${maxLength}个字（现在${n}个字）`
+  for (const word of s.split(/\s+/)) {
+    if (!looksLikeLink(word)) continue
+    const err = validateLink(word)
+    if (err) return `“${word.length > 40 ? word.slice(0, 40) + '…' : word}”：${err}。App 名称可以直接写名字`
+  }
+  return null
 }
 
 export interface NormalizedLink {
@@ -102,6 +129,15 @@ export function normalizeMobile(input: string): string | null {
   return /^1[3-9]\d{9}$/.test(s) ? s : null
 }
 
+/**
+ * What a mobile number box should hold after the resident leaves it: the 11 digits when the input
+ * is a valid number written differently (full-width digits, +86, spaces, dashes); otherwise the
+ * input unchanged. The page tells the resident when it differs.
+ */
+export function tidyMobile(input: string): string {
+  return normalizeMobile(input) ?? input
+}
+
 export function validateMobile(input: string): string | null {
   const s = toHalfWidth(input ?? '').trim()
   if (!s) return '请填写手机号码'
@@ -120,7 +156,7 @@ const PHONE_PATTERNS: readonly RegExp[] = [
 
 /** Mainland mobile, landline, service or SMS number, or an international number (+country…). */
 export function isPhoneNumber(token: string): boolean {
-  const t = toHalfWidth(token).trim()
+  const t = toHalfWidth(token).trim().replace(/\s+/g, '')
   if (normalizeMobile(t)) return true
   if (PHONE_PATTERNS.some((p) => p.test(t))) return true
   const intl = t.replace(/-/g, '')
@@ -129,11 +165,16 @@ export function isPhoneNumber(token: string): boolean {
 
 export const PHONE_LIST_MAX = 50
 
-/** Split a phone list on commas, semicolons, "、", spaces and newlines. */
+/**
+ * Split a phone list into numbers: on commas, semicolons, "、" and newlines; a piece that is not
+ * one number as a whole ("+86 138 0013 8000" is) is split on spaces too ("13800138000 13900139000").
+ */
 export function splitPhoneList(input: string): string[] {
   return toHalfWidth(input ?? '')
-    .split(/[\s,;、]+/)
-    .filter((t) => t.length > 0)
+    .split(/[\n\r,;、]+/)
+    .map((piece) => piece.trim())
+    .filter((piece) => piece.length > 0)
+    .flatMap((piece) => (isPhoneNumber(piece.replace(/\s+/g, '')) ? [piece] : piece.split(/\s+/)))
 }
 
 export function validatePhoneList(input: string): string | null {
@@ -171,6 +212,12 @@ function localDateKey(d: Date): number {
 function isRealDate(y: number, m: number, d: number): boolean {
   const dt = new Date(Date.UTC(y, m - 1, d))
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d
+}
+
+/** The 18 characters without spaces, "x" as "X", when that is a valid number; otherwise the input unchanged. */
+export function tidyResidentId(input: string, now: Date = new Date()): string {
+  const s = toHalfWidth(input ?? '').replace(/\s/g, '').toUpperCase()
+  return s !== input && validateResidentId(s, now) === null ? s : input
 }
 
 export function validateResidentId(input: string, now: Date = new Date()): string | null {
@@ -212,31 +259,46 @@ export function validateOptionalField(input: string | undefined, maxLength = 500
 
 export const AMOUNT_MAX = 1e12
 
+/** Half-width, trimmed, without the unit "元" and without spaces between digits ("20 000"). */
 function amountText(input: string): string {
   return toHalfWidth(input ?? '')
     .trim()
     .replace(/\s*元$/, '')
+    .replace(/(\d)\s+(?=\d)/g, '$1')
 }
 
-/** The amount in yuan, or undefined for blank, "不清楚" or invalid input. */
+const AMOUNT = /^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d{1,2})?(万)?$/
+
+/** The amount in yuan, or undefined for blank, "不清楚" or invalid input. "2万" and "1.5万" count in 万 (10,000). */
 export function parseAmount(input: string): number | undefined {
   const s = amountText(input)
-  if (!/^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d{1,2})?$/.test(s)) return undefined
-  const n = Number(s.replace(/,/g, ''))
-  return Number.isFinite(n) && n <= AMOUNT_MAX ? n : undefined
+  const m = AMOUNT.exec(s)
+  if (!m) return undefined
+  const n = Number(s.replace(/[,万]/g, '')) * (m[1] ? 10000 : 1)
+  return Number.isFinite(n) && n <= AMOUNT_MAX ? Math.round(n * 100) / 100 : undefined
 }
 
-/** A non-negative amount in yuan with at most 2 decimals ("5000", "1,200.50", "300元"), or "不清楚". */
+/**
+ * What an amount box should hold after the resident leaves it: full-width digits and separators
+ * made half-width and spaces between digits removed, when that makes a valid amount; otherwise
+ * the input unchanged. The unit "元" is kept as typed. The page tells the resident when it differs.
+ */
+export function tidyAmount(input: string): string {
+  const s = toHalfWidth(input ?? '').trim().replace(/(\d)\s+(?=\d)/g, '$1')
+  return s !== input && parseAmount(s) !== undefined ? s : input
+}
+
+/** A non-negative amount in yuan with at most 2 decimals ("5000", "1,200.50", "300元", "2万"), or "不清楚". */
 export function validateAmount(input: string): string | null {
   const s = amountText(input)
   if (!s) return '请填写金额，不清楚请填写“不清楚”'
   if (isUnknown(s)) return null
   if (parseAmount(s) !== undefined) return null
   if (/^-\s*\d/.test(s)) return '金额不能为负数'
-  const m = /^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?$/.exec(s)
+  const m = /^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d+))?万?$/.exec(s)
   if (m?.[1] !== undefined && m[1].length > 2) return '金额最多保留两位小数'
   if (m) return '金额过大，请核对'
-  return '请填写数字金额，如 5000 或 5000.50'
+  return '请填写数字金额，如 5000、5000.50 或 2万'
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,4 +319,33 @@ export function validateHappenedAt(iso: string, now: Date): string | null {
   const at = new Date(y, mo - 1, d, h, mi, sec)
   if (at.getTime() > now.getTime()) return '发生时间不能晚于现在'
   return null
+}
+
+/**
+ * The parts of a `happenedAt` value: "2024-05-01" is a date the resident gave without a time (its
+ * own value, never midnight); "2024-05-01T14:30" is a date and a time.
+ */
+export function splitHappenedAt(value: string): { date: string; time: string } {
+  const m = HAPPENED_AT.exec((value ?? '').trim())
+  if (!m) return { date: '', time: '' }
+  return { date: `${m[1]}-${m[2]}-${m[3]}`, time: m[4] === undefined ? '' : `${m[4]}:${m[5]}` }
+}
+
+/** The `happenedAt` value for a date and an optional time ('' = no time given). */
+export function joinHappenedAt(date: string, time: string): string {
+  if (!date) return ''
+  return time ? `${date}T${time}` : date
+}
+
+/** "2024-05-01" → "2024年5月1日"; '' when unreadable. */
+export function chineseDate(date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
+  return m ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : ''
+}
+
+/** "2024年5月1日 14:30", or "2024年5月1日（未填具体时间）" for a date alone; '' when unreadable. */
+export function formatHappenedAt(value: string): string {
+  const { date, time } = splitHappenedAt(value)
+  if (!date) return ''
+  return `${chineseDate(date)}${time ? ` ${time}` : '（未填具体时间）'}`
 }

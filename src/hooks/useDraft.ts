@@ -1,8 +1,10 @@
 /**
  * Loads one draft and saves every change automatically. Saves are debounced so typing does not
  * write storage on every key, and flushed when the page hides or unmounts so nothing typed is lost.
+ * When the page shows again (Back from a later step), the draft is read again: the later step
+ * may have changed it, and an edit here must not write an old copy over that change.
  */
-import { useDidHide, useUnload } from '@tarojs/taro'
+import { useDidHide, useDidShow, useUnload } from '@tarojs/taro'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { DraftReport } from '@/domain/types'
 import { loadDraft, saveDraft } from '@/drafts/store'
@@ -52,6 +54,14 @@ export function useDraft(id: string | undefined) {
     [flush],
   )
 
+  useDidShow(() => {
+    if (!id || pending.current) return
+    const stored = loadDraft(id)
+    if (stored && stored.updatedAt !== latest.current?.updatedAt) {
+      latest.current = stored
+      setDraft(stored)
+    }
+  })
   useDidHide(flush)
   useUnload(flush)
   useEffect(() => {

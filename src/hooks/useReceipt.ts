@@ -16,6 +16,8 @@ export function useReceipt() {
   const { params } = useRouter()
   const view = useOutboxJob(params.id)
   const [confirmed, setConfirmed] = useState(false)
+  /** The "确认已保存查询码？" dialog is open. */
+  const [asking, setAsking] = useState(false)
   const accepted = view?.job.phase === 'done'
   const receipt = accepted ? view!.job.receipt : undefined
 
@@ -35,19 +37,20 @@ export function useReceipt() {
     }
   }, [receipt])
 
-  const saved = useCallback(async () => {
+  /** "我已保存": asks once more, in the page's own dialog (it keeps the code's groups whole). */
+  const saved = useCallback(() => {
+    if (view && accepted) setAsking(true)
+  }, [view, accepted])
+
+  const cancelSaved = useCallback(() => setAsking(false), [])
+
+  const confirmSaved = useCallback(async () => {
     if (!view || !accepted) return
-    const { confirm } = await Taro.showModal({
-      title: '确认已保存查询码？',
-      content: `请再核对一遍：${groupReceipt(view.job.receipt)}。离开后这个查询码不会再显示，丢失后无法找回。`,
-      confirmText: '我已保存',
-      cancelText: '再看看',
-    })
-    if (!confirm) return
+    setAsking(false)
     await confirmReceipt(view.job.id)
     setConfirmed(true)
     goHome()
   }, [view, accepted])
 
-  return { view, receipt, grouped: receipt ? groupReceipt(receipt) : undefined, copy, saved }
+  return { view, receipt, grouped: receipt ? groupReceipt(receipt) : undefined, copy, saved, asking, cancelSaved, confirmSaved }
 }

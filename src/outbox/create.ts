@@ -3,10 +3,10 @@
  * with their upload checksums), idempotent by the job's key. A report queued as v1 before the
  * phone was updated is created as v1, with its SHA-256s; everything else is v2 with CRC-32s.
  */
-import { crc32Hex, sha256Hex, toBase64 } from '@/crypto'
 import { files } from '@/platform/files'
 import { createSubmission, getConfig, type CreateSubmissionBody } from '@/services/api'
 import { newIdempotencyKey } from './codes'
+import { loadSending } from './load-sending'
 import { current, isCode, PROGRESSED, setActivity, update, type StepContext } from './state'
 import type { OutboxJob, StoredObject } from './types'
 import { progressFor, sumDone } from './views'
@@ -19,8 +19,9 @@ export function restartEncryption(id: string): OutboxJob {
 }
 
 /** The checksum a stored copy must still have: CRC-32 (v2) or SHA-256 (a queued v1 report). */
-function intact(object: StoredObject, bytes: Uint8Array): boolean {
+async function intact(object: StoredObject, bytes: Uint8Array): Promise<boolean> {
   if (bytes.length !== object.size) return false
+  const { crc32Hex, sha256Hex } = await loadSending()
   if (object.crc32 !== undefined) return crc32Hex(bytes) === object.crc32
   return object.sha256 !== undefined && sha256Hex(bytes) === object.sha256
 }
@@ -34,10 +35,11 @@ export async function createBody(job: OutboxJob): Promise<CreateSubmissionBody |
   } catch {
     return undefined
   }
-  if (!intact(report, bytes)) return undefined
+  if (!(await intact(report, bytes))) return undefined
   for (const object of job.attachments!) {
     if ((await files.fileSize(object.key)) !== object.size) return undefined
   }
+  const { toBase64 } = await loadSending()
   return {
     idempotencyKey: job.idempotencyKey,
     header: job.header!,

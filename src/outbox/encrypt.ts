@@ -16,6 +16,7 @@ import { currentCampaignConfig } from '@/services/campaign-config'
 import type { Cancellation } from '@/services/request'
 import { LocalJobError } from './errors'
 import { renewLease } from './lease'
+import { fileSealer } from './sealer-slot'
 import { notify, PROGRESSED, setActivity, update, type StepContext } from './state'
 import { progressFor, sample } from './views'
 import { encKey, encPrefix } from './store'
@@ -31,14 +32,6 @@ export interface EncryptedJob {
 
 /** Largest encrypted report the server takes (server/src/limits.ts maxReportBytes). */
 const MAX_REPORT_BYTES = 256 * 1024
-
-let sealer: FileSealer | undefined
-
-/** Tests replace the worker factory (e.g. with a worker_threads stand-in for wx.createWorker). */
-export function useFileSealer(next: FileSealer | undefined): void {
-  sealer?.close()
-  sealer = next
-}
 
 /**
  * Encrypts job `job` from its draft. `onProgress(done, total)` counts plaintext bytes sealed (the
@@ -65,8 +58,7 @@ export async function encryptJob(job: OutboxJob, onProgress: (done: number, tota
   let before = 0
   onProgress(0, total)
 
-  if (!sealer) sealer = new FileSealer()
-  const active = sealer
+  const active = fileSealer(() => new FileSealer())
   const secret = await randomBytes(32)
   let header: EnvelopeHeader
   try {
@@ -119,11 +111,6 @@ export async function encryptJob(job: OutboxJob, onProgress: (done: number, tota
   } finally {
     active.closeEnvelope()
   }
-}
-
-/** Stops the encryption worker: nothing is left to encrypt for now. */
-export function closeEncryption(): void {
-  sealer?.close()
 }
 
 /** Phase `encrypting` → `encrypted`: every object made and stored on the phone. */

@@ -1,5 +1,5 @@
 /** Lease: one sending copy of the app at a time (browser tabs share storage). */
-import { toHex } from '@/crypto'
+import { toHex } from '@/crypto/bytes'
 import { instanceId } from '@/platform/instance-id'
 import { randomBytes } from '@/platform/random'
 import { readKey, removeKey, writeKey } from '@/platform/storage'

@@ -5,8 +5,9 @@
  */
 import type { Cancellation } from '@/services/request'
 import { createStep } from './create'
-import { encryptStep, LocalJobError } from './encrypt'
+import { LocalJobError } from './errors'
 import { finalizeStep } from './finalize'
+import { loadSending } from './load-sending'
 import { current } from './state'
 import { uploadStep } from './upload'
 import { progressFor } from './views'
@@ -20,9 +21,12 @@ export async function processJob(id: string, cancel: Cancellation, run: { madePr
   for (let step = 0; step < MAX_STEPS; step++) {
     const job = current(id)
     switch (job.phase) {
-      case 'encrypting':
+      case 'encrypting': {
+        // H5: the crypto code is a separate chunk, fetched now (load-sending.ts).
+        const { encryptStep } = await loadSending()
         await encryptStep(job, context)
         break
+      }
       case 'encrypted':
         await createStep(job, context)
         break

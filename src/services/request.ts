@@ -41,6 +41,11 @@ const KIND_MESSAGES: Record<ApiErrorKind, string> = {
 /** Resident-facing text for the server's stable error codes; others fall back to the kind. */
 const CODE_MESSAGES: Record<string, string> = {
   RATE_LIMITED: '操作太频繁，请过几分钟再试',
+  // Load and storage: the report is safe on the phone and goes later by itself.
+  STORAGE_FULL: '服务器存储空间暂时不足。举报已安全保存在手机上，稍后会自动重新发送，不需要重新填写',
+  BUSY: '服务器正忙，稍后会自动重试',
+  UPLOADS_IN_FLIGHT: '同时上传的材料较多，稍后会自动继续',
+  UNFINISHED_QUOTA: '当前网络中未完成的上传较多，稍后会自动重新发送',
   CAMPAIGN_CLOSED: '目前不在受理时间内，暂时不能在线提交',
   RECEIPT_NOT_FOUND: '查询码不正确或举报不存在',
   INVALID_RECEIPT: '查询码应为 16 位数字',

@@ -2,6 +2,7 @@
 import { renderHook, waitFor } from '@testing-library/react'
 import Taro, { __reset, __setRouterParams } from '../../mocks/taro'
 import { listDrafts } from '@/drafts/store'
+import { takeArrival } from '@/hooks/arrival'
 import { useEntry } from '@/hooks/useEntry'
 import { urlOf } from '@/routes'
 
@@ -19,7 +20,7 @@ describe('useEntry', () => {
     ['a mini-program code scene', { scene: encodeURIComponent('b=sj&c=nude') }, { branch: 'sj', category: 'nude' }, 'details'],
     ['a link QR code', { q: encodeURIComponent('https://example.cn/r?b=yd') }, { branch: 'yd', category: undefined }, 'category'],
     ['a known branch beside an unknown category', { b: 'yd', c: 'bogus' }, { branch: 'yd', category: undefined }, 'category'],
-  ])('%s: creates a preselected draft and redirects', async (_name, params, preset, page) => {
+  ])('%s: creates a preselected draft, opens the first open step, the category step under it', async (_name, params, preset, page) => {
     __setRouterParams(params)
     const { result } = renderHook(() => useEntry())
     expect(result.current).toBe(true)
@@ -28,7 +29,12 @@ describe('useEntry', () => {
     expect(drafts).toHaveLength(1)
     expect(drafts[0].branch).toBe(preset.branch)
     expect(drafts[0].category).toBe(preset.category)
-    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: urlOf(page, { id: drafts[0].id }) })
+    // The category step replaces the entry page; the details step goes on top of it, so Back
+    // from details shows the category (issue 12, item 9).
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: urlOf('category', { id: drafts[0].id }) })
+    // ... which the category page does once it is on screen (see useStep's test).
+    expect(takeArrival(drafts[0].id)).toBe(page === 'details' ? 'details' : undefined)
+    expect(Taro.navigateTo).not.toHaveBeenCalled()
   })
 
   it('applies an entry once, however often the page renders', async () => {

@@ -2,7 +2,7 @@
 import { fireEvent, screen, within } from '@testing-library/react'
 import Taro from '../../mocks/taro'
 import { draftOf } from '../support/drafts'
-import { clickNext, errorAt, redirects, renderPage, resetApp } from '../support/pages'
+import { clickNext, errorAt, opened, renderPage, resetApp } from '../support/pages'
 import { loadDraft } from '@/drafts/store'
 import BranchStep from '@/report/branch/index'
 
@@ -15,7 +15,7 @@ describe('branch step', () => {
     renderPage(BranchStep, { draft: draftOf('d1') })
     clickNext()
     expect(errorAt('branch')).toBe('请选择受理单位')
-    expect(redirects()).toEqual([])
+    expect(opened()).toEqual([])
   })
 
   it("shows each office's contact details exactly as the notice gives them", () => {
@@ -49,7 +49,7 @@ describe('branch step', () => {
     expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '0352-7788110' })
     fireEvent.click(copyAddress)
     expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '山西省大同市公安局御东分局扫黑办' })
-    expect(screen.getByTestId('branch-yd').getAttribute('aria-selected')).toBe('false')
+    expect(screen.getByTestId('branch-yd').getAttribute('aria-checked')).toBe('false')
   })
 
   it('a chosen office is saved and leads to the reporter step', () => {
@@ -57,14 +57,14 @@ describe('branch step', () => {
     fireEvent.click(screen.getByTestId('branch-sj'))
     expect(screen.getByTestId('branch-sj').textContent).toContain('✓ 已选择')
     clickNext()
-    expect(redirects()).toEqual(['/report/reporter/index?id=d1'])
+    expect(opened()).toEqual(['/report/reporter/index?id=d1'])
     expect(loadDraft('d1')?.branch).toBe('sj')
   })
 
   it('a branch preselected by a QR code is already chosen', () => {
     renderPage(BranchStep, { draft: draftOf('d1', { branch: 'zs' }) })
-    expect(screen.getByTestId('branch-zs').getAttribute('aria-selected')).toBe('true')
+    expect(screen.getByTestId('branch-zs').getAttribute('aria-checked')).toBe('true')
     clickNext()
-    expect(redirects()).toEqual(['/report/reporter/index?id=d1'])
+    expect(opened()).toEqual(['/report/reporter/index?id=d1'])
   })
 })

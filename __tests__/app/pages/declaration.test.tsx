@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { fireEvent, screen } from '@testing-library/react'
 import { draftOf } from '../support/drafts'
-import { clickNext, errorAt, redirects, renderPage, resetApp } from '../support/pages'
+import { clickNext, errorAt, opened, renderPage, resetApp } from '../support/pages'
 import { loadDraft } from '@/drafts/store'
 import DeclarationStep from '@/report/declaration/index'
 
@@ -23,7 +23,7 @@ describe('declaration step', () => {
     expect(errorAt('declaration.truthful')).toBeNull()
     clickNext()
     expect(errorAt('declaration.liability')).toBe('请确认已知悉诬告陷害的法律责任')
-    expect(redirects()).toEqual([])
+    expect(opened()).toEqual([])
   })
 
   it('both ticks record when the declaration was made and lead to the review', () => {
@@ -33,7 +33,7 @@ describe('declaration step', () => {
     fireEvent.click(screen.getByTestId('declare-liability'))
     expect(screen.getByTestId('declare-liability').getAttribute('aria-checked')).toBe('true')
     clickNext()
-    expect(redirects()).toEqual(['/report/review/index?id=d1'])
+    expect(opened()).toEqual(['/report/review/index?id=d1'])
     expect(loadDraft('d1')?.declaration).toEqual({ truthful: true, liability: true, declaredAt: '2024-05-20T08:00:00.000Z' })
   })
 
@@ -41,7 +41,7 @@ describe('declaration step', () => {
     renderPage(DeclarationStep, { draft: draftOf('d1', { declaration: { truthful: true, liability: true, declaredAt: '2024-05-01T00:00:00.000Z' } }) })
     fireEvent.click(screen.getByTestId('declare-truthful'))
     clickNext()
-    expect(redirects()).toEqual([])
+    expect(opened()).toEqual([])
     expect(errorAt('declaration.truthful')).toBe('请确认线索真实')
     fireEvent.click(screen.getByTestId('declare-truthful'))
     clickNext()

@@ -3,7 +3,7 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import Taro from '../../mocks/taro'
 import { memoryFiles } from '../support/memory-files'
 import { attachmentOf, draftOf, MB } from '../support/drafts'
-import { clickNext, errorAt, redirects, renderPage, resetApp } from '../support/pages'
+import { clickNext, errorAt, opened, renderPage, resetApp } from '../support/pages'
 import { loadDraft } from '@/drafts/store'
 import type { PickedFile } from '@/platform/files.types'
 import { pickRecords, pickScreenshots } from '@/platform/pick'
@@ -37,7 +37,7 @@ describe('evidence step', () => {
     expect(screen.getByTestId('attachment-summary').textContent).toBe('已添加 0 / 20 个，合计 0 B')
     expect(screen.getByText('网络“套路贷”犯罪：最有用的证据')).toBeTruthy()
     clickNext()
-    expect(redirects()).toEqual(['/report/branch/index?id=d1'])
+    expect(opened()).toEqual(['/report/branch/index?id=d1'])
   })
 
   it('adds picked screenshots: stored, listed, saved with the draft', async () => {
@@ -48,13 +48,13 @@ describe('evidence step', () => {
     await settle()
     expect(pickShots).toHaveBeenCalledWith(20)
     expect(screen.getByTestId('attachment-summary').textContent).toBe('已添加 2 / 20 个，合计 3.0 MB')
-    expect(Taro.showToast).toHaveBeenCalledWith({ title: '已添加 2 个文件', icon: 'success' })
+    expect(Taro.showToast).toHaveBeenCalledWith({ title: '已添加 2 个文件', icon: 'none' })
     expect(memoryFiles.keys()).toHaveLength(2)
     // Image thumbnails come from the file store.
     const thumbs = Array.from(document.querySelectorAll('img')).map((i) => i.getAttribute('src'))
     expect(thumbs.every((src) => src?.startsWith('memory://att/d1/'))).toBe(true)
     clickNext()
-    expect(redirects()).toEqual(['/report/branch/index?id=d1'])
+    expect(opened()).toEqual(['/report/branch/index?id=d1'])
     const saved = loadDraft('d1')!
     expect(saved.attachments.map((a) => [a.name, a.label, a.size])).toEqual([
       ['a.png', '截图', 2048],
@@ -88,6 +88,22 @@ describe('evidence step', () => {
     await settle()
     expect(screen.getByText('ok.png')).toBeTruthy()
     expect(memoryFiles.keys()).toHaveLength(1)
+  })
+
+  it('refuses a program renamed setup.jpg in plain words and adds nothing (issue 12, item 7)', async () => {
+    const exe = Uint8Array.from(Buffer.from('MZ\x90\x00This program cannot be run in DOS mode.', 'latin1'))
+    pickShots.mockResolvedValueOnce([{ name: 'setup.jpg', size: 4096, mime: 'image/jpeg', source: memoryFiles.addTemp('wxfile://tmp/setup.jpg', 4096, exe) }])
+    renderPage(EvidenceStep, { draft: draftOf('d1') })
+    fireEvent.click(screen.getByTestId('add-screenshots'))
+    await waitFor(() => expect(Taro.showModal).toHaveBeenCalled())
+    expect(Taro.showModal).toHaveBeenCalledWith({
+      title: '文件未添加',
+      content: '「setup.jpg」未添加：文件名是图片，但文件不是图片（内容是Windows 程序），不能作为证明材料。请重新选择原始的截图',
+      showCancel: false,
+    })
+    await settle()
+    expect(screen.queryAllByTestId('attachment')).toHaveLength(0)
+    expect(memoryFiles.keys()).toEqual([])
   })
 
   it('with 20 files already, says so instead of opening the picker', async () => {
@@ -175,7 +191,7 @@ describe('evidence step', () => {
     renderPage(EvidenceStep, { draft: draftOf('d1', { attachments: [big] }) })
     clickNext()
     expect(errorAt('attachments.0')).toBe('“huge.pdf”有25MB，单个文件不能超过20MB')
-    expect(redirects()).toEqual([])
+    expect(opened()).toEqual([])
   })
 
   it('more than 100 MB in all blocks the step with the message at the field', () => {
@@ -183,6 +199,6 @@ describe('evidence step', () => {
     renderPage(EvidenceStep, { draft: draftOf('d1', { attachments: many }) })
     clickNext()
     expect(errorAt('attachments')).toBe('文件合计108MB，总大小不能超过100MB，请删除部分文件')
-    expect(redirects()).toEqual([])
+    expect(opened()).toEqual([])
   })
 })

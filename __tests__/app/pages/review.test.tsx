@@ -2,7 +2,8 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import Taro from '../../mocks/taro'
 import { attachmentOf, completeDraft, draftOf } from '../support/drafts'
-import { redirects, renderPage, resetApp } from '../support/pages'
+import { navigations, redirects, renderPage, resetApp } from '../support/pages'
+import { __pages } from '../../mocks/taro'
 import ReviewStep from '@/report/review/index'
 import { listDrafts, loadDraft } from '@/drafts/store'
 import { listJobs, loadJob } from '@/outbox'
@@ -56,7 +57,9 @@ describe('review step', () => {
   it.each(['category', 'details', 'evidence', 'branch', 'reporter', 'declaration'])('"修改" on %s opens that step with from=review', (step) => {
     renderPage(ReviewStep, { draft: completeDraft('d1') })
     fireEvent.click(screen.getByTestId(`edit-${step}`))
-    expect(redirects()).toEqual([`/report/${step}/index?id=d1&from=review`])
+    // On top of the review, so that Back (or the step's "保存并返回") comes back to it.
+    expect(navigations()).toEqual([`/report/${step}/index?id=d1&from=review`])
+    expect(redirects()).toEqual([])
   })
 
   it('submitting a complete report queues it in the outbox and opens the progress page', async () => {
@@ -129,9 +132,19 @@ describe('review step', () => {
     expect(Taro.showModal).not.toHaveBeenCalled()
   })
 
-  it('"上一步" goes back to the declaration', () => {
+  it('"上一步" goes back to the declaration below it in the page stack', () => {
+    __pages.push({ route: 'report/declaration/index', options: { id: 'd1' } }, { route: 'report/review/index', options: { id: 'd1' } })
     renderPage(ReviewStep, { draft: completeDraft('d1') })
     fireEvent.click(screen.getByText('上一步'))
+    expect(Taro.navigateBack).toHaveBeenCalledWith({ delta: 1 })
+    expect(redirects()).toEqual([])
+  })
+
+  it('"上一步" opens the declaration in place when the review was opened directly (e.g. from the drafts list)', () => {
+    __pages.push({ route: 'pages/drafts/index', options: {} }, { route: 'report/review/index', options: { id: 'd1' } })
+    renderPage(ReviewStep, { draft: completeDraft('d1') })
+    fireEvent.click(screen.getByText('上一步'))
+    expect(Taro.navigateBack).not.toHaveBeenCalled()
     expect(redirects()).toEqual(['/report/declaration/index?id=d1'])
   })
 })

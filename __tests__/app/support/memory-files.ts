@@ -4,20 +4,40 @@
  *   jest.mock('@/platform/files', () => require('<relative path>/support/memory-files'))
  * and import { memoryFiles } from the same module to inspect or prepare it.
  *
- * Picked files on WeChat are temporary paths: register them with `addTemp(path, size)`; storing
- * an unregistered path fails like copyFile does. Blobs are stored by size. Big sizes are kept as
- * a number only (no 20 MB buffers in tests); their bytes read back as zeros.
+ * Picked files on WeChat are temporary paths: register them with `addTemp(path, size, head)`;
+ * storing an unregistered path fails like copyFile does. Blobs are stored by size. Big sizes are
+ * kept as a number only (no 20 MB buffers in tests): the file reads back as `head` (its first
+ * bytes, e.g. a PNG signature; by default the signature its name's extension calls for) then zeros.
  */
 import type { FileSource, FileStore } from '@/platform/files.types'
 
 interface Stored {
   size: number
   bytes?: Uint8Array
+  head?: Uint8Array
+}
+
+/** First bytes of a real file of the type a name's extension declares ('' for an unknown one). */
+export function signatureFor(name: string): Uint8Array {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1].toLowerCase() ?? ''
+  const sig: Record<string, number[] | string> = {
+    png: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    jpg: [0xff, 0xd8, 0xff, 0xe0],
+    jpeg: [0xff, 0xd8, 0xff, 0xe0],
+    gif: 'GIF89a',
+    pdf: '%PDF-1.4\n',
+    xls: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+    xlsx: [0x50, 0x4b, 0x03, 0x04],
+    csv: '日期,金额\n',
+  }
+  const s = sig[ext]
+  if (s === undefined) return new Uint8Array(0)
+  return typeof s === 'string' ? Uint8Array.from(Buffer.from(s, 'utf8')) : Uint8Array.from(s)
 }
 
 export class MemoryFiles implements FileStore {
   readonly stored = new Map<string, Stored>()
-  readonly temp = new Map<string, number>()
+  readonly temp = new Map<string, { size: number; head: Uint8Array }>()
   /** Temporary paths whose copy fails (simulates a full disk). */
   readonly failing = new Set<string>()
 
@@ -27,8 +47,8 @@ export class MemoryFiles implements FileStore {
     this.failing.clear()
   }
 
-  addTemp(path: string, size: number): string {
-    this.temp.set(path, size)
+  addTemp(path: string, size: number, head: Uint8Array = signatureFor(path)): string {
+    this.temp.set(path, { size, head })
     return path
   }
 
@@ -42,15 +62,17 @@ export class MemoryFiles implements FileStore {
 
   async storeFile(key: string, source: FileSource): Promise<number> {
     let size: number
+    let head: Uint8Array | undefined
     if (typeof source === 'string') {
       const temp = this.temp.get(source)
       if (temp === undefined) throw new Error(`copyFile:fail no such file or directory ${source}`)
       if (this.failing.has(source)) throw new Error('copyFile:fail the maximum size of the file storage limit is exceeded')
-      size = temp
+      size = temp.size
+      head = temp.head
     } else {
       size = source.size
     }
-    this.stored.set(key, { size })
+    this.stored.set(key, { size, head })
     return size
   }
 
@@ -91,7 +113,10 @@ export class MemoryFiles implements FileStore {
   }
 
   private bytesOf(record: Stored): Uint8Array {
-    return record.bytes ?? new Uint8Array(record.size)
+    if (record.bytes) return record.bytes
+    const out = new Uint8Array(record.size)
+    if (record.head) out.set(record.head.subarray(0, record.size))
+    return out
   }
 }
 

@@ -42,3 +42,12 @@ export function redirects(): string[] {
 export function navigations(): string[] {
   return (Taro.navigateTo as jest.Mock).mock.calls.map((call) => (call[0] as { url: string }).url)
 }
+
+/** Every page opened, on top (navigateTo) or in place (redirectTo), in call order. */
+export function opened(): string[] {
+  const calls = [
+    ...(Taro.navigateTo as jest.Mock).mock.calls.map((call, i) => [(Taro.navigateTo as jest.Mock).mock.invocationCallOrder[i], call]),
+    ...(Taro.redirectTo as jest.Mock).mock.calls.map((call, i) => [(Taro.redirectTo as jest.Mock).mock.invocationCallOrder[i], call]),
+  ] as [number, [{ url: string }]][]
+  return calls.sort((a, b) => a[0] - b[0]).map(([, call]) => call[0].url)
+}

@@ -19,7 +19,7 @@ import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { fsyncDir } from '../durable'
 import { KeyedMutex } from '../locks'
-import { OffsetMismatchError, type BlobStore } from './types'
+import { ChunkTooLargeError, OffsetMismatchError, type BlobStore } from './types'
 
 const ID = /^[0-9a-f]{32}$/
 
@@ -69,9 +69,14 @@ export class FsBlobStore implements BlobStore {
   }
 
   append(id: string, n: number, offset: number, chunk: Uint8Array): Promise<number> {
+    return this.appendStream(id, n, offset, [chunk], chunk.length)
+  }
+
+  appendStream(id: string, n: number, offset: number, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, limit: number): Promise<number> {
     return this.locks.run(`${id}/${n}`, async () => {
       const file = this.filePath(id, n, false)
       const syncDirs: string[] = []
+      let created = false
       let fh: fsp.FileHandle
       try {
         fh = await fsp.open(file, 'r+')
@@ -91,21 +96,38 @@ export class FsBlobStore implements BlobStore {
           syncDirs.push(dir)
         }
         fh = await fsp.open(file, 'wx', 0o600)
+        created = true
       }
+      const { size } = await fh.stat().catch(async (e) => {
+        await fh.close()
+        throw e
+      })
+      if (size !== offset) {
+        await fh.close()
+        throw new OffsetMismatchError(size)
+      }
+      let written = 0
       try {
-        const { size } = await fh.stat()
-        if (size !== offset) throw new OffsetMismatchError(size)
-        let written = 0
-        while (written < chunk.length) {
-          const { bytesWritten } = await fh.write(chunk, written, chunk.length - written, offset + written)
-          written += bytesWritten
+        for await (const piece of source) {
+          if (written + piece.length > limit) throw new ChunkTooLargeError(limit)
+          let done = 0
+          while (done < piece.length) {
+            const { bytesWritten } = await fh.write(piece, done, piece.length - done, offset + written + done)
+            done += bytesWritten
+          }
+          written += piece.length
         }
         await fh.datasync()
-      } finally {
+      } catch (e) {
+        // Keep only what was acknowledged before: cut the file back (works on a full disk too).
+        await fh.truncate(offset).catch(() => undefined)
         await fh.close()
+        if (created) await fsp.rm(file, { force: true })
+        throw e
       }
+      await fh.close()
       for (const d of syncDirs) await fsyncDir(d)
-      return offset + chunk.length
+      return offset + written
     })
   }
 

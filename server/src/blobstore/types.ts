@@ -15,6 +15,14 @@ export class OffsetMismatchError extends Error {
   }
 }
 
+/** A streamed chunk went past the bytes it was allowed; nothing of it was kept. */
+export class ChunkTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`The chunk is longer than ${limit} bytes`)
+    this.name = 'ChunkTooLargeError'
+  }
+}
+
 export interface BlobStore {
   /** Durable length of the object (0 when nothing was written). */
   size(id: string, n: number): Promise<number>
@@ -23,6 +31,13 @@ export interface BlobStore {
    * and resolves with the new length only once the bytes are durable (fsync).
    */
   append(id: string, n: number, offset: number, chunk: Uint8Array): Promise<number>
+  /**
+   * The same, with the chunk streamed from `source` (a request body) straight to the file, so that
+   * no chunk is held in memory. More than `limit` bytes → ChunkTooLargeError. On any failure (the
+   * client went away, the disk is full) the object is cut back to `offset`: only whole,
+   * acknowledged chunks are ever kept.
+   */
+  appendStream(id: string, n: number, offset: number, source: AsyncIterable<Uint8Array>, limit: number): Promise<number>
   /** Lowercase hex SHA-256 of the object's bytes (v1 upload check). */
   sha256(id: string, n: number): Promise<string>
   /** CRC-32 (zlib's) of the object's bytes, 8 lowercase hex digits (v2 upload check). */

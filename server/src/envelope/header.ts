@@ -3,7 +3,7 @@
  * with node:crypto only. Strict: anything but exactly { v, suite, kid, epk } of a known version is
  * BAD_HEADER.
  */
-import { createPublicKey, diffieHellman } from 'node:crypto'
+import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { EnvelopeError } from './errors'
 import type { BureauKeyPair } from './keys'
 
@@ -75,16 +75,35 @@ export function selectKey(header: EnvelopeHeader, keys: PrivateKeys): BureauKeyP
 export function agree(header: EnvelopeHeader, keys: PrivateKeys): { shared: Buffer; salt: Buffer } {
   const key = selectKey(header, keys)
   const epk = decodeEpk(header.epk)
+  return { shared: sharedSecret(key.privateKey, epk), salt: Buffer.concat([epk, key.publicKey]) }
+}
+
+/** Z = X25519(b, E); BAD_HEADER when E is a low-order point (Z all zero). */
+function sharedSecret(privateKey: KeyObject, epk: Buffer): Buffer {
   const peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: epk.toString('base64url') }, format: 'jwk' })
   let shared: Buffer
   try {
-    shared = diffieHellman({ privateKey: key.privateKey, publicKey: peer })
+    shared = diffieHellman({ privateKey, publicKey: peer })
   } catch {
     // OpenSSL refuses an all-zero result itself.
     throw new EnvelopeError('BAD_HEADER', 'epk is a low-order point (shared secret is zero)')
   }
   if (shared.every((byte) => byte === 0)) throw new EnvelopeError('BAD_HEADER', 'epk is a low-order point (shared secret is zero)')
-  return { shared, salt: Buffer.concat([epk, key.publicKey]) }
+  return shared
+}
+
+let probeKey: KeyObject | undefined
+
+/**
+ * The epk checks of opening, without the bureau's private key (the server's create route): 32
+ * bytes of canonical base64, a canonical point, and not of low order. X25519 with any clamped
+ * scalar is zero exactly for the low-order points, so a throwaway key tells them apart.
+ */
+export function checkEpk(value: unknown): Buffer {
+  const epk = decodeEpk(value)
+  probeKey ??= generateKeyPairSync('x25519').privateKey
+  sharedSecret(probeKey, epk).fill(0)
+  return epk
 }
 
 export function decodeEpk(value: unknown): Buffer {

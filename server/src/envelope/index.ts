@@ -2,6 +2,7 @@
 export { EnvelopeError, type EnvelopeErrorCode } from './errors'
 export {
   parseHeader,
+  checkEpk,
   checkLabel,
   selectKey,
   SUITE_V1,

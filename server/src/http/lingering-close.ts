@@ -45,8 +45,10 @@ export function lingerOnClose(socket: Socket, { maxMs = 5000, maxBytes = 2 * 102
 export function installLingeringClose(app: FastifyInstance, options: LingeringOptions = {}): void {
   app.addHook('onSend', async (request, reply) => {
     const connection = reply.getHeader('connection')
-    if (typeof connection === 'string' && connection.toLowerCase() === 'close' && !request.raw.complete) {
-      lingerOnClose(request.raw.socket, options)
+    // (No socket left when the body stream was destroyed, e.g. after a failed write to disk.)
+    const socket = request.raw.socket as Socket | null
+    if (typeof connection === 'string' && connection.toLowerCase() === 'close' && !request.raw.complete && socket) {
+      lingerOnClose(socket, options)
     }
   })
 }

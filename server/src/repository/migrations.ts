@@ -32,4 +32,16 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (submission_id, n)
   ) STRICT, WITHOUT ROWID;
   `,
+  // Receipt hashes record their scheme (server/src/receipts.ts): 1 = scrypt only (before the
+  // pepper), 2 = HMAC(pepper, scrypt). Times are kept to the minute only (harder to match a report
+  // against a proxy's or an ISP's logs): earlier rows are rounded down too.
+  `
+  ALTER TABLE submissions ADD COLUMN receipt_scheme INTEGER CHECK (receipt_scheme IN (1, 2));
+  UPDATE submissions SET receipt_scheme = 1 WHERE receipt_hash IS NOT NULL;
+  UPDATE submissions SET
+    created_at = created_at - created_at % 60000,
+    expires_at = expires_at - expires_at % 60000,
+    accepted_at = accepted_at - accepted_at % 60000,
+    status_changed_at = status_changed_at - status_changed_at % 60000;
+  `,
 ]

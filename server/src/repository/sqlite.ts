@@ -6,7 +6,10 @@
  * one transaction (one fsync), and each caller is answered only after that commit.
  */
 import Database from 'better-sqlite3'
+import fs from 'node:fs'
 import path from 'node:path'
+import type { ReceiptDigests, ReceiptScheme } from '../receipts'
+import { CURRENT_SCHEME } from '../receipts'
 import { MIGRATIONS } from './migrations'
 import type {
   AcceptResult,
@@ -33,15 +36,34 @@ interface Row {
   expires_at: number | null
   accepted_at: number | null
   receipt_hash: string | null
+  receipt_scheme: ReceiptScheme | null
   status: PublicStatus | null
   status_changed_at: number | null
   public_note: string | null
 }
 
 const COLUMNS = `id, request_hash, envelope_version, suite, kid, epk, length(report) AS report_size, state, created_at,
-  expires_at, accepted_at, receipt_hash, status, status_changed_at, public_note`
+  expires_at, accepted_at, receipt_hash, receipt_scheme, status, status_changed_at, public_note`
 
 export const DATABASE_FILE = 'submissions.sqlite'
+
+/**
+ * Times are stored to the minute (rounded down): what the protocol needs exactly is order and
+ * expiry, and a coarser time is harder to match against a proxy's or an ISP's logs.
+ */
+export function toMinute(ms: number): number {
+  return ms - (((ms % 60_000) + 60_000) % 60_000)
+}
+
+/** Creates the database file mode 0600 (whatever the umask) before SQLite opens it; SQLite gives its -wal and -shm files the same mode. */
+function createPrivate(file: string): void {
+  const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600)
+  try {
+    fs.fchmodSync(fd, 0o600)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
 
 interface PendingCreate {
   input: NewSubmission
@@ -64,6 +86,7 @@ export class SqliteRepository implements SubmissionRepository {
   private readonly stmts
 
   constructor(file: string) {
+    if (file !== ':memory:') createPrivate(file)
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = FULL')
@@ -85,11 +108,15 @@ export class SqliteRepository implements SubmissionRepository {
       report: db.prepare<[string], { report: Buffer }>('SELECT report FROM submissions WHERE id = ?'),
       accept: db.prepare(
         `UPDATE submissions SET state = 'accepted', accepted_at = @now, expires_at = NULL, receipt_hash = @hash,
-          status = 'received', status_changed_at = @now WHERE id = @id AND state = 'open'`,
+          receipt_scheme = @scheme, status = 'received', status_changed_at = @now WHERE id = @id AND state = 'open'`,
       ),
-      receiptOwner: db.prepare<[string], { id: string }>('SELECT id FROM submissions WHERE receipt_hash = ?'),
-      status: db.prepare<[string], { status: PublicStatus; status_changed_at: number; public_note: string | null }>(
-        `SELECT status, status_changed_at, public_note FROM submissions WHERE receipt_hash = ? AND state = 'accepted'`,
+      // A receipt is one hash per scheme; a row matches under its own scheme only.
+      receiptOwner: db.prepare<[string, string], { id: string }>(
+        `SELECT id FROM submissions WHERE (receipt_hash = ? AND receipt_scheme = 2) OR (receipt_hash = ? AND receipt_scheme = 1)`,
+      ),
+      status: db.prepare<[string, string], { status: PublicStatus; status_changed_at: number; public_note: string | null }>(
+        `SELECT status, status_changed_at, public_note FROM submissions
+          WHERE ((receipt_hash = ? AND receipt_scheme = 2) OR (receipt_hash = ? AND receipt_scheme = 1)) AND state = 'accepted'`,
       ),
       setStatus: db.prepare(
         `UPDATE submissions SET status = @status, status_changed_at = @now, public_note = @note
@@ -100,6 +127,10 @@ export class SqliteRepository implements SubmissionRepository {
         `SELECT id FROM submissions WHERE state = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
       ),
       exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM submissions WHERE id = ?'),
+      openSizes: db.prepare<[], { id: string; bytes: number }>(
+        `SELECT s.id, length(s.report) + COALESCE((SELECT SUM(a.size) FROM attachments a WHERE a.submission_id = s.id), 0) AS bytes
+          FROM submissions s WHERE s.state = 'open'`,
+      ),
     }
   }
 
@@ -134,6 +165,7 @@ export class SqliteRepository implements SubmissionRepository {
       statusChangedAt: row.status_changed_at,
       publicNote: row.public_note,
       receiptHash: row.receipt_hash,
+      receiptScheme: row.receipt_scheme,
       requestHash: row.request_hash,
     }
   }
@@ -163,8 +195,8 @@ export class SqliteRepository implements SubmissionRepository {
       kid: input.header.kid,
       epk: input.header.epk,
       report: input.report,
-      createdAt: input.createdAt,
-      expiresAt: input.expiresAt,
+      createdAt: toMinute(input.createdAt),
+      expiresAt: toMinute(input.expiresAt),
     })
     for (const a of input.attachments) this.stmts.insertAttachment.run(input.id, a.n, a.size, a.crc32 ?? a.sha256)
     return { outcome: 'created', submission: this.toSubmission(this.stmts.byId.get(input.id) as Row) }
@@ -207,23 +239,23 @@ export class SqliteRepository implements SubmissionRepository {
     return this.stmts.report.get(id)?.report
   }
 
-  async acceptSubmission(id: string, receiptHash: string, now: number): Promise<AcceptResult> {
+  async acceptSubmission(id: string, receipt: ReceiptDigests, now: number): Promise<AcceptResult> {
     return this.db.transaction((): AcceptResult => {
       const row = this.stmts.byId.get(id)
       if (!row || !SqliteRepository.live(row, now)) return { outcome: 'not-found' }
       if (row.state === 'accepted') {
-        return row.receipt_hash === receiptHash
+        return row.receipt_scheme !== null && row.receipt_hash === receipt[row.receipt_scheme]
           ? { outcome: 'already', submission: this.toSubmission(row) }
           : { outcome: 'receipt-mismatch' }
       }
-      if (this.stmts.receiptOwner.get(receiptHash)) return { outcome: 'receipt-in-use' }
-      this.stmts.accept.run({ id, hash: receiptHash, now })
+      if (this.stmts.receiptOwner.get(receipt[2], receipt[1])) return { outcome: 'receipt-in-use' }
+      this.stmts.accept.run({ id, hash: receipt[CURRENT_SCHEME], scheme: CURRENT_SCHEME, now: toMinute(now) })
       return { outcome: 'accepted', submission: this.toSubmission(this.stmts.byId.get(id) as Row) }
     }).immediate()
   }
 
-  async findStatusByReceiptHash(receiptHash: string): Promise<StatusView | undefined> {
-    const row = this.stmts.status.get(receiptHash)
+  async findStatusByReceipt(receipt: ReceiptDigests): Promise<StatusView | undefined> {
+    const row = this.stmts.status.get(receipt[2], receipt[1])
     return row ? { status: row.status, changedAt: row.status_changed_at, publicNote: row.public_note } : undefined
   }
 
@@ -264,7 +296,7 @@ export class SqliteRepository implements SubmissionRepository {
     return this.db.transaction(() => {
       const row = this.stmts.byId.get(id)
       if (!row || row.state !== 'accepted') return undefined
-      this.stmts.setStatus.run({ id, status, now, note: note === undefined ? row.public_note : note })
+      this.stmts.setStatus.run({ id, status, now: toMinute(now), note: note === undefined ? row.public_note : note })
       return this.toSubmission(this.stmts.byId.get(id) as Row)
     }).immediate()
   }
@@ -279,6 +311,10 @@ export class SqliteRepository implements SubmissionRepository {
 
   async exists(id: string): Promise<boolean> {
     return this.stmts.exists.get(id) !== undefined
+  }
+
+  async listOpenSizes(): Promise<{ id: string; bytes: number }[]> {
+    return this.stmts.openSizes.all()
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@
  * the SQLite one without touching the routes.
  */
 
+import type { ReceiptDigests, ReceiptScheme } from '../receipts'
+
 export type SubmissionState = 'open' | 'accepted'
 export type PublicStatus = 'received' | 'reviewing' | 'closed'
 export const PUBLIC_STATUSES: readonly PublicStatus[] = ['received', 'reviewing', 'closed']
@@ -58,8 +60,9 @@ export interface Submission {
   status: PublicStatus | null
   statusChangedAt: number | null
   publicNote: string | null
-  /** scrypt hash of the receipt, once accepted. */
+  /** Hash of the receipt, once accepted (server/src/receipts.ts), and the scheme that made it. */
   receiptHash: string | null
+  receiptScheme: ReceiptScheme | null
   requestHash: string
 }
 
@@ -105,10 +108,13 @@ export interface SubmissionRepository {
   getSubmission(id: string, now?: number): Promise<Submission | undefined>
   /** The encrypted report object. */
   getReport(id: string): Promise<Buffer | undefined>
-  /** Accepts an open, unexpired submission with the receipt hash; idempotent for the same hash. */
-  acceptSubmission(id: string, receiptHash: string, now: number): Promise<AcceptResult>
-  /** The public status for a receipt hash, if an accepted submission has it. */
-  findStatusByReceiptHash(receiptHash: string): Promise<StatusView | undefined>
+  /**
+   * Accepts an open, unexpired submission under the receipt (stored with the current scheme);
+   * idempotent for the same receipt. Times are kept to the minute.
+   */
+  acceptSubmission(id: string, receipt: ReceiptDigests, now: number): Promise<AcceptResult>
+  /** The public status for a receipt, if an accepted submission has it (under the scheme its row records). */
+  findStatusByReceipt(receipt: ReceiptDigests): Promise<StatusView | undefined>
 
   // Bureau operations (also used by the bureau CLI).
   listSubmissions(query?: ListQuery): Promise<Submission[]>
@@ -120,5 +126,7 @@ export interface SubmissionRepository {
   listExpired(now: number, limit?: number): Promise<string[]>
   /** Whether a row exists for the id (any state, expired or not). */
   exists(id: string): Promise<boolean>
+  /** Every unfinished submission with its declared bytes (report + attachments), for the caps at boot. */
+  listOpenSizes(): Promise<{ id: string; bytes: number }[]>
   close(): Promise<void>
 }

@@ -2,11 +2,14 @@
  * Resumable attachment upload in the style of the tus protocol:
  *   HEAD /api/v1/submissions/:id/attachments/:n  → Upload-Offset (durable bytes), Upload-Length
  *   PUT  /api/v1/submissions/:id/attachments/:n  with Upload-Offset and an octet-stream chunk ≤ 1 MiB
- * A chunk is fsynced before it is acknowledged.
+ * A chunk is streamed to its file as it arrives (never held in memory) and fsynced before it is
+ * acknowledged; a chunk that does not arrive whole leaves nothing behind.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
-import { OffsetMismatchError } from '../blobstore'
+import type { Readable } from 'node:stream'
+import { ChunkTooLargeError, OffsetMismatchError } from '../blobstore'
 import { ApiError, errorResponses } from '../errors'
+import { clientKey } from '../http/client-address'
 import { LIMITS } from '../limits'
 import type { AttachmentDeclaration, Submission } from '../repository'
 import type { Services } from '../services'
@@ -36,9 +39,10 @@ interface Target {
 const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const { repository, blobs } = services
 
-  // Only raw bytes here (this plugin's own parsers; JSON is refused with 415).
+  // Only raw bytes here (this plugin's own parsers; JSON is refused with 415). The body stays a
+  // stream: the handler checks the offset first, then pipes it to the file.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser(OCTET_TYPES, { parseAs: 'buffer', bodyLimit: LIMITS.maxChunkBytes }, (_req, body, done) => done(null, body))
+  app.addContentTypeParser(OCTET_TYPES, (_request, payload, done) => done(null, payload))
 
   async function target(id: string, nText: string): Promise<Target> {
     const sub = await repository.getSubmission(id, services.now())
@@ -75,11 +79,17 @@ const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
     },
   })
 
-  app.put<{ Params: { id: string; n: string }; Headers: { 'upload-offset': string }; Body: Buffer | undefined }>(
+  app.put<{ Params: { id: string; n: string }; Headers: { 'upload-offset': string }; Body: Readable | undefined }>(
     '/api/v1/submissions/:id/attachments/:n',
     {
       bodyLimit: LIMITS.maxChunkBytes,
       config: { rateLimit: { max: 600, timeWindow: '1 minute' } },
+      // A few uploads in flight per client, counted from the first byte of the request to its end.
+      onRequest: async (request, reply) => {
+        const end = services.admission.beginUpload(clientKey(request.ip))
+        reply.raw.once('close', end)
+        request.raw.once('close', end)
+      },
       schema: {
         summary: 'Append a chunk to an attachment',
         description:
@@ -103,6 +113,7 @@ const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
           ...errorResponses(
             'SUBMISSION_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'MISSING_UPLOAD_OFFSET', 'INVALID_UPLOAD_OFFSET',
             'OFFSET_MISMATCH', 'UPLOAD_EXCEEDS_SIZE', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SUBMISSION_FINALIZED',
+            'UPLOADS_IN_FLIGHT', 'STORAGE_FULL',
           ),
         },
       },
@@ -110,22 +121,31 @@ const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
     async (request, reply) => {
       const { sub, att } = await target(request.params.id, request.params.n)
       if (sub.state !== 'open') throw new ApiError('SUBMISSION_FINALIZED', 'The submission is finalized; nothing more can be uploaded')
-      const chunk = request.body ?? Buffer.alloc(0)
       const offset = Number(request.headers['upload-offset'])
       const current = await blobs.size(sub.id, att.n)
       if (offset !== current) {
         throw new ApiError('OFFSET_MISMATCH', `Upload-Offset ${offset} does not match the durable offset ${current}`, { offset: current })
       }
-      if (offset + chunk.length > att.size) {
+      const lengthHeader = request.headers['content-length']
+      const declared = lengthHeader === undefined ? undefined : Number(lengthHeader)
+      if (declared !== undefined && declared > LIMITS.maxChunkBytes) throw new ApiError('BODY_TOO_LARGE', 'A chunk is at most 1 MiB')
+      if (declared !== undefined && offset + declared > att.size) {
         throw new ApiError('UPLOAD_EXCEEDS_SIZE', `The chunk goes past the declared size ${att.size}`, { offset: current })
       }
+      const body = request.body
       let next = current
-      if (chunk.length > 0) {
+      if (body && declared !== 0) {
+        await services.admission.checkFree(declared ?? LIMITS.maxChunkBytes)
+        const room = att.size - offset
         try {
-          next = await blobs.append(sub.id, att.n, offset, chunk)
+          next = await blobs.appendStream(sub.id, att.n, offset, body, Math.min(LIMITS.maxChunkBytes, room))
         } catch (e) {
           if (e instanceof OffsetMismatchError) {
             throw new ApiError('OFFSET_MISMATCH', `Upload-Offset ${offset} does not match the durable offset ${e.offset}`, { offset: e.offset })
+          }
+          if (e instanceof ChunkTooLargeError) {
+            if (room < LIMITS.maxChunkBytes) throw new ApiError('UPLOAD_EXCEEDS_SIZE', `The chunk goes past the declared size ${att.size}`, { offset: current })
+            throw new ApiError('BODY_TOO_LARGE', 'A chunk is at most 1 MiB')
           }
           throw e
         }

@@ -55,12 +55,30 @@ const entryRoutes: FastifyPluginAsync<{ h5Dir: string }> = async (app, { h5Dir }
     prefix: '/',
     index: ['index.html'],
     cacheControl: false,
+    // The build writes x.br and x.gz next to every text file (config/h5/precompress.ts): sent as
+    // they are with Content-Encoding when the client accepts them, else the file itself.
+    preCompressed: true,
+    // The compressed copies are reached only through content negotiation, never by name.
+    allowedPath: (pathname) => !COMPRESSED_COPY.test(pathname),
     setHeaders(res, file) {
-      // Built assets carry a content hash in their name; the page itself must be revalidated.
-      const immutable = /\.[0-9a-f]{8,}\.(js|css)$/.test(file) || /\/static\//.test(file)
-      res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+      res.setHeader('Cache-Control', cacheControlOf(path.relative(h5Dir, file)))
+      res.setHeader('Vary', 'Accept-Encoding')
     },
   })
+}
+
+const COMPRESSED_COPY = /\.(br|gz)$/
+/** Built assets carry a content hash in their name (js/app.1a2b3c4d.js, css/app.<hash>.css). */
+const HASHED_ASSET = /\.[0-9a-f]{8,}\.(js|css)$/
+
+/**
+ * Hashed assets never change: cached for a year without revalidation. Everything else —
+ * index.html, sw.js (the service worker, so that a new release is seen at once) — is revalidated
+ * on every use. `file` is the path sent, possibly a compressed copy (x.js.br).
+ */
+export function cacheControlOf(file: string): string {
+  const name = file.replace(COMPRESSED_COPY, '').split(path.sep).join('/')
+  return HASHED_ASSET.test(name) || name.startsWith('static/') ? 'public, max-age=31536000, immutable' : 'no-cache'
 }
 
 export default entryRoutes

@@ -1,7 +1,7 @@
 /**
  * POST /api/v1/status: the public status of a submission, found by its receipt (in the body, never
  * in a URL). Hits and misses take the same time: scrypt always runs and the answer waits for a
- * common minimum duration.
+ * common minimum duration. The scrypt waits its turn in a bounded queue (503 BUSY when full).
  */
 import type { FastifyPluginAsync } from 'fastify'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -34,15 +34,16 @@ const statusRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { s
           },
           ...errorResponses(
             'INVALID_JSON', 'EMPTY_BODY', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_RECEIPT',
-            'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RECEIPT_NOT_FOUND',
+            'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RECEIPT_NOT_FOUND', 'BUSY',
           ),
         },
       },
     },
     async (request, reply) => {
       const started = performance.now()
-      const hash = await services.receipts.hash(request.body.receipt)
-      const found = await services.repository.findStatusByReceiptHash(hash)
+      // Through the bounded hashing queue: a flood gets 503 BUSY (at once) instead of the CPU.
+      const receipt = await services.receipts.digests(request.body.receipt)
+      const found = await services.repository.findStatusByReceipt(receipt)
       const wait = services.statusMinMs - (performance.now() - started)
       if (wait > 0) await sleep(wait)
       reply.header('Cache-Control', 'no-store')

@@ -7,13 +7,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { EnvelopeError, SUITE_V1, SUITE_V2, checkEpk } from '../envelope'
 import { ApiError, errorResponses } from '../errors'
+import { clientKey } from '../http/client-address'
 import { LIMITS, MIN_CIPHERTEXT, isCiphertextSize } from '../limits'
 import { KeyedMutex } from '../locks'
 import { receiptBodySchema } from '../receipts'
 import type { AttachmentDeclaration, EnvelopeHeader, Submission } from '../repository'
 import type { Services } from '../services'
-import { SUITE_V1, SUITE_V2 } from '../envelope'
 
 /** The suite phones send (envelope v2). */
 export const SUITE = SUITE_V2
@@ -163,7 +165,7 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
             'UNSUPPORTED_VERSION', 'UNSUPPORTED_SUITE', 'UNKNOWN_KID', 'INVALID_BASE64', 'INVALID_EPK',
             'INVALID_REPORT_SIZE', 'REPORT_TOO_LARGE', 'TOO_MANY_ATTACHMENTS', 'INVALID_ATTACHMENT_SIZE',
             'ATTACHMENT_TOO_LARGE', 'SUBMISSION_TOO_LARGE', 'INVALID_SHA256', 'INVALID_CRC32', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE',
-            'IDEMPOTENCY_KEY_REUSED', 'CAMPAIGN_CLOSED',
+            'IDEMPOTENCY_KEY_REUSED', 'CAMPAIGN_CLOSED', 'UNFINISHED_QUOTA', 'STORAGE_FULL',
           ),
         },
       },
@@ -188,6 +190,13 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
       const epk = decodeBase64(body.header.epk)
       if (!epk) throw new ApiError('INVALID_BASE64', 'header.epk is not canonical base64', { field: '/header/epk' })
       if (epk.length !== 32) throw new ApiError('INVALID_EPK', 'header.epk must encode 32 bytes', { field: '/header/epk' })
+      try {
+        // The decryptor's own checks: a canonical point, not of low order (else export fails later).
+        checkEpk(body.header.epk)
+      } catch (e) {
+        if (e instanceof EnvelopeError) throw new ApiError('INVALID_EPK', `header.epk: ${e.message}`, { field: '/header/epk' })
+        throw e
+      }
       const report = decodeBase64(body.report)
       if (!report) throw new ApiError('INVALID_BASE64', 'report is not canonical base64', { field: '/report' })
       if (report.length > LIMITS.maxReportBytes) throw new ApiError('REPORT_TOO_LARGE', 'The report object is too large', { field: '/report' })
@@ -217,19 +226,29 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
         .update(JSON.stringify([v, suite, kid, body.header.epk, attachments]))
         .update(report)
         .digest('hex')
-      const result = await repository.createSubmission(
-        {
-          id: randomBytes(16).toString('hex'),
-          idempotencyKeyHash: createHash('sha256').update(body.idempotencyKey).digest('hex'),
-          requestHash,
-          header: { v, suite, kid, epk: body.header.epk },
-          report,
-          attachments,
-          createdAt: now,
-          expiresAt: now + services.ttlMs,
-        },
-        now,
-      )
+      // Declared bytes held by unfinished submissions: per client and in all, and the disk's reserve.
+      const id = randomBytes(16).toString('hex')
+      await services.admission.admitCreate(id, clientKey(request.ip), report.length + total)
+      let result
+      try {
+        result = await repository.createSubmission(
+          {
+            id,
+            idempotencyKeyHash: createHash('sha256').update(body.idempotencyKey).digest('hex'),
+            requestHash,
+            header: { v, suite, kid, epk: body.header.epk },
+            report,
+            attachments,
+            createdAt: now,
+            expiresAt: now + services.ttlMs,
+          },
+          now,
+        )
+      } catch (e) {
+        services.admission.release(id)
+        throw e
+      }
+      if (result.outcome !== 'created') services.admission.release(id)
       if (result.outcome === 'conflict') {
         throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different submission')
       }
@@ -258,15 +277,25 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
           ...errorResponses(
             'INVALID_JSON', 'EMPTY_BODY', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_RECEIPT',
             'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SUBMISSION_NOT_FOUND', 'UPLOAD_INCOMPLETE',
-            'ATTACHMENT_HASH_MISMATCH', 'RECEIPT_MISMATCH', 'RECEIPT_IN_USE',
+            'ATTACHMENT_HASH_MISMATCH', 'RECEIPT_MISMATCH', 'RECEIPT_IN_USE', 'BUSY', 'STORAGE_FULL',
           ),
         },
       },
     },
     async (request, reply) => {
+      const started = performance.now()
       const { id } = request.params
-      const receiptHash = await receipts.hash(request.body.receipt)
       reply.header('Cache-Control', 'no-store')
+      // Nothing to finalize: answered before any hashing, so random ids cost no scrypt.
+      if (!(await repository.getSubmission(id, services.now()))) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
+      const receipt = await receipts.digests(request.body.receipt)
+      // Every answer that depends on the receipt takes at least as long as a status lookup, so that
+      // finalize (RECEIPT_IN_USE) is no faster way than status to test whether a receipt exists.
+      const evenly = async <T>(answer: () => T): Promise<T> => {
+        const wait = services.statusMinMs - (performance.now() - started)
+        if (wait > 0) await sleep(wait)
+        return answer()
+      }
       return finalizeLocks.run(id, async () => {
         const sub = await repository.getSubmission(id, services.now())
         if (!sub) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
@@ -294,18 +323,21 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
           }
           for (const a of sub.attachments) await blobs.commit(id, a.n)
         }
-        const result = await repository.acceptSubmission(id, receiptHash, services.now())
-        switch (result.outcome) {
-          case 'accepted':
-          case 'already':
-            return { id, state: 'accepted', acceptedAt: iso(result.submission.acceptedAt) }
-          case 'receipt-mismatch':
-            throw new ApiError('RECEIPT_MISMATCH', 'This submission was finalized with another receipt')
-          case 'receipt-in-use':
-            throw new ApiError('RECEIPT_IN_USE', 'This receipt is taken; draw another one and finalize again')
-          default:
-            throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
-        }
+        const result = await repository.acceptSubmission(id, receipt, services.now())
+        if (result.outcome === 'accepted') services.admission.release(id)
+        return evenly(() => {
+          switch (result.outcome) {
+            case 'accepted':
+            case 'already':
+              return { id, state: 'accepted', acceptedAt: iso(result.submission.acceptedAt) }
+            case 'receipt-mismatch':
+              throw new ApiError('RECEIPT_MISMATCH', 'This submission was finalized with another receipt')
+            case 'receipt-in-use':
+              throw new ApiError('RECEIPT_IN_USE', 'This receipt is taken; draw another one and finalize again')
+            default:
+              throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
+          }
+        })
       })
     },
   )

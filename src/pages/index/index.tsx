@@ -1,4 +1,5 @@
 import { Button, Text, View } from '@tarojs/components'
+import { LinkButton } from '@/components/LinkButton'
 import { useRef } from 'react'
 import { campaignPeriod, campaignState } from '@/domain/campaign'
 import { CONFIDENTIALITY_PROMISE, REWARD_RULES } from '@/domain/requirements'
@@ -54,13 +55,13 @@ export default function Home() {
       </View>
 
       {accepted.map((v) => (
-        <View key={v.job.id} className="hint hint--warn notice-receipt" onClick={() => go('receipt', { id: v.job.id })} data-testid="receipt-pending">
+        <View key={v.job.id} className="hint hint--warn notice-receipt" role="button" onClick={() => go('receipt', { id: v.job.id })} data-testid="receipt-pending">
           <Text className="hint__title">您有一份举报已提交，请保存查询码</Text>
           <Text className="hint__text">查询码还没有确认保存。点这里查看并保存，丢失后无法找回。</Text>
         </View>
       ))}
       {pending.length > 0 ? (
-        <View className="hint notice-outbox" onClick={() => go('outbox')} data-testid="open-outbox">
+        <View className="hint notice-outbox" role="button" onClick={() => go('outbox')} data-testid="open-outbox">
           <Text className="hint__title">待发送的举报（{pending.length}）</Text>
           <Text className="hint__text">{pending.length === 1 ? pending[0].text.replace(/。$/, '') : '已加密保存在手机上，会自动发送'}，点这里查看。</Text>
         </View>
@@ -95,9 +96,9 @@ export default function Home() {
       <Hint tone="safe" title="保密承诺" text={CONFIDENTIALITY_PROMISE} />
       <Hint title="举报奖励" text={REWARD_RULES} />
       <Text className="emergency">紧急情况请立即拨打 110</Text>
-      <Text className="link link--center" onClick={() => go('privacy')} data-testid="open-privacy">
+      <LinkButton className="link link--center" onClick={() => go('privacy')} testId="open-privacy">
         隐私说明与本机数据
-      </Text>
+      </LinkButton>
     </View>
   )
 }

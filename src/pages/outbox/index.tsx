@@ -90,6 +90,7 @@ export default function OutboxPage() {
           key={view.job.id}
           className="card"
           data-testid="outbox-item"
+          role="button"
           data-status={view.status}
           onClick={() => (view.status === 'done' ? go('receipt', { id: view.job.id }) : go('outbox', { id: view.job.id }))}
         >

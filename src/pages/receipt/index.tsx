@@ -1,11 +1,29 @@
 import { Button, Text, View } from '@tarojs/components'
 import dayjs from 'dayjs'
+import { Fragment } from 'react'
 import { Hint } from '@/components/Hint'
 import { useReceipt } from '@/hooks/useReceipt'
 import { go, goHome } from '@/navigation'
 
+/** The code as groups of four that never break inside; lines may break only between groups. */
+function Code({ grouped, testId, className }: { grouped: string; testId?: string; className: string }) {
+  const groups = grouped.split(' ')
+  return (
+    <View className={className} data-testid={testId}>
+      {groups.map((g, i) => (
+        <Fragment key={i}>
+          {i > 0 ? ' ' : null}
+          <Text className="code-group" selectable userSelect>
+            {g}
+          </Text>
+        </Fragment>
+      ))}
+    </View>
+  )
+}
+
 export default function ReceiptPage() {
-  const { view, receipt, grouped, copy, saved } = useReceipt()
+  const { view, receipt, grouped, copy, saved, asking, cancelSaved, confirmSaved } = useReceipt()
 
   if (!view) {
     return (
@@ -33,9 +51,7 @@ export default function ReceiptPage() {
       <Hint tone="safe" title="举报已提交成功" text={`公安机关已收到您加密后的举报${view.job.acceptedAt ? `（${dayjs(view.job.acceptedAt).format('YYYY年M月D日 HH:mm')}）` : ''}。`} />
       <View className="receipt">
         <Text className="receipt__label">您的查询码</Text>
-        <Text className="receipt__code" data-testid="receipt-code" selectable userSelect>
-          {grouped}
-        </Text>
+        <Code className="receipt__code" grouped={grouped} testId="receipt-code" />
         <Button className="btn btn--secondary" onClick={copy} data-testid="receipt-copy">
           复制查询码
         </Button>
@@ -49,6 +65,24 @@ export default function ReceiptPage() {
       <Button className="btn btn--primary btn--large" onClick={saved} data-testid="receipt-saved">
         我已保存
       </Button>
+      {asking ? (
+        <View className="dialog" data-testid="receipt-confirm-dialog">
+          <View className="dialog__panel" role="dialog" aria-modal="true" aria-label="确认已保存查询码？">
+            <Text className="dialog__title">确认已保存查询码？</Text>
+            <Text className="dialog__text">请再核对一遍：</Text>
+            <Code className="dialog__code" grouped={grouped} testId="receipt-confirm-code" />
+            <Text className="dialog__text">离开后这个查询码不会再显示，丢失后无法找回。</Text>
+            <View className="dialog__actions">
+              <Button className="btn btn--secondary" onClick={cancelSaved} data-testid="receipt-confirm-cancel">
+                再看看
+              </Button>
+              <Button className="btn btn--primary" onClick={confirmSaved} data-testid="receipt-confirm">
+                是的，已保存
+              </Button>
+            </View>
+          </View>
+        </View>
+      ) : null}
     </View>
   )
 }

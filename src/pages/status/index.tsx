@@ -2,6 +2,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import dayjs from 'dayjs'
 import { Field } from '@/components/Field'
 import { Hint } from '@/components/Hint'
+import { inputProps } from '@/platform/input-props'
 import { STATUS_EXPLANATIONS, STATUS_LABELS, useStatusQuery } from '@/hooks/useStatusQuery'
 
 export default function StatusPage() {
@@ -13,8 +14,8 @@ export default function StatusPage() {
         <Input
           className={`input input--code${error ? ' input--error' : ''}`}
           type="text"
+          {...inputProps('查询码', { keyboard: 'numeric', invalid: !!error })}
           value={input}
-          maxlength={32}
           placeholder="例如 1234 5678 9012 3456"
           onInput={(e) => change(e.detail.value)}
           data-testid="status-input"

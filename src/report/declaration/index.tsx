@@ -16,7 +16,7 @@ function Tick({ checked, label, onToggle, testId }: { checked: boolean; label: s
 }
 
 export default function DeclarationStep() {
-  const { draft, missing, update, errors, next, back } = useStep('declaration')
+  const { draft, missing, update, errors, next, back, from } = useStep('declaration')
   if (missing) return <MissingDraft />
   if (!draft) return null
   const d = draft.declaration
@@ -27,7 +27,7 @@ export default function DeclarationStep() {
       return { declaration: { ...next, declaredAt: next.truthful && next.liability ? new Date().toISOString() : undefined } }
     })
   return (
-    <StepLayout step="declaration" errorCount={Object.keys(errors).length} onNext={next} onBack={back} nextLabel="确认声明">
+    <StepLayout step="declaration" errorCount={Object.keys(errors).length} onNext={next} onBack={back} returning={!!from} nextLabel="确认声明">
       <Hint tone="warn" title="请认真阅读" text={TRUTH_DECLARATION} />
       <Field name="declaration.truthful" label="我声明" required error={errors['declaration.truthful']}>
         <Tick checked={d.truthful} onToggle={() => set({ truthful: !d.truthful })} label="我提供的内容真实，没有虚构、夸大事实，我对其真实性负责。" testId="declare-truthful" />

@@ -1,11 +1,13 @@
 import { Button, Image, Text, View } from '@tarojs/components'
+import { LinkButton } from '@/components/LinkButton'
 import Taro from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import { findCategory } from '@/domain/categories'
 import { LIMITS } from '@/domain/draft-model'
 import { EVIDENCE_HINT } from '@/domain/requirements'
 import type { AttachmentLabel, DraftAttachment } from '@/domain/types'
-import { Field } from '@/components/Field'
+import { Field, FieldError } from '@/components/Field'
+import { fieldDomId } from '@/components/field-id'
 import { formatBytes } from '@/domain/format'
 import { Hint } from '@/components/Hint'
 import { MissingDraft } from '@/components/MissingDraft'
@@ -23,7 +25,7 @@ import { privacyDeclined } from '@/services/privacy-requests'
 const LABELS: AttachmentLabel[] = ['截图', '交易记录', '其他']
 
 export default function EvidenceStep() {
-  const { draft, missing, update, flush, errors, next, back } = useStep('evidence')
+  const { draft, missing, update, flush, errors, next, back, from } = useStep('evidence')
   const [urls, setUrls] = useState<Record<string, string>>({})
   const [busy, setBusy] = useState(false)
   const [declined, setDeclined] = useState(privacyDeclined())
@@ -58,10 +60,18 @@ export default function EvidenceStep() {
     try {
       const picked = await pick(room)
       if (picked.length === 0) return
-      const { added, refused } = await storeAttachments(draft, picked, label)
+      const { added, refused, notes } = await storeAttachments(draft, picked, label)
       if (added.length > 0) update((d) => ({ attachments: [...d.attachments, ...added] }))
-      if (refused.length > 0) await Taro.showModal({ title: '部分文件未添加', content: refused.join('\n'), showCancel: false })
-      else Taro.showToast({ title: `已添加 ${added.length} 个文件`, icon: 'success' })
+      if (refused.length > 0 || notes.length > 0) {
+        await Taro.showModal({
+          title: refused.length > 0 ? (added.length > 0 ? '部分文件未添加' : '文件未添加') : `已添加 ${added.length} 个文件`,
+          content: [...refused, ...notes].join('\n'),
+          showCancel: false,
+        })
+      } else {
+        // With an icon WeChat shows at most 7 characters of a toast; this text is longer.
+        Taro.showToast({ title: `已添加 ${added.length} 个文件`, icon: 'none' })
+      }
     } catch (err) {
       const text = String((err as { errMsg?: string })?.errMsg ?? err)
       if (/privacy|auth|deny|拒绝/i.test(text)) setDeclined(true)
@@ -86,7 +96,7 @@ export default function EvidenceStep() {
   const preview = async (a: DraftAttachment) => previewFile(urls[a.id] ?? (await files.displayUrl(a.ref, a.mime)), a.mime)
 
   return (
-    <StepLayout step="evidence" errorCount={Object.keys(errors).length} onNext={next} onBack={back}>
+    <StepLayout step="evidence" errorCount={Object.keys(errors).length} onNext={next} onBack={back} returning={!!from}>
       <Hint title="需要哪些材料" text={EVIDENCE_HINT} />
       {category ? <Hint title={`${category.name}：最有用的证据`} text={category.evidenceGuidance} /> : null}
       {declined ? (
@@ -106,37 +116,31 @@ export default function EvidenceStep() {
           已添加 {attachments.length} / {LIMITS.maxFiles} 个，合计 {formatBytes(total)}
         </Text>
         {attachments.map((a, i) => (
-          <View key={a.id} className="attachment" data-testid="attachment">
+          <View key={a.id} className="attachment" data-testid="attachment" id={fieldDomId(`attachments.${i}`)} data-field={`attachments.${i}`}>
             {isImageMime(a.mime) && urls[a.id] ? (
-              <Image className="attachment__thumb" src={urls[a.id]} mode="aspectFill" onClick={() => preview(a)} />
+              <Image className="attachment__thumb" src={urls[a.id]} mode="aspectFill" onClick={() => preview(a)} nativeProps={{ alt: `预览 ${a.name}` }} />
             ) : (
-              <View className="attachment__icon" onClick={() => preview(a)}>
+              <View className="attachment__icon" onClick={() => preview(a)} aria-hidden="true">
                 {a.name.split('.').pop()?.toUpperCase() ?? '文件'}
               </View>
             )}
             <View className="attachment__body">
               <Text className="attachment__name">{a.name}</Text>
               <Text className="attachment__size">{formatBytes(a.size)}</Text>
-              <View className="chips">
+              <View className="chips" role="radiogroup" aria-label={`“${a.name}”的类别`}>
                 {LABELS.map((l) => (
-                  <Text key={l} className={`chip${a.label === l ? ' chip--on' : ''}`} onClick={() => setLabel(a, l)}>
+                  <LinkButton key={l} className={`chip${a.label === l ? ' chip--on' : ''}`} role="radio" checked={a.label === l} onClick={() => setLabel(a, l)}>
                     {l}
-                  </Text>
+                  </LinkButton>
                 ))}
               </View>
               <View className="row">
-                <Text className="link" onClick={() => preview(a)}>
-                  预览
-                </Text>
-                <Text className="link link--danger" onClick={() => remove(a)}>
+                <LinkButton onClick={() => preview(a)}>预览</LinkButton>
+                <LinkButton className="link link--danger" onClick={() => remove(a)}>
                   删除
-                </Text>
+                </LinkButton>
               </View>
-              {errors[`attachments.${i}`] ? (
-                <Text className="field__error" data-error-for={`attachments.${i}`}>
-                  {errors[`attachments.${i}`]}
-                </Text>
-              ) : null}
+              <FieldError name={`attachments.${i}`} error={errors[`attachments.${i}`]} />
             </View>
           </View>
         ))}

@@ -1,5 +1,5 @@
 import { Button, Text, View } from '@tarojs/components'
-import dayjs from 'dayjs'
+import { LinkButton } from '@/components/LinkButton'
 import type { PropsWithChildren } from 'react'
 import { findBranch } from '@/domain/branches'
 import { findCategory } from '@/domain/categories'
@@ -8,9 +8,10 @@ import { Hint } from '@/components/Hint'
 import { MissingDraft } from '@/components/MissingDraft'
 import { BranchDetail } from '@/components/BranchDetail'
 import { formatBytes } from '@/domain/format'
+import { formatHappenedAt } from '@/domain/validators'
 import { FLOW_STEPS, FLOW_TITLES, useStep } from '@/hooks/useStep'
 import { useSubmitReport } from '@/hooks/useSubmitReport'
-import { replace } from '@/navigation'
+import { forward } from '@/navigation'
 
 function Section({ step, id, incomplete, children }: PropsWithChildren<{ step: StepId; id: string; incomplete: boolean }>) {
   return (
@@ -19,9 +20,9 @@ function Section({ step, id, incomplete, children }: PropsWithChildren<{ step: S
         <Text className="review__title">
           {FLOW_STEPS.indexOf(step) + 1}. {FLOW_TITLES[step]}
         </Text>
-        <Text className="link" onClick={() => replace(step, { id, from: 'review' })} data-testid={`edit-${step}`}>
+        <LinkButton onClick={() => forward(step, { id, from: 'review' })} testId={`edit-${step}`}>
           修改
-        </Text>
+        </LinkButton>
       </View>
       {incomplete ? <Text className="field__error">这一部分还没有完成</Text> : null}
       {children}
@@ -67,7 +68,7 @@ export default function ReviewStep() {
           <Line label="类别" value={category ? `${category.ordinal}${category.name}` : undefined} />
         </Section>
         <Section step="details" id={draft.id} incomplete={isMissing('details')}>
-          <Line label="发生时间" value={draft.happenedAt ? dayjs(draft.happenedAt).format('YYYY年M月D日 HH:mm') : undefined} />
+          <Line label="发生时间" value={formatHappenedAt(draft.happenedAt)} />
           <Line label="受害经过" value={draft.description} />
           <Line label="网址链接" value={draft.links.filter((l) => l.trim()).join('\n')} />
           <Line label="对方账号" value={draft.party.accounts} />

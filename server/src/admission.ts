@@ -1,0 +1,122 @@
+/**
+ * What anonymous clients may hold on the server before anything is finished, kept in memory only
+ * (by client key, never written anywhere):
+ *
+ *  - a free-space reserve on the data directory's file system: below it, create and PUT answer
+ *    507 STORAGE_FULL with Retry-After, and status lookups keep working;
+ *  - the declared bytes of unfinished submissions, per client (429 UNFINISHED_QUOTA) and in all
+ *    (507 STORAGE_FULL), released when a submission is finalized, expires or is purged;
+ *  - attachment uploads in flight per client (429 UPLOADS_IN_FLIGHT), so that one client cannot
+ *    hold hundreds of slow connections.
+ */
+import fsp from 'node:fs/promises'
+import { ApiError, storageFullError } from './errors'
+
+export interface AdmissionLimits {
+  minFreeBytes: number
+  unfinishedBytesPerClient: number
+  unfinishedBytesTotal: number
+  uploadsPerClient: number
+}
+
+/** Free bytes for an unprivileged writer on the file system holding `dir`. */
+export type FreeSpace = (dir: string) => Promise<number>
+
+export const statfsFree: FreeSpace = async (dir) => {
+  const s = await fsp.statfs(dir)
+  return Number(s.bavail) * Number(s.bsize)
+}
+
+interface Held {
+  client: string | undefined
+  bytes: number
+}
+
+export class Admission {
+  private readonly held = new Map<string, Held>()
+  private readonly perClient = new Map<string, number>()
+  private readonly uploads = new Map<string, number>()
+  private total = 0
+
+  constructor(
+    private readonly dir: string,
+    private readonly limits: AdmissionLimits,
+    private readonly freeSpace: FreeSpace = statfsFree,
+  ) {}
+
+  /** Unfinished submissions found at boot (their clients are unknown: they count in the total only). */
+  adopt(open: readonly { id: string; bytes: number }[]): void {
+    for (const o of open) this.hold(o.id, undefined, o.bytes)
+  }
+
+  get unfinishedBytes(): number {
+    return this.total
+  }
+
+  /** 507 unless `incoming` more bytes leave the reserve free. */
+  async checkFree(incoming: number): Promise<void> {
+    let free: number
+    try {
+      free = await this.freeSpace(this.dir)
+    } catch {
+      return
+    }
+    if (free - incoming < this.limits.minFreeBytes) throw storageFullError()
+  }
+
+  /**
+   * Reserves `bytes` of a new unfinished submission for `client`, or throws. Call `release` with
+   * the same id if the submission is not created after all.
+   */
+  async admitCreate(id: string, client: string, bytes: number): Promise<void> {
+    const mine = this.perClient.get(client) ?? 0
+    if (mine + bytes > this.limits.unfinishedBytesPerClient) {
+      throw new ApiError('UNFINISHED_QUOTA', 'Too many unfinished uploads from this network; finish them or retry later')
+    }
+    if (this.total + bytes > this.limits.unfinishedBytesTotal) throw storageFullError()
+    await this.checkFree(bytes)
+    // Checked again after the wait: another create may have taken the room meanwhile.
+    if ((this.perClient.get(client) ?? 0) + bytes > this.limits.unfinishedBytesPerClient) {
+      throw new ApiError('UNFINISHED_QUOTA', 'Too many unfinished uploads from this network; finish them or retry later')
+    }
+    if (this.total + bytes > this.limits.unfinishedBytesTotal) throw storageFullError()
+    this.hold(id, client, bytes)
+  }
+
+  private hold(id: string, client: string | undefined, bytes: number): void {
+    if (this.held.has(id)) return
+    this.held.set(id, { client, bytes })
+    this.total += bytes
+    if (client !== undefined) this.perClient.set(client, (this.perClient.get(client) ?? 0) + bytes)
+  }
+
+  /** The submission is finished, expired, purged or was never created. */
+  release(id: string): void {
+    const h = this.held.get(id)
+    if (!h) return
+    this.held.delete(id)
+    this.total -= h.bytes
+    if (h.client !== undefined) {
+      const left = (this.perClient.get(h.client) ?? 0) - h.bytes
+      if (left > 0) this.perClient.set(h.client, left)
+      else this.perClient.delete(h.client)
+    }
+  }
+
+  /** Counts one upload in flight for `client`; the returned function ends it (idempotent). */
+  beginUpload(client: string): () => void {
+    const n = this.uploads.get(client) ?? 0
+    if (n >= this.limits.uploadsPerClient) {
+      throw new ApiError('UPLOADS_IN_FLIGHT', 'Too many uploads at once from this network; retry shortly')
+    }
+    this.uploads.set(client, n + 1)
+    let ended = false
+    return () => {
+      if (ended) return
+      ended = true
+      const left = (this.uploads.get(client) ?? 1) - 1
+      if (left > 0) this.uploads.set(client, left)
+      else this.uploads.delete(client)
+    }
+  }
+}
