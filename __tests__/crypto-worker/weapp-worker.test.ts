@@ -8,9 +8,11 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { runInNewContext } from 'node:vm'
 import Taro from '@tarojs/taro'
 import { createEnvelope, objectSize } from '@/crypto'
 import { SealClient } from '@/crypto-worker/client'
+import { isSealRequest } from '@/crypto-worker/protocol'
 import { FileSealer, MAX_WORKER_DEATHS } from '@/crypto-worker/sealer'
 import { CRYPTO_WORKER_PATH, startSealWorker } from '@/platform/crypto-worker.weapp'
 import { buildCryptoWorker, WORKER_FILE } from '../../config/crypto-worker'
@@ -198,4 +200,13 @@ test.each([
   const outcome = await sealer.seal({ label: LABEL, size: f.data.length, nonce: freshNonce, reset: async () => undefined, read: f.read, write: f.write })
   expect(outcome.ranIn).toBe('in-thread')
   expect(opens(f.bytes()).equals(f.data)).toBe(true)
+})
+
+test('messages cloned by a host whose ArrayBuffer is another realm’s are accepted (no instanceof across realms)', () => {
+  const foreign = (n: number) => runInNewContext(`new ArrayBuffer(${n})`) as ArrayBuffer
+  expect(foreign(4) instanceof ArrayBuffer).toBe(false)
+  expect(isSealRequest({ type: 'envelope', envelope: 1, bureauPublicKey: foreign(32), ephemeralSecret: foreign(32) })).toBe(true)
+  expect(isSealRequest({ type: 'begin', job: 1, envelope: 1, label: 'report', nonce: foreign(16), size: 3 })).toBe(true)
+  expect(isSealRequest({ type: 'data', job: 1, seq: 0, bytes: foreign(3) })).toBe(true)
+  expect(isSealRequest({ type: 'data', job: 1, seq: 0, bytes: new Uint8Array(3) })).toBe(false)
 })

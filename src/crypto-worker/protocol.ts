@@ -124,9 +124,17 @@ export interface SealTransport {
   readonly kind: 'worker' | 'in-thread'
 }
 
+/**
+ * Whether `x` is an ArrayBuffer, from whichever realm: a message may have been cloned by a host
+ * whose ArrayBuffer is not this script's (instanceof would say no).
+ */
+export function isArrayBuffer(x: unknown): x is ArrayBuffer {
+  return Object.prototype.toString.call(x) === '[object ArrayBuffer]'
+}
+
 /** An ArrayBuffer holding exactly `bytes` (a copy when `bytes` is a view of a larger buffer). */
 export function exactBuffer(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && isArrayBuffer(bytes.buffer)) return bytes.buffer
   return bytes.slice().buffer as ArrayBuffer
 }
 
@@ -137,8 +145,8 @@ export function isSealRequest(value: unknown): value is SealRequest {
   if (m.type === 'envelope') {
     return (
       typeof m.envelope === 'number' &&
-      m.bureauPublicKey instanceof ArrayBuffer &&
-      m.ephemeralSecret instanceof ArrayBuffer &&
+      isArrayBuffer(m.bureauPublicKey) &&
+      isArrayBuffer(m.ephemeralSecret) &&
       (m.expectedKid === undefined || typeof m.expectedKid === 'string')
     )
   }
@@ -146,9 +154,9 @@ export function isSealRequest(value: unknown): value is SealRequest {
   if (typeof m.job !== 'number') return false
   switch (m.type) {
     case 'begin':
-      return typeof m.envelope === 'number' && typeof m.label === 'string' && m.nonce instanceof ArrayBuffer && Number.isSafeInteger(m.size)
+      return typeof m.envelope === 'number' && typeof m.label === 'string' && isArrayBuffer(m.nonce) && Number.isSafeInteger(m.size)
     case 'data':
-      return typeof m.seq === 'number' && m.bytes instanceof ArrayBuffer
+      return typeof m.seq === 'number' && isArrayBuffer(m.bytes)
     case 'end':
       return typeof m.seq === 'number'
     case 'abort':
