@@ -17,5 +17,7 @@ module.exports = {
     '^\\./crypto-worker-new$': '<rootDir>/__tests__/mocks/crypto-worker-new.ts',
     '^@/(.*)$': '<rootDir>/src/$1',
   },
+  // The build-time constant CLUE_TRUST (config/trust.ts), as a development build defines it.
+  setupFiles: ['<rootDir>/__tests__/setup/trust.ts'],
   testTimeout: 30000,
 }

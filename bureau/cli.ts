@@ -1,7 +1,8 @@
 /**
  * The bureau's command-line tool: `npm run bureau -- <command> [options]`.
  *
- *   keygen   a new key pair, its private key file protected by a passphrase
+ *   keygen   a new key pair, its private key file protected by a passphrase (and the signing key)
+ *   sign-keys  sign the key list phones may encrypt to (keys.signed.json)
  *   list     submissions on the server (ids, times, sizes, status: all the server knows)
  *   export   decrypt finalized submissions into folders staff can read and archive
  *   status   set what a reporter sees on the status page
@@ -23,6 +24,7 @@ interface Entry {
 
 export const COMMANDS: readonly Entry[] = [
   { name: 'keygen', summary: ['生成新的密钥对（私钥文件有口令保护）', 'generate a new key pair (passphrase-protected private key file)'], load: async () => (await import('./commands/keygen')).keygenCommand },
+  { name: 'sign-keys', summary: ['给手机可用的公钥列表签名（keys.signed.json）', 'sign the key list phones may encrypt to (keys.signed.json)'], load: async () => (await import('./commands/sign-keys')).signKeysCommand },
   { name: 'list', summary: ['列出服务器上的举报（编号、时间、大小、状态）', 'list submissions (ids, times, sizes, status)'], load: async () => (await import('./commands/list')).listCommand },
   { name: 'export', summary: ['解密已提交的举报，导出到文件夹', 'decrypt finalized submissions into folders'], load: async () => (await import('./commands/export')).exportCommand },
   { name: 'status', summary: ['设置举报人看到的处理状态', 'set the status the reporter sees'], load: async () => (await import('./commands/status')).statusCommand },

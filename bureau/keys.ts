@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs'
 import { EnvelopeError, readPrivateKeyFile, type BureauKeyPair } from '../server/src/envelope'
+import { readSigningKeyFile, type SigningKeyPair } from '../server/src/keylist'
 import { CliError, errnoCode } from './errors'
 import { canPrompt, promptHidden } from './prompt'
 
@@ -47,9 +48,12 @@ function missingKey(file: string): CliError {
   )
 }
 
-async function openWith(file: string, passphrase: string): Promise<BureauKeyPair> {
+/** Reads one kind of sealed key file (encryption or signing key). */
+type Opener<T> = (file: string, passphrase: string) => Promise<T>
+
+async function openWith<T>(open: Opener<T>, file: string, passphrase: string): Promise<T> {
   try {
-    return await readPrivateKeyFile(file, passphrase)
+    return await open(file, passphrase)
   } catch (e) {
     if (e instanceof EnvelopeError && e.code === 'BAD_PASSPHRASE') throw e
     if (e instanceof EnvelopeError && e.code === 'BAD_KEY_FILE') {
@@ -76,22 +80,32 @@ function wrongPassphrase(file: string, fromEnv: boolean): CliError {
  * Opens each key file. With BUREAU_KEY_PASSPHRASE every file must open with it; on a terminal the
  * passphrase that opened the previous file is tried first, then the user is asked (3 attempts).
  */
-export async function loadKeyFiles(files: readonly string[], env: NodeJS.ProcessEnv): Promise<BureauKeyPair[]> {
-  const keys: BureauKeyPair[] = []
+export function loadKeyFiles(files: readonly string[], env: NodeJS.ProcessEnv): Promise<BureauKeyPair[]> {
+  return loadSealedFiles(files, env, readPrivateKeyFile)
+}
+
+/** Opens the signing key file (docs/protocol.md §14), asking for its passphrase as above. */
+export async function loadSigningKey(file: string, env: NodeJS.ProcessEnv): Promise<SigningKeyPair> {
+  const [pair] = await loadSealedFiles([file], env, readSigningKeyFile)
+  return pair
+}
+
+async function loadSealedFiles<T extends { kid: string }>(files: readonly string[], env: NodeJS.ProcessEnv, open: Opener<T>): Promise<T[]> {
+  const keys: T[] = []
   const fromEnv = envPassphrase(env)
   let last: string | undefined
   for (const file of files) {
     if (!fs.existsSync(file)) throw missingKey(file)
-    let key: BureauKeyPair | undefined
+    let key: T | undefined
     if (fromEnv !== undefined) {
       try {
-        key = await openWith(file, fromEnv)
+        key = await openWith(open, file, fromEnv)
       } catch (e) {
         if (e instanceof EnvelopeError) throw wrongPassphrase(file, true)
         throw e
       }
     } else {
-      if (last !== undefined) key = await openWith(file, last).catch((e) => {
+      if (last !== undefined) key = await openWith(open, file, last).catch((e) => {
         if (e instanceof EnvelopeError) return undefined
         throw e
       })
@@ -99,7 +113,7 @@ export async function loadKeyFiles(files: readonly string[], env: NodeJS.Process
       for (let attempt = 1; !key; attempt++) {
         const passphrase = await promptHidden(`私钥口令（输入时不显示）/ Passphrase for ${file}: `)
         try {
-          key = await openWith(file, passphrase)
+          key = await openWith(open, file, passphrase)
           last = passphrase
         } catch (e) {
           if (!(e instanceof EnvelopeError)) throw e

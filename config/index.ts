@@ -3,9 +3,10 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 import devConfig from './dev'
 import { configureH5Webpack } from './h5/webpack'
 import prodConfig from './prod'
+import { trustDefines } from './trust'
 
 // Taro build configuration shared by the weapp and h5 targets.
-export default defineConfig<'webpack5'>(async (merge) => {
+export default defineConfig<'webpack5'>(async (merge, { mode }) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'clue-report',
     date: '2026-11-28',
@@ -21,7 +22,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
     outputRoot: `dist/${process.env.TARO_ENV}`,
     // Emits the WeChat encryption worker (workers/crypto/index.js) after each weapp build.
     plugins: [path.resolve(__dirname, 'crypto-worker.ts')],
-    defineConstants: {},
+    // CLUE_TRUST: the bureau's signing key (trust anchor) and the build mode; a release build
+    // (--mode release) refuses development keys here, before anything is compiled (config/trust.ts).
+    defineConstants: { ...trustDefines(mode) },
     // process.env.TARO_APP_API_BASE in the app: from the shell (TARO_APP_API_BASE=… npm run build:weapp)
     // or a .env / .env.<mode> file (those win). Empty means the platform default (src/platform/api-base*.ts).
     env: { TARO_APP_API_BASE: JSON.stringify(process.env.TARO_APP_API_BASE ?? '') },

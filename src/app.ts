@@ -7,6 +7,7 @@ import { startPrivacyBridge } from '@/services/privacy-requests'
 import { startOfflineShell } from '@/platform/offline'
 import { startOutbox } from '@/outbox'
 import { makePagesFocusable } from '@/platform/focusable-pages'
+import { refreshKeyList } from '@/services/key-list'
 import './app.css'
 
 function App({ children }: PropsWithChildren) {
@@ -15,6 +16,9 @@ function App({ children }: PropsWithChildren) {
     // H5: keep the app shell for offline use (WeChat keeps its packages itself).
     startOfflineShell()
     makePagesFocusable()
+    // The bureau's signed key list, if the server has a newer one (checked against the built-in
+    // signing key; a refused list is only logged).
+    refreshKeyList().catch(() => undefined)
     // Reports waiting in the outbox are sent now, and whenever the app returns or the network does.
     startOutbox()
     purgeStaleDrafts(new Date())

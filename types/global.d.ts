@@ -11,3 +11,12 @@ declare namespace NodeJS {
     TARO_APP_API_BASE?: string
   }
 }
+
+/**
+ * Defined at build time by config/trust.ts from the campaign configuration: the bureau's signing
+ * key (trust anchor) and whether this is a release build. See src/keys/anchor.ts.
+ */
+declare const CLUE_TRUST: {
+  anchor: { kid: string; publicKey: string; development: boolean }
+  release: boolean
+}

@@ -78,12 +78,12 @@ describe('help', () => {
   test('the command list is in Chinese and English', async () => {
     const r = await capture(['--help'])
     expect(r.code).toBe(0)
-    for (const name of ['keygen', 'list', 'export', 'status', 'qrcode', 'purge']) expect(r.out).toContain(`  ${name}`)
+    for (const name of ['keygen', 'sign-keys', 'list', 'export', 'status', 'qrcode', 'purge']) expect(r.out).toContain(`  ${name}`)
     expect(r.out).toContain('扫黑办')
     expect(r.out).toContain('Bureau tools')
   })
 
-  test.each(['keygen', 'list', 'export', 'status', 'qrcode', 'purge'])('%s --help is in Chinese and English', async (name) => {
+  test.each(['keygen', 'sign-keys', 'list', 'export', 'status', 'qrcode', 'purge'])('%s --help is in Chinese and English', async (name) => {
     const r = await capture([name, '--help'])
     expect(r.code).toBe(0)
     expect(r.out).toContain(`npm run bureau -- ${name}`)

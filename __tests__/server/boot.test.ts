@@ -44,6 +44,7 @@ describe('configuration errors stop the boot with a clear message', () => {
     const res = await runMain(['--data', env.dataDir, '--campaign', repoCampaign], { NODE_ENV: 'production' })
     expect(res.code).toBe(2)
     expect(res.output).toContain(`production mode refuses the development key "${DEV_KEY_KID}"`)
+    expect(res.output).toContain('production mode refuses the development signing key "60a745a23efcdaeb"')
   })
 
   test('--help prints the usage', async () => {
@@ -92,6 +93,16 @@ describe('configuration errors stop the boot with a clear message', () => {
     })
     expect(() => boot(['--campaign', file])).not.toThrow()
     expect(() => boot(['--production', '--campaign', file])).toThrow(/refuses the development key/)
+  })
+
+  test('production needs the signing key the key list is checked against, and refuses the development one', () => {
+    const none = writeCampaign('no-anchor.json', (c) => delete c.signingKey)
+    expect(() => boot(['--campaign', none])).not.toThrow()
+    expect(() => boot(['--production', '--campaign', none])).toThrow(/production mode needs "signingKey"/)
+    const dev = writeCampaign('dev-anchor.json', (c) => (c.signingKey = { kid: '60a745a23efcdaeb', publicKey: '9iUjnSKH1L9u2EstrK3hor7KH8NupoCSHKxA9rb0b1U=' }))
+    expect(() => boot(['--production', '--campaign', dev])).toThrow(/refuses the development signing key "60a745a23efcdaeb"/)
+    const wrong = writeCampaign('anchor-kid.json', (c) => (c.signingKey.kid = '0123456789abcdef'))
+    expect(() => boot(['--campaign', wrong])).toThrow(/signingKey: kid "0123456789abcdef" does not match its public key/)
   })
 
   test('production accepts a campaign with only the bureau key', () => {

@@ -12,6 +12,7 @@ import path from 'node:path'
 import { attachmentLabel, createEnvelope, crc32Hex, REPORT_LABEL, sealObject, utf8Encode, type AnyEnvelopeHeader } from '@/crypto'
 import { createEnvelopeV1, encryptObjectV1 } from '../support/envelope-v1'
 import { generateBureauKeyPair, openObject, type BureauKeyPair } from '../../server/src/envelope'
+import { formatKeyList, generateSigningKeyPair, signKeyList, type KeyListEntry, type SigningKeyPair } from '../../server/src/keylist'
 
 export const ROOT = path.resolve(__dirname, '..', '..')
 const BASE_CAMPAIGN = JSON.parse(fs.readFileSync(path.join(ROOT, 'campaign', 'campaign.json'), 'utf8'))
@@ -25,21 +26,42 @@ export interface TestEnv {
   dir: string
   dataDir: string
   campaignFile: string
+  /** The signed key list beside the campaign file (the server's default --keys). */
+  keysFile: string
   h5Dir: string
   key: BureauKeyPair
+  /** The bureau's signing key of this environment: the campaign's "signingKey". */
+  signing: SigningKeyPair
   cleanup(): void
 }
 
-/** A temporary directory with data/, a campaign file listing a fresh key, and a stub H5 build. */
+/** The key list entry of a key pair. */
+export function entryOf(key: BureauKeyPair, current: boolean): KeyListEntry {
+  return { kid: key.kid, publicKey: Buffer.from(key.publicKey).toString('base64'), current }
+}
+
+/** Writes `keys` as a key list signed by `signing` (as `npm run bureau -- sign-keys` would). */
+export function writeSignedKeyList(file: string, signing: SigningKeyPair, sequence: number, keys: KeyListEntry[]): void {
+  fs.writeFileSync(file, formatKeyList(signKeyList({ sequence, issuedAt: '2024-05-20T08:00:00Z', keys }, signing)))
+}
+
+/**
+ * A temporary directory with data/, a campaign file listing a fresh key and a fresh signing key,
+ * the key list signed by it (sequence 1) beside it, and a stub H5 build.
+ */
 export function makeTestEnv(campaignPatch: (c: Record<string, any>) => void = () => {}): TestEnv {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clue-server-'))
   const key = makeBureauKey()
+  const signing = generateSigningKeyPair()
   const campaign = structuredClone(BASE_CAMPAIGN)
   campaign.campaign.acceptAfterEnd = true
-  campaign.keys = [{ kid: key.kid, publicKey: Buffer.from(key.publicKey).toString('base64'), current: true }]
+  campaign.signingKey = { kid: signing.kid, publicKey: signing.publicKey.toString('base64') }
+  campaign.keys = [entryOf(key, true)]
   campaignPatch(campaign)
   const campaignFile = path.join(dir, 'campaign.json')
   fs.writeFileSync(campaignFile, JSON.stringify(campaign, null, 2))
+  const keysFile = path.join(dir, 'keys.signed.json')
+  writeSignedKeyList(keysFile, signing, 1, campaign.keys)
   const h5Dir = path.join(dir, 'h5')
   fs.mkdirSync(path.join(h5Dir, 'js'), { recursive: true })
   fs.writeFileSync(path.join(h5Dir, 'index.html'), '<!doctype html><title>h5-stub</title><div id="app"></div>')
@@ -48,8 +70,10 @@ export function makeTestEnv(campaignPatch: (c: Record<string, any>) => void = ()
     dir,
     dataDir: path.join(dir, 'data'),
     campaignFile,
+    keysFile,
     h5Dir,
     key,
+    signing,
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   }
 }

@@ -10,12 +10,14 @@ import type { Readable } from 'node:stream'
 import { memoryFiles } from '../app/support/memory-files'
 import { completeDraft } from '../app/support/drafts'
 import { __reset } from '../mocks/taro'
-import { makeBureauKey, makeTestEnv, openStored, startServer, type RunningServer, type TestEnv } from '../server/helpers'
+import { makeTestEnv, openStored, startServer, type RunningServer, type TestEnv } from '../server/helpers'
+import { buildAppWithAnchor, phoneAccepts, restoreDevelopmentBuild } from '../keys/support'
 import { installFetchRequest, network, networkDown, type SentRequest } from './support/fetch-request'
 import { FsBlobStore } from '../../server/src/blobstore'
 import { SqliteRepository } from '../../server/src/repository'
 import type { AttachmentLabel, DraftAttachment, DraftReport } from '@/domain/types'
 import { REPORT_SCHEMA } from '@/domain/report-plaintext'
+import { bundledConfig } from '@/domain/campaign'
 import { listDrafts, loadDraft, saveDraft } from '@/drafts/store'
 import { cancelJob, confirmReceipt, jobView, listJobs, loadJob, retryNow, startSubmission, WAITING_FOR_NETWORK } from '@/outbox'
 import { configureOutbox, idle, kick, resetOutboxForTests } from '@/outbox/runner'
@@ -49,20 +51,26 @@ beforeAll(async () => {
 }, 60000)
 
 afterAll(async () => {
+  restoreDevelopmentBuild()
   resetOutboxForTests()
   await server?.stop()
   env?.cleanup()
   delete process.env.TARO_APP_API_BASE
 })
 
-/** A fresh app: empty storage and files, the runner's memory gone, the server's campaign cached. */
+/**
+ * A fresh app built for the test campaign (its signing key is the anchor): empty storage and
+ * files, the runner's memory gone, the server's campaign cached and its signed key list accepted.
+ */
 function freshApp(): void {
   __reset()
   memoryFiles.clear()
   network.reset()
   installFetchRequest()
   restartApp()
+  buildAppWithAnchor(env.signing)
   writeKey('config/campaign', campaign)
+  phoneAccepts(env.keysFile)
 }
 
 /** The app was killed and opened again: storage and files survive, memory does not. */
@@ -434,17 +442,19 @@ describe('offline and failures', () => {
     expect(await memoryFiles.fileSize('enc/enc1/0')).toBe(job.attachments![0].size)
   })
 
-  it('the bureau rotated its key: the report is encrypted again to the new key, once the server said so', async () => {
-    const old = makeBureauKey()
-    const stale = structuredClone(campaign)
-    stale.keys = [{ kid: old.kid, publicKey: Buffer.from(old.publicKey).toString('base64'), current: true }]
-    writeKey('config/campaign', stale)
+  it('the key bundled in the app is not the server\'s: the signed list is fetched, checked, and the report encrypted again to its key', async () => {
+    // A phone that never fetched the list: it encrypts to the bundled key (sequence 0).
+    __reset()
+    installFetchRequest()
+    buildAppWithAnchor(env.signing)
+    writeKey('config/campaign', campaign)
     const made = await makeDraft('rot1', [30_000])
     await startSubmission('rot1')
     await idle()
     const { sub } = await expectDelivered('rot1', made)
     expect(sub.header.kid).toBe(env.key.kid)
-    expect(network.sent.filter((r) => r.method === 'GET' && r.path === '/api/v1/config')).toHaveLength(1)
+    expect(network.sent.filter(isCreate).map((r) => r.json.header.kid)).toEqual([bundledConfig.keys[0].kid, env.key.kid])
+    expect(network.sent.filter((r) => r.method === 'GET' && r.path === '/api/v1/keys')).toHaveLength(1)
   })
 
   it('a receipt someone else already has is replaced by a new one before the report is accepted', async () => {

@@ -9,6 +9,8 @@ import { Device } from './device'
 import { closeAll, copyOfBuild, launch, newDevice } from './harness'
 import { Realm } from './realm'
 import { createWx } from './wx'
+import { parseSelector, selectIn, type ViewHost } from './wx/view'
+import type { Owner, RElement } from './wxml/render'
 
 let realm: Realm
 let device: Device
@@ -16,11 +18,11 @@ let violations: string[]
 let wx: Record<string, any>
 let parts: ReturnType<typeof createWx>
 
-function setup(options: ConstructorParameters<typeof Device>[0] = {}) {
+function setup(options: ConstructorParameters<typeof Device>[0] = {}, view?: ViewHost) {
   realm = new Realm('fake-wx test')
   device = new Device(options)
   violations = []
-  parts = createWx({ realm, violation: (m) => violations.push(m) }, device, { packageRoot: '/nonexistent', workersDir: () => undefined, launch: () => ({ path: 'pages/index/index', query: {}, scene: 1001 }), extra: {} })
+  parts = createWx({ realm, violation: (m) => violations.push(m) }, device, { packageRoot: '/nonexistent', workersDir: () => undefined, launch: () => ({ path: 'pages/index/index', query: {}, scene: 1001 }), extra: {}, view })
   wx = parts.wx as Record<string, any>
 }
 
@@ -203,6 +205,117 @@ describe('dialogs and privacy', () => {
     expect(await settle(wx.chooseMedia({ count: 1, mediaType: ['image', 'video'] }))).toMatchObject({ err: { errMsg: 'chooseMedia:fail privacy permission is not authorized', errno: 104 } })
     expect(violations[0]).toMatch(/no <button open-type="agreePrivacyAuthorization" id="agree"> was tapped/)
     expect(device.privacyAgreed).toBe(false)
+  })
+})
+
+describe('the page on screen: selector queries and pageScrollTo', () => {
+  // A page (owner P) holding a custom component (owner C), as Taro's recursive `comp` would:
+  // <view id="a" class="x" data-key="k"> <comp> [C: <view class="y"> <view class="z"/> </view>] </comp> </view>
+  const owner = (path: string): Owner => ({ path, handler: () => undefined, usingComponents: {} })
+  const P = owner('pages/p/index')
+  const C = owner('comp')
+  const el = (tag: string, attrs: Record<string, unknown>, by: Owner, children: RElement[] = []): RElement => {
+    const e: RElement = { kind: 'element', tag, attrs, dataset: {}, events: {}, children, parent: null, owner: by }
+    for (const c of children) c.parent = e
+    for (const [k, v] of Object.entries(attrs)) if (k.startsWith('data-')) e.dataset[k.slice(5)] = v
+    return e
+  }
+  const z = el('view', { class: 'z' }, C)
+  const y = el('view', { class: 'y' }, C, [z])
+  const host = el('comp', {}, P, [y])
+  const a = el('view', { id: 'a', class: 'x', 'data-key': 'k' }, P, [host])
+  const page = { route: 'pages/p/index', owner: P, tree: () => [a] }
+  const inComp = { route: 'pages/p/index', owner: C, tree: () => [a] }
+  const viewHost: ViewHost = { topPage: () => page, scopeOf: (i) => (i === 'the comp instance' ? inComp : undefined), window: { width: 390, height: 844 } }
+
+  test('only #id, .class, " ", ">", ">>>" and ","', () => {
+    for (const ok of ['#a', '.x.y', '.x > .y', '.x .y', '.x >>> .y', '#a, .z', '.x>.y']) expect(() => parseSelector(ok)).not.toThrow()
+    for (const bad of ['view', '[data-key]', '.x:hover', '.x + .y', '.x ~ .y', '*', '> .x', '.x >', '', '#a,'])
+      expect(() => parseSelector(bad)).toThrow(/invalid selector/)
+  })
+
+  test('the page scope does not reach into a custom component; .in(component) and >>> do', () => {
+    expect(selectIn(page, '.y')).toEqual([])
+    expect(selectIn(page, '.x .y')).toEqual([])
+    expect(selectIn(page, '.x >>> .y')).toEqual([y])
+    expect(selectIn(page, '.x >>> .z')).toEqual([z])
+    expect(selectIn(page, '#a, .z')).toEqual([a])
+    expect(selectIn(inComp, '.y')).toEqual([y])
+    expect(selectIn(inComp, '.y > .z')).toEqual([z])
+    expect(selectIn(inComp, '.x')).toEqual([])
+  })
+
+  test('exec answers later, in order: each request\'s callback, then exec\'s; no layout, so boxes are 0 × 0', async () => {
+    setup({}, viewHost)
+    const calls: unknown[] = []
+    const q = wx.createSelectorQuery()
+    q.select('#a').fields({ id: true, dataset: true, size: true }, (r: unknown) => calls.push(['own', r]))
+    q.selectAll('.y').boundingClientRect().select('.nothing').boundingClientRect()
+    q.in('the comp instance').selectAll('.y').fields({ id: true, rect: true })
+    q.selectViewport().scrollOffset()
+    const done = new Promise((resolve) => q.exec((r: unknown) => resolve(r)))
+    expect(calls).toEqual([])
+    const results = await done
+    expect(calls).toEqual([['own', { id: 'a', dataset: { key: 'k' }, width: 0, height: 0 }]])
+    // From the page, .y (inside the component) is not found; after .in(component) it is.
+    expect(results).toEqual([
+      { id: 'a', dataset: { key: 'k' }, width: 0, height: 0 },
+      [],
+      null,
+      [{ id: '', left: 0, right: 0, top: 0, bottom: 0 }],
+      { id: '', dataset: {}, scrollLeft: 0, scrollTop: 0, scrollWidth: 390, scrollHeight: 844 },
+    ])
+    expect(results).toBeInstanceOf(realm.global.Array as ArrayConstructor)
+    expect(parts.view.queries.map((x) => [x.selector, x.matched])).toEqual([['#a', 1], ['.y', 0], ['.nothing', 0], ['.y', 1]])
+    expect(() => q.select('view')).toThrow(/invalid selector/)
+    expect(violations).toEqual([expect.stringMatching(/SelectorQuery.select: invalid selector "view"/)])
+    // What is not faked fails loudly when the query runs.
+    const failing = wx.createSelectorQuery()
+    failing.select('#a').fields({ computedStyle: ['color'] })
+    failing.exec()
+    await new Promise((r) => setTimeout(r, 10))
+    expect(realm.errors.map((e) => String(e.error))).toEqual([expect.stringMatching(/computedStyle.*not faked/)])
+  })
+
+  test('pageScrollTo: a selector is recorded with what it matched; a bad selector and offsetTop alone are broken rules', async () => {
+    setup({}, viewHost)
+    await wx.pageScrollTo({ selector: '#a', offsetTop: -80, duration: 200 })
+    await wx.pageScrollTo({ selector: '.y' })
+    await wx.pageScrollTo({ scrollTop: 0 })
+    expect(parts.view.scrolls).toEqual([
+      { route: 'pages/p/index', selector: '#a', offsetTop: -80, duration: 200, matched: ['a'] },
+      { route: 'pages/p/index', selector: '.y', duration: 300, matched: [] },
+      { route: 'pages/p/index', scrollTop: 0, duration: 300, matched: [] },
+    ])
+    expect(await settle(wx.pageScrollTo({ selector: 'view.x' }))).toMatchObject({ err: { errMsg: expect.stringMatching(/^pageScrollTo:fail invalid selector/) } })
+    await wx.pageScrollTo({ scrollTop: 10, offsetTop: 5 })
+    expect(violations).toEqual([expect.stringMatching(/pageScrollTo: invalid selector "view.x"/), expect.stringMatching(/offsetTop without a selector/)])
+  })
+
+  test('onWindowResize / offWindowResize: listeners are kept and removed (the phone here never resizes)', () => {
+    setup()
+    const fn = () => undefined
+    wx.onWindowResize(fn)
+    expect(parts.system.windowResize.size).toBe(1)
+    wx.offWindowResize(fn)
+    expect(parts.system.windowResize.size).toBe(0)
+  })
+})
+
+describe('an API the fake lacks', () => {
+  test('is named beside the error it causes, with the app\'s own frames (no frame of the minified bundle for jest to print)', async () => {
+    const dist = copyOfBuild()
+    const file = join(dist, 'pages/index/index.js')
+    const { readFileSync } = await import('node:fs')
+    writeFileSync(file, `setTimeout(function () { wx.createBLEPeripheralServer.apply(wx, []) }, 0);${readFileSync(file, 'utf8')}`)
+    const failure = await launch(newDevice(), {}, dist).then(
+      () => new Error('the launch passed'),
+      (e: Error) => e,
+    )
+    expect(failure.message).toMatch(/app error in timer callback: TypeError: Cannot read properties of undefined \(reading 'apply'\)\n {4}← the app read wx\.createBLEPeripheralServer, which this fake wx does not have\./)
+    expect(failure.message).toMatch(/\n {4}↳ .*pages\/index\/index\.js:1:\d+/)
+    expect(failure.message).not.toContain(dist)
+    expect(failure.message).not.toMatch(/^\s*at /m)
   })
 })
 

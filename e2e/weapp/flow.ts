@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { makePdf, makePng } from '../harness'
 import type { Device } from './device'
 import type { Screen } from './screen'
+import type { RElement, RNode } from './wxml/render'
 
 export const DESCRIPTION = '2023年5月我在某借贷App借款5000元，到手只有3500元，对方说逾期后每天打电话骚扰我和我的家人。'
 export const LINK = 'https://loan.example.com/app/123'
@@ -44,6 +45,9 @@ export function today(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
+/** A receipt code on screen: four groups of four digits. */
+export const RECEIPT_CODE = /^\d{4} \d{4} \d{4} \d{4}$/
+
 export const STEP = {
   category: '选择举报类别',
   details: '描述受害经过',
@@ -59,19 +63,51 @@ export async function waitForStep(screen: Screen, title: string): Promise<void> 
   await screen.settle()
 }
 
+function firstErrorMessage(nodes: RNode[]): RElement | undefined {
+  for (const n of nodes) {
+    if (n.kind !== 'element') continue
+    if (String(n.attrs.class ?? '').split(/\s+/).includes('field__error')) return n
+    const inner = firstErrorMessage(n.children)
+    if (inner) return inner
+  }
+  return undefined
+}
+
+/**
+ * Pressing 下一步 with mistakes takes the page to the first one (issue 12): a wx.pageScrollTo
+ * whose selector matches exactly the box around the first message on the page.
+ */
+export async function expectScrolledToFirstError(screen: Screen, scrollsBefore: number): Promise<string> {
+  const scrolls = screen.mp.parts.view.scrolls
+  const scroll = await screen.waitFor('a pageScrollTo after 下一步', () => scrolls.length > scrollsBefore && scrolls[scrolls.length - 1])
+  const message = firstErrorMessage(screen.nodes())
+  let box = message?.parent ?? null
+  while (box && !String(box.attrs.id ?? '').startsWith('field-')) box = box.parent
+  expect(box).toBeTruthy()
+  const id = String(box!.attrs.id)
+  expect(scroll).toMatchObject({ route: screen.route, selector: `#${id}`, matched: [id] })
+  return id
+}
+
 /** From the details step (entry preselected 套路贷 and 御东分局) to the review step. */
 export async function walkFromDetails(screen: Screen, device: Device, files: Fixture[] | 'none', options: { typing?: 'keys' | 'paste' } = {}): Promise<{ keystrokes: number[] }> {
   await waitForStep(screen, STEP.details)
-  // Leaving with nothing filled in shows messages at the fields.
+  // Leaving with nothing filled in shows messages at the fields, and goes to the first of them.
+  const scrolls = screen.mp.parts.view.scrolls
+  let before = scrolls.length
   await screen.tap('下一步')
   await screen.waitForText(/还有 \d+ 处需要修改/)
+  expect(await expectScrolledToFirstError(screen, before)).toBe('field-happenedAt')
   await screen.choose('事情是什么时候发生的？', today())
   // Key by key where the figures are wanted; pasted elsewhere (faster, same result).
   const keystrokes = options.typing === 'keys' ? await screen.type('详细描述受害经过', DESCRIPTION) : []
   if (options.typing !== 'keys') await screen.fill('详细描述受害经过', DESCRIPTION)
   await screen.fill('相关网址、链接', 'abc')
+  before = scrolls.length
   await screen.tap('下一步')
   await screen.waitForText(/还有 \d+ 处需要修改/)
+  // The message sits at the link's own box, and the page goes there.
+  expect(await expectScrolledToFirstError(screen, before)).toBe('field-links-0')
   await screen.fill('相关网址、链接', LINK)
   await screen.fill('对方的电话号码', PHONES)
   await screen.fill('借款App或平台名称', LENDING_APP)

@@ -9,7 +9,8 @@
  *   app.json fails 'page "…" is not found' — always a defect, so it is reported as a violation;
  * - query values reach onLoad as written in the url (WeChat does not decode them);
  * - a subpackage's files run on the first navigation into it;
- * - wx.enableAlertBeforeUnload: the resident's back gesture asks first (a modal to answer).
+ * - wx.enableAlertBeforeUnload / disableAlertBeforeUnload are recorded on the page (userBack).
+ * - userBack(): the resident's back arrow.
  * Routing is asynchronous, as on the phone: success comes after the new page's onShow.
  */
 import type { MiniProgram } from './runtime'
@@ -98,9 +99,7 @@ export class PageStack {
     instance.selectComponent = () => null
     instance.selectAllComponents = () => mp.realm.copyIn([])
     instance.getOpenerEventChannel = () => mp.realm.copyIn({ emit: () => undefined, on: () => undefined, once: () => undefined, off: () => undefined })
-    instance.createSelectorQuery = () => {
-      throw mp.realm.newError('createSelectorQuery is not faked by e2e/weapp (layout is not computed)')
-    }
+    instance.createSelectorQuery = () => mp.parts.view.selectorQuery(() => mp.viewScope(page, instance))
     return page
   }
 
@@ -145,6 +144,20 @@ export class PageStack {
     this.history.push({ route: this.top!.route, how: 'navigateBack' })
     this.top!.dirty = true
     this.call(this.top!, 'onShow')
+  }
+
+  /**
+   * The resident taps the back arrow of WeChat's navigation bar (or Android's back key): the page
+   * on top goes, as navigateBack({ delta: 1 }) does. There is no back arrow on the first page (WeChat
+   * shows the home button there). A page that called wx.enableAlertBeforeUnload would first show
+   * WeChat's own question (https://developers.weixin.qq.com/miniprogram/dev/api/ui/interaction/wx.enableAlertBeforeUnload.html,
+   * "官方导航栏上的的返回"); that dialog is not modelled, so pressing back there fails the test.
+   */
+  async userBack(): Promise<void> {
+    const top = this.top
+    if (!top || this.pages.length <= 1) throw new Error(`back: ${top?.route ?? 'no page'} is the first page; WeChat shows no back arrow there`)
+    if (top.alertBeforeUnload !== undefined) throw new Error(`back: ${top.route} asks before leaving ("${top.alertBeforeUnload}"); WeChat's dialog for that is not modelled here (add it to pages.ts)`)
+    await this.back(1)
   }
 
   /** The wx APIs that belong to the page stack. */

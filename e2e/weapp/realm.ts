@@ -15,6 +15,8 @@ import vm from 'node:vm'
 export interface AppError {
   where: string
   error: unknown
+  /** The app task (see Realm.task) it happened in. */
+  task: number
 }
 
 export function describeError(error: unknown): string {
@@ -60,6 +62,12 @@ export class Realm {
   private timers = new Map<number, NodeJS.Timeout>()
   private nextTimer = 1
   private dead = false
+  /**
+   * Which task of the app runs now: a new number each time the platform calls into the app (a
+   * timer, a lifecycle, an event, an API callback, a file being run). Promise reactions keep the
+   * number of the task that queued them until the next call in.
+   */
+  task = 0
   private readonly builtins: {
     Object: ObjectConstructor
     Array: ArrayConstructor
@@ -122,6 +130,7 @@ export class Realm {
   runModule(source: string, filename: string, require: (path: string) => unknown): unknown {
     const script = new vm.Script(`(function (require, module, exports) {${source}\n})`, { filename })
     const fn = script.runInContext(this.context) as (r: unknown, m: unknown, e: unknown) => void
+    this.task++
     const module = this.copyIn({ exports: {} }) as { exports: unknown }
     fn(require, module, module.exports)
     return module.exports
@@ -129,7 +138,7 @@ export class Realm {
 
   fail(where: string, error: unknown): void {
     if (this.dead) return
-    const entry = { where, error }
+    const entry = { where, error, task: this.task }
     this.errors.push(entry)
     this.onErrorHook(entry)
   }
@@ -137,6 +146,7 @@ export class Realm {
   /** Runs `fn` as the platform would call into the app: errors are recorded, never thrown to the test. */
   guard<T>(where: string, fn: () => T): T | undefined {
     if (this.dead) return undefined
+    this.task++
     try {
       return fn()
     } catch (error) {
@@ -211,6 +221,7 @@ export class Realm {
     const run = () => {
       if (!repeat) this.timers.delete(id)
       if (this.dead) return
+      this.task++
       try {
         ;(fn as (...a: unknown[]) => void)(...args)
       } catch (error) {

@@ -22,10 +22,13 @@ import type { Device } from './device'
 import { PageStack, type PageRecord } from './pages'
 import { describeError, Realm, type AppError } from './realm'
 import { createWx, type WxParts } from './wx'
-import type { LaunchOptions } from './wx/system'
+import { WINDOW, type LaunchOptions } from './wx/system'
+import type { ViewScope } from './wx/view'
 import { resolvePath, WxmlLibrary, type Owner, type RenderHost, type RNode } from './wxml/render'
 
 export const SET_DATA_LIMIT = 1024 * 1024
+
+const MISSING_ADVICE = 'If WeChat documents this API, add it to the fake (e2e/weapp/wx/, with its rules and a link to the doc page); if WeChat does not have it, the app must not call it on weapp.'
 
 export interface AppJson {
   pages: string[]
@@ -104,6 +107,17 @@ export class MiniProgram {
       workersDir: () => (typeof workers === 'string' ? workers : workers?.path),
       launch: () => ({ ...this.launchOptions, query: { ...this.launchOptions.query } }),
       extra: this.stack.api(),
+      view: {
+        topPage: () => {
+          const top = this.stack.top
+          return top && this.viewScope(top, top.instance)
+        },
+        scopeOf: (instance) => {
+          const top = this.stack.top
+          return top && this.viewScope(top, instance)
+        },
+        window: { width: WINDOW.windowWidth, height: WINDOW.windowHeight },
+      },
     })
     this.defineGlobals()
   }
@@ -121,8 +135,42 @@ export class MiniProgram {
     const lines: string[] = []
     for (const v of this.violations) lines.push(`WeChat rule broken: ${v}`)
     for (const r of this.renderErrors) lines.push(`render: ${r}`)
-    for (const e of this.realm.errors) lines.push(`app error in ${e.where}: ${describeError(e.error)}`)
+    for (const e of this.realm.errors) lines.push(`app error in ${e.where}: ${this.explain(e)}`)
     return lines.join('\n')
+  }
+
+  /**
+   * An app error, with the wx API behind it named, and its stack in lines that do not begin with
+   * "at" (so that jest does not print a frame of the minified bundle in place of the message).
+   * Taro's API object holds only what `wx` has (Object.keys(wx)), so an API the fake lacks shows
+   * up either as a read of a missing `wx` name (Taro's wrappers call wx.X.apply, wx.X(…)) or as
+   * "….X is not a function" (Taro.X itself is undefined).
+   */
+  private explain(e: AppError): string {
+    const [message, ...frames] = describeError(e.error).split('\n')
+    const dist = `${this.dist.replace(/\/+$/, '')}/`
+    const calls = frames.filter((f) => /^\s*at /.test(f))
+    // The app's own frames (in the package) say where; the runtime's and Node's say nothing new.
+    const own = calls.filter((f) => f.includes(dist))
+    const stack = (own.length > 0 ? own : calls)
+      .slice(0, 4)
+      .map((f) => `    ↳ ${f.trim().slice(3).split(dist).join('')}`)
+    const sameTask = [...new Set(this.parts.missing.filter((m) => m.task === e.task).map((m) => m.name))]
+    const callFailed = /Cannot read properties of undefined \(reading '(apply|call|bind)'\)|is not a function/.test(message)
+    const notAFunction = /\.(\w+) is not a function/.exec(message)?.[1]
+    const wx = this.parts.wx
+    const names =
+      sameTask.length > 0 ? sameTask : notAFunction && !(notAFunction in wx) ? [notAFunction] : callFailed ? this.parts.missing.slice(-1).map((m) => m.name) : []
+    const cause = names.length > 0 ? [`    ← the app read ${names.slice(0, 5).map((n) => `wx.${n}`).join(', ')}, which this fake wx does not have. ${MISSING_ADVICE}`] : []
+    return [message, ...cause, ...stack].join('\n')
+  }
+
+  /** The selector-query scope of a page, or of one of its component instances. */
+  viewScope(page: PageRecord, instance: unknown): ViewScope | undefined {
+    const tree = () => this.tree(page)
+    if (instance === page.instance) return { route: page.route, owner: page.owner, tree }
+    for (const rec of page.components.values()) if (rec.instance === instance) return { route: page.route, owner: rec.owner, tree }
+    return undefined
   }
 
   /** Throws if the app failed in any way since launch. */
@@ -276,6 +324,7 @@ export class MiniProgram {
       rec = { path, instance, view, owner, virtualHost: !!(config.options as { virtualHost?: boolean } | undefined)?.virtualHost }
       const record = rec
       instance.setData = (data: Record<string, unknown>, cb?: () => void) => this.setData(page, data, cb, record)
+      instance.createSelectorQuery = () => this.parts.view.selectorQuery(() => this.viewScope(page, instance))
       page.components.set(key, rec)
       const lifetimes = (config.lifetimes ?? {}) as Record<string, unknown>
       const attached = lifetimes.attached ?? config.attached

@@ -1,8 +1,9 @@
 /**
  * What a resident does and sees, against the rendered tree of the page on top: find visible text,
  * tap by visible label, type into / pick in the field under a visible label, answer native
- * dialogs, read the route. Every action first waits (up to `timeout`) for its target, as a person
- * waits for the screen, and every call fails at once with the app's errors if it has any.
+ * dialogs, press WeChat's back arrow, read the route. Every action first waits (up to `timeout`)
+ * for its target, as a person waits for the screen, and every call fails at once with the app's
+ * errors if it has any.
  *
  * "Visible" means: on the top page (or in a native modal), not under an element with `hidden`
  * or an inline `display: none`. WXSS is not applied (see README, "What the WeChat runtime test
@@ -254,6 +255,18 @@ export class Screen {
     if ((mode === 'date' || mode === 'time') && ((start && String(value) < start) || (end && String(value) > end))) throw new Error(`the ${mode} picker allows ${start ?? '…'} to ${end ?? '…'}, not ${String(value)}`)
     dispatch(this.mp, picker, 'change', { value })
     await this.settle()
+  }
+
+  /** Taps the back arrow of WeChat's navigation bar (not a button of the app's own). */
+  async back(): Promise<void> {
+    this.mp.check()
+    await this.mp.stack.userBack()
+    await this.settle()
+  }
+
+  /** The visible text of the deepest element showing `label`, whitespace collapsed (e.g. a receipt code drawn in groups). */
+  async textOf(label: Label): Promise<string> {
+    return normalize(visibleText([await this.waitForText(label)]))
   }
 
   /** Taps a button of the native modal on screen; returns it. */

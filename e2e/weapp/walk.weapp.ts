@@ -1,11 +1,13 @@
 /**
  * The real WeChat build, walked against the real server: entry from a mini-program code (scene)
- * and from an ordinary-link QR code (q) with the preselection on screen; and the whole report with
- * two pictures and a PDF, down to the receipt, the status page, and the bureau's decryption.
+ * and from an ordinary-link QR code (q) with the preselection on screen; WeChat's back arrow
+ * through the steps; and the whole report with two pictures and a PDF, down to the receipt, the
+ * status page, and the bureau's decryption.
  */
+import { REPORT_SCHEMA } from '../../src/domain/report-plaintext'
 import { startServer, type RunningServer } from '../harness'
 import { openAllSubmissions } from '../stored'
-import { DESCRIPTION, LENDING_APP, LINK, LOAN, makeFixtures, PHONES, STEP, today, walkFromDetails, waitForStep, YUDONG } from './flow'
+import { DESCRIPTION, LENDING_APP, LINK, LOAN, makeFixtures, PHONES, RECEIPT_CODE, STEP, today, walkFromDetails, waitForStep, YUDONG } from './flow'
 import { closeAll, launch, newDevice } from './harness'
 
 // One server for the file: only the last test submits, and it checks what the server holds.
@@ -45,6 +47,11 @@ test('an ordinary-link QR code (q=https://…/r?b=zs&c=nude) preselects 裸聊�
   const link = `${server.url}/r?b=zs&c=nude`
   const { mp, screen } = await launch(device, { path: 'pages/index/index', query: { q: encodeURIComponent(link), scancode_time: String(Math.floor(Date.now() / 1000)) }, scene: 1011 })
   await screen.waitForRoute('report/details/index')
+  await waitForStep(screen, STEP.details)
+  // Both choices are named at the top of the step, above its first field, each with a way to change it.
+  const top = screen.text()
+  expect(top).toMatch(/举报类别\n\(一\)网络“裸聊”敲诈犯罪\n更改类别\n受理单位\n大同市公安局直属分局扫黑办\n更改单位/)
+  expect(top.indexOf('受理单位')).toBeLessThan(top.indexOf('事情是什么时候发生的？'))
   await screen.tap('上一步')
   await waitForStep(screen, STEP.category)
   expect(await screen.itemText('网络“裸聊”敲诈犯罪')).toContain('✓ 已选择')
@@ -60,8 +67,47 @@ test('an ordinary-link QR code (q=https://…/r?b=zs&c=nude) preselects 裸聊�
   await waitForStep(screen, STEP.branch)
   expect(await screen.itemText('大同市公安局直属分局扫黑办')).toContain('✓ 已选择')
   expect(await screen.itemText(YUDONG)).not.toContain('✓ 已选择')
-  // Each step replaced the one before: the stack stays one page deep.
-  expect(mp.stack.pages).toHaveLength(1)
+  // Each step was opened on top of the one before, for the same draft (so Back returns through them).
+  expect(mp.stack.pages.map((p) => p.route)).toEqual(['report/category/index', 'report/details/index', 'report/evidence/index', 'report/branch/index'])
+  expect(new Set(mp.stack.pages.map((p) => p.query.id)).size).toBe(1)
+  mp.check()
+})
+
+test("WeChat's back arrow on step 2 returns to step 1, and the draft is intact there and back (issue 12)", async () => {
+  const device = newDevice(server)
+  const { mp, screen } = await launch(device, { path: 'pages/index/index', query: { scene: encodeURIComponent('b=yd&c=loan') }, scene: 1047 })
+  await screen.waitForRoute('report/details/index')
+  await waitForStep(screen, STEP.details)
+  const id = screen.query.id
+  expect(id).toMatch(/^[0-9a-f]+$/)
+  await screen.choose('事情是什么时候发生的？', today())
+  await screen.fill('详细描述受害经过', DESCRIPTION)
+  const shownDate = screen.text().match(/\d{4}年\d{1,2}月\d{1,2}日/)?.[0]
+  expect(shownDate).toBeTruthy()
+  const depth = mp.stack.pages.length
+
+  // The navigation bar's back arrow, not the app's 上一步: WeChat pops the page.
+  await screen.back()
+  await screen.waitForRoute('report/category/index')
+  await waitForStep(screen, STEP.category)
+  expect(mp.stack.pages).toHaveLength(depth - 1)
+  expect(mp.stack.history[mp.stack.history.length - 1]).toEqual({ route: 'report/category/index', how: 'navigateBack' })
+  expect(screen.query.id).toBe(id)
+  expect(await screen.itemText(LOAN)).toContain('✓ 已选择')
+  expect(screen.text().match(/✓ 已选择/g)).toHaveLength(1)
+  // What was typed on step 2 was saved when it was left.
+  const saved = JSON.parse(device.storage.get(`drafts/item/${id}`) ?? 'null')
+  expect(saved).toMatchObject({ id, category: 'loan', branch: 'yd', description: DESCRIPTION })
+  expect(saved.happenedAt).toMatch(new RegExp(`^${today()}`))
+
+  // And forward again: step 2 shows it all, still one draft.
+  await screen.tap('下一步')
+  await waitForStep(screen, STEP.details)
+  expect(screen.query.id).toBe(id)
+  expect(await screen.valueOf('详细描述受害经过')).toBe(DESCRIPTION)
+  expect(screen.text()).toContain(shownDate!)
+  expect(mp.stack.pages).toHaveLength(depth)
+  expect(JSON.parse(device.storage.get('drafts/index') ?? '[]')).toHaveLength(1)
   mp.check()
 })
 
@@ -80,9 +126,21 @@ test('the whole report: two pictures and a PDF, receipt, status 已收到, and t
   expect(review).toContain('匿名举报')
   await screen.tap('加密并提交')
   await screen.waitForRoute('pages/receipt/index', 60000)
-  const code = (await screen.waitForText(/^\d{4} \d{4} \d{4} \d{4}$/)) && screen.text().match(/\d{4} \d{4} \d{4} \d{4}/)![0]
+  const code = await screen.textOf(RECEIPT_CODE)
+  expect(code).toMatch(RECEIPT_CODE)
+  // "我已保存" asks once more in the page's own dialog (not WeChat's modal), showing the same code.
   await screen.tap('我已保存')
-  await screen.tapModal('我已保存')
+  await screen.waitForText('确认已保存查询码？')
+  expect(mp.parts.ui.openModals()).toEqual([])
+  expect(mp.parts.ui.modals).toEqual([])
+  expect(screen.text().match(new RegExp(code.split(' ').join('\\s+'), 'g'))).toHaveLength(2)
+  // "再看看" closes it and stays; the receipt is still there.
+  await screen.tap('再看看')
+  await screen.waitFor('the dialog to close', () => !screen.has('确认已保存查询码？'))
+  expect(screen.route).toBe('pages/receipt/index')
+  expect(await screen.textOf(RECEIPT_CODE)).toBe(code)
+  await screen.tap('我已保存')
+  await screen.tap('是的，已保存')
   await screen.waitForRoute('pages/index/index')
   await screen.waitForText('我的草稿（0）')
 
@@ -101,12 +159,15 @@ test('the whole report: two pictures and a PDF, receipt, status 已收到, and t
   expect(stored).toHaveLength(1)
   expect(stored[0].state).toBe('accepted')
   const r = stored[0].report
+  expect(r.schema).toBe(REPORT_SCHEMA)
   expect(r.category).toBe('loan')
   expect(r.branch).toBe('yd')
+  // Only a date was picked: it arrives as a date alone, no midnight made up (issue 12).
+  expect(r.happenedAt).toBe(today())
   expect(r.description).toBe(DESCRIPTION)
   expect(r.links.filter((l: string) => l)).toEqual([LINK])
-  expect(r.party.phones).toBe(PHONES)
-  expect(r.extra.app).toBe(LENDING_APP)
+  expect(r.party).toEqual({ accounts: '', phones: PHONES, websites: '' })
+  expect(Object.entries(r.extra).filter(([, v]) => v !== '')).toEqual([['app', LENDING_APP]])
   expect(r.reporter).toEqual({ anonymous: true, name: '', mobile: '', idNumber: '' })
   expect(r.declaration).toMatchObject({ truthful: true, liability: true })
   expect(r.attachments.map((a: { label: string }) => a.label)).toEqual(['截图', '截图', '交易记录'])
@@ -126,5 +187,9 @@ test('the whole report: two pictures and a PDF, receipt, status 已收到, and t
   report(`walk: ${mp.setDataLog.length} setData calls, ${mp.setDataLog.reduce((n, x) => n + x.bytes, 0)} B in all, ${Date.now() - started} ms`)
   expect(Math.max(...keystrokes)).toBeLessThan(4096)
   expect(mp.parts.network.state.peakInFlight).toBeLessThanOrEqual(10)
+  // Every "go to the first mistake" found its field, on each step that had one.
+  const scrolls = mp.parts.view.scrolls
+  expect(scrolls.map((x) => x.route)).toEqual(['report/details/index', 'report/details/index', 'report/reporter/index', 'report/declaration/index'])
+  for (const x of scrolls) expect(x.matched).toEqual([x.selector!.slice(1)])
   mp.check()
 })

@@ -19,6 +19,7 @@ import { errorCodeOf, errorSchema, installErrorHandlers, sendError, toApiError }
 import attachmentRoutes from './routes/attachments'
 import configRoutes, { campaignConfigSchema } from './routes/config'
 import entryRoutes, { h5Available } from './routes/entry'
+import keysRoutes from './routes/keys'
 import statusRoutes from './routes/status'
 import submissionRoutes from './routes/submissions'
 import { sweep, type Services } from './services'
@@ -164,6 +165,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (!options.production) await registerDocs(app)
 
   await app.register(configRoutes, { services })
+  await app.register(keysRoutes, { services })
   await app.register(submissionRoutes, { services })
   await app.register(attachmentRoutes, { services })
   await app.register(statusRoutes, { services })

@@ -26,6 +26,8 @@ export interface ServerConfig {
   /** Holds the SQLite database, the blob files and the receipt salt. */
   dataDir: string
   campaignFile: string
+  /** The signed key list served at GET /api/v1/keys (docs/protocol.md §15). */
+  keysFile: string
   /** The H5 build served at `/`. */
   h5Dir: string
   production: boolean
@@ -47,8 +49,11 @@ Options (environment variable in brackets):
   --port <n>           listen port (0 = any free port), default 8080 [PORT]
   --data <dir>         data directory (SQLite + blobs), default ./data [DATA_DIR]
   --campaign <file>    campaign configuration, default campaign/campaign.json [CAMPAIGN_FILE]
+  --keys <file>        signed key list (npm run bureau -- sign-keys), default
+                       keys.signed.json beside the campaign file      [KEYS_FILE]
   --h5 <dir>           H5 build to serve at /, default dist/h5      [H5_DIR]
-  --production         refuse development keys                      [NODE_ENV=production]
+  --production         refuse development keys and a key list that
+                       does not verify under the campaign's signingKey [NODE_ENV=production]
   --log-level <level>  fatal|error|warn|info|debug|trace|silent     [LOG_LEVEL]
                        (default info; warn in production)
   --help               print this text
@@ -80,6 +85,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
         port: { type: 'string' },
         data: { type: 'string' },
         campaign: { type: 'string' },
+        keys: { type: 'string' },
         h5: { type: 'string' },
         production: { type: 'boolean' },
         'log-level': { type: 'string' },
@@ -100,6 +106,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
   const port = parsePort(str('port', 'PORT', '8080'))
   const dataDir = path.resolve(str('data', 'DATA_DIR', 'data'))
   const campaignFile = path.resolve(str('campaign', 'CAMPAIGN_FILE', path.join(REPO_ROOT, 'campaign', 'campaign.json')))
+  const keysFile = path.resolve(str('keys', 'KEYS_FILE', path.join(path.dirname(campaignFile), 'keys.signed.json')))
   const h5Dir = path.resolve(str('h5', 'H5_DIR', path.join(REPO_ROOT, 'dist', 'h5')))
   const production = values.production === true || env.NODE_ENV === 'production'
 
@@ -130,6 +137,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     port,
     dataDir,
     campaignFile,
+    keysFile,
     h5Dir,
     production,
     rateLimit: rateLimitRaw === 'on',

@@ -6,10 +6,26 @@
 import './threadpool'
 import { buildApp } from './app'
 import { Campaign } from './campaign'
-import { ConfigError, USAGE, loadCampaign, parseConfig, prepareDataDir } from './config'
+import { ConfigError, USAGE, loadCampaign, parseConfig, prepareDataDir, type ServerConfig } from './config'
+import { loadKeyList } from './key-list-file'
 import { LIMITS } from './limits'
 import { PepperError, loadPepper } from './pepper'
 import { openAdmission, openStorage } from './services'
+
+/** The campaign file with the signed key list beside it, both checked (production refuses what phones would). */
+function loadCampaignAndKeys(config: ServerConfig): Campaign {
+  const campaign = loadCampaign(config.campaignFile, config.production)
+  return new Campaign(campaign, loadKeyList(config.keysFile, campaign, config.production))
+}
+
+function keyListNotes(campaign: Campaign, config: ServerConfig): string {
+  const served = campaign.keyList
+  if (!served) return `  WARNING: no signed key list at ${config.keysFile}: phones keep the keys built into the app (npm run bureau -- sign-keys).\n`
+  const head = served.list
+    ? `  key list: ${config.keysFile} (sequence ${served.list.sequence}, current key ${served.list.keys.find((k) => k.current)!.kid})\n`
+    : `  key list: ${config.keysFile} (malformed)\n`
+  return head + served.warnings.map((w) => `  WARNING: phones will refuse this key list: ${w}\n`).join('')
+}
 
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2), process.env)
@@ -19,7 +35,7 @@ async function main(): Promise<void> {
   }
   // Whatever the umask: every file and directory the server makes is its own alone.
   process.umask(0o077)
-  const campaign = { current: new Campaign(loadCampaign(config.campaignFile, config.production)) }
+  const campaign = { current: loadCampaignAndKeys(config) }
   prepareDataDir(config.dataDir)
   let pepper
   try {
@@ -47,8 +63,10 @@ async function main(): Promise<void> {
 
   process.on('SIGHUP', () => {
     try {
-      campaign.current = new Campaign(loadCampaign(config.campaignFile, config.production))
-      app.log.info('campaign configuration reloaded')
+      campaign.current = loadCampaignAndKeys(config)
+      const sequence = campaign.current.keyList?.list?.sequence
+      app.log.info(`campaign configuration and key list reloaded${sequence !== undefined ? ` (key list sequence ${sequence})` : ''}`)
+      for (const w of campaign.current.keyList?.warnings ?? []) app.log.warn(`phones will refuse this key list: ${w}`)
     } catch (e) {
       app.log.error(`campaign configuration NOT reloaded, keeping the previous one: ${(e as Error).message}`)
     }
@@ -74,6 +92,7 @@ async function main(): Promise<void> {
     `\nClue report server ready: ${url}\n` +
       `${config.production ? '' : `  API docs: ${url}docs`}   data: ${config.dataDir}   campaign: ${config.campaignFile}` +
       `${config.production ? '   (production)' : '   (development)'}${config.rateLimit ? '' : '   RATE LIMITING OFF'}\n` +
+      keyListNotes(campaign.current, config) +
       (campaign.current.config.keys.some((k) => k.development)
         ? '  WARNING: the campaign lists the DEVELOPMENT key (keys/dev/, public passphrase): never use it for real reports.\n'
         : '') +

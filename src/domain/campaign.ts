@@ -193,6 +193,19 @@ function checkKeys(keys: unknown, problems: string[]): void {
   if (current > 1) problems.push(`keys: ${current} keys are marked current (exactly one must be)`)
 }
 
+function checkSigningKey(k: unknown, problems: string[]): void {
+  if (k === undefined) return
+  if (!isObject(k)) {
+    problems.push('signingKey: must be an object when present')
+    return
+  }
+  if (typeof k.kid !== 'string' || !KID.test(k.kid)) problems.push(`signingKey.kid: must be 16 lowercase hex digits, got ${JSON.stringify(k.kid)}`)
+  if (typeof k.publicKey !== 'string' || !PUBLIC_KEY_B64.test(k.publicKey)) {
+    problems.push('signingKey.publicKey: must be the base64 of exactly 32 bytes (44 chars ending in "=")')
+  }
+  if (k.development !== undefined && typeof k.development !== 'boolean') problems.push('signingKey.development: must be true or false when present')
+}
+
 /**
  * Checks an untrusted campaign config and returns it typed, or throws a `CampaignConfigError`
  * listing every problem. Fields the model does not know are left as they are.
@@ -206,6 +219,7 @@ export function validateCampaignConfig(json: unknown): CampaignConfig {
   checkCampaign(json.campaign, problems)
   checkCategories(json.categories, problems)
   checkBranches(json.branches, problems)
+  checkSigningKey(json.signingKey, problems)
   checkKeys(json.keys, problems)
   if (problems.length > 0) throw new CampaignConfigError(problems)
   return json as unknown as CampaignConfig

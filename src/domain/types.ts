@@ -62,12 +62,27 @@ export interface BureauKey {
   development?: boolean
 }
 
+/**
+ * The bureau's Ed25519 signing key (docs/protocol.md §14): the trust anchor built into the app at
+ * build time. The app never takes it from the server.
+ */
+export interface SigningKeyInfo {
+  kid: string
+  /** base64 of the 32-byte Ed25519 public key. */
+  publicKey: string
+  /** Marks the development signing key shipped in the repository; release builds refuse it. */
+  development?: boolean
+}
+
 /** The campaign configuration the bureau edits (campaign/campaign.json) and GET /api/v1/config serves. */
 export interface CampaignConfig {
   version: number
   campaign: CampaignInfo
   categories: CategoryCode[]
   branches: BranchOffice[]
+  /** The trust anchor (build input; optional for configurations served by older servers). */
+  signingKey?: SigningKeyInfo
+  /** The bundled key list (sequence 0): what the app encrypts to until it accepts a signed list. */
   keys: BureauKey[]
 }
 

@@ -4,8 +4,11 @@
  * phone was updated is created as v1, with its SHA-256s; everything else is v2 with CRC-32s.
  */
 import { files } from '@/platform/files'
-import { createSubmission, getConfig, type CreateSubmissionBody } from '@/services/api'
+import { currentEncryptionKey } from '@/keys/store'
+import { createSubmission, type CreateSubmissionBody } from '@/services/api'
+import { refreshKeyList } from '@/services/key-list'
 import { newIdempotencyKey } from './codes'
+import { keysNotVerified } from './errors'
 import { loadSending } from './load-sending'
 import { current, isCode, PROGRESSED, setActivity, update, type StepContext } from './state'
 import type { OutboxJob, StoredObject } from './types'
@@ -69,7 +72,12 @@ export async function createStep(job: OutboxJob, { id, cancel, run, p }: StepCon
     if (isCode(error, 'UNKNOWN_KID') || isCode(error, 'IDEMPOTENCY_KEY_REUSED')) {
       // The bureau changed its key (or our earlier request differs): encrypt again, to the
       // current key, under a new idempotency key. Nothing was accepted under the old one.
-      if (isCode(error, 'UNKNOWN_KID')) await getConfig(cancel)
+      // The new key must come from a key list signed by the bureau (src/keys): if the server
+      // offers none the phone accepts, the report waits, encrypted to the key it has.
+      if (isCode(error, 'UNKNOWN_KID')) {
+        await refreshKeyList(cancel)
+        if (currentEncryptionKey()?.kid === job.header!.kid) throw keysNotVerified()
+      }
       update(id, { idempotencyKey: await newIdempotencyKey() })
       restartEncryption(id)
       return

@@ -27,6 +27,7 @@ import type { JobError } from './types'
 import { resetViews } from './views'
 
 export { configureOutbox } from './settings'
+export { KEYS_NOT_VERIFIED, WAITING_FOR_KEYS } from './errors'
 
 export type Trigger = 'start' | 'show' | 'online' | 'timer' | 'user'
 

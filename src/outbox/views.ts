@@ -1,5 +1,6 @@
 /** What the pages show of a job: its progress (with the time left per stage), status and sentence. */
 import { RateEstimator } from './eta'
+import { KEYS_NOT_VERIFIED } from './errors'
 import { activity, progress } from './state'
 import { listJobs, loadJob } from './store'
 import type { JobProgress, JobStatus, OutboxJob } from './types'
@@ -95,6 +96,7 @@ export function statusText(job: OutboxJob, status: JobStatus = statusOf(job)): s
     case 'blocked':
       return `没有发送成功：${job.lastError?.message ?? '出现了问题'}`
     case 'waiting':
+      if (job.lastError?.code === KEYS_NOT_VERIFIED) return job.lastError.message
       if (!job.lastError || job.lastError.kind === 'offline' || job.lastError.kind === 'timeout') return WAITING_FOR_NETWORK
       return '服务器暂时没有响应，稍后会自动重试'
   }

@@ -19,6 +19,10 @@ interface FixedKeys {
   'notices/pending': string[]
   /** The campaign configuration last fetched from the server (validated on read). */
   'config/campaign': unknown
+  /** The signed key list last accepted (src/keys/store.ts; verified again on read). Kept by the privacy wipe. */
+  'keys/accepted': { list: unknown; acceptedAt: string }
+  /** The local error log (src/services/error-log.ts). */
+  'log/errors': import('@/services/error-log').ErrorLogEntry[]
   /** Reports being sent or waiting to be sent (the outbox); each job under `outboxJob(id)`. */
   'outbox/index': OutboxIndexEntry[]
   /** Which running copy of the app sends the outbox (two browser tabs must not both send). */
@@ -35,6 +39,8 @@ export const storageKeys = {
   privacyDecision: 'privacy/decision',
   pendingNotices: 'notices/pending',
   campaignConfig: 'config/campaign',
+  acceptedKeyList: 'keys/accepted',
+  errorLog: 'log/errors',
   outboxIndex: 'outbox/index',
   outboxLock: 'outbox/lock',
   draft: (id: string) => `${DRAFT_PREFIX}${id}`,

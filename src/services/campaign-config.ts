@@ -1,12 +1,15 @@
 /**
  * The campaign configuration: categories, branch offices, period and the bureau's keys. The app
  * ships a copy so it works offline; a copy refreshed from the server replaces it once validated.
+ * Its keys are never the server's: they are always the accepted key list (src/keys/store.ts),
+ * signed by the bureau's key built into the app, or the bundled keys.
  */
 import { bundledConfig, validateCampaignConfig } from '@/domain/campaign'
 import type { CampaignConfig } from '@/domain/types'
+import { acceptedKeySet } from '@/keys/store'
 import { readKey, writeKey } from '@/platform/storage'
 
-export function currentCampaignConfig(): CampaignConfig {
+function cachedOrBundled(): CampaignConfig {
   try {
     const cached = readKey('config/campaign')
     if (cached) return validateCampaignConfig(cached)
@@ -14,6 +17,10 @@ export function currentCampaignConfig(): CampaignConfig {
     // A damaged or outdated cached copy falls back to the bundled one.
   }
   return bundledConfig
+}
+
+export function currentCampaignConfig(): CampaignConfig {
+  return { ...cachedOrBundled(), keys: acceptedKeySet().keys }
 }
 
 /** Keeps a configuration fetched from the server, only if it is valid. */

@@ -9,11 +9,13 @@ import PrivacyPage from '@/pages/privacy/index'
 import { writeKey } from '@/platform/storage'
 import { saveJob } from '@/outbox/store'
 import type { OutboxJob } from '@/outbox'
+import { offerKeyList, resetKeyStoreForTests } from '@/keys/store'
 
 jest.mock('@/platform/files', () => require('../support/memory-files'))
 
 beforeEach(async () => {
   resetApp()
+  resetKeyStoreForTests()
   saveDraft(draftOf('d1', { attachments: [attachmentOf('d1', 1)] }))
   saveDraft(draftOf('d2'))
   await memoryFiles.storeFile('att/d1/a1', memoryFiles.addTemp('t1', 1024))
@@ -71,5 +73,26 @@ describe('privacy page', () => {
     const { content } = (Taro.showModal as jest.Mock).mock.calls[0][0] as { content: string }
     expect(content).toContain('有 2 份举报还没有发送完成')
     expect(content).toContain('有 1 份已提交举报的查询码您还没有确认保存')
+  })
+
+  it('shows the fingerprint (kid in groups of four) of the key reports are encrypted to, and of the built-in signing key', () => {
+    renderPage(PrivacyPage)
+    expect(screen.getByTestId('key-fingerprint').textContent).toBe('1a25 be3e 6b4b 9a7b')
+    expect(screen.getByText(/签名密钥指纹 60a7 45a2 3efc daeb，列表序号 0/)).toBeTruthy()
+  })
+
+  it('after a signed list is accepted, shows its current key; wiping keeps the accepted list', async () => {
+    const { generateBureauKeyPair } = await import('../../../server/src/envelope')
+    const { readDevSigningKey, signKeyList } = await import('../../../server/src/keylist')
+    const key = generateBureauKeyPair()
+    const list = signKeyList({ sequence: 4, issuedAt: '2024-06-01T00:00:00Z', keys: [{ kid: key.kid, publicKey: key.publicKey.toString('base64'), current: true }] }, await readDevSigningKey())
+    expect(offerKeyList(JSON.parse(JSON.stringify(list))).accepted).toBe(true)
+    renderPage(PrivacyPage)
+    expect(screen.getByTestId('key-fingerprint').textContent).toBe(key.kid.replace(/(.{4})(?=.)/g, '$1 '))
+    expect(screen.getByText(/列表序号 4/)).toBeTruthy()
+    fireEvent.click(screen.getByTestId('wipe-all'))
+    await waitFor(() => expect(Taro.reLaunch).toHaveBeenCalled())
+    // The rollback floor survives: a wipe must not let an older list back in.
+    expect([...__storage.keys()]).toEqual(['keys/accepted'])
   })
 })

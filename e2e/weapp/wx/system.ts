@@ -6,6 +6,9 @@
  *   the app relies on WeChat's own Promise form (base library 2.15.0+), which this keeps.
  * - App events (https://developers.weixin.qq.com/miniprogram/dev/api/base/app/app-event/wx.onAppShow.html):
  *   onAppShow/onAppHide/onError/onUnhandledRejection and their off… forms.
+ * - wx.onWindowResize / offWindowResize (https://developers.weixin.qq.com/miniprogram/dev/api/ui/window/wx.onWindowResize.html,
+ *   base library 2.3.0+): listeners get { size: { windowWidth, windowHeight } }; off without a
+ *   listener removes all. The phone here never rotates or splits its screen, so they never fire.
  * - Launch options (https://developers.weixin.qq.com/miniprogram/dev/api/base/app/life-cycle/wx.getLaunchOptionsSync.html):
  *   path, query (a mini-program code's `scene`, an ordinary-link QR code's `q`), scene number.
  * - System info: a fixed 390×844 phone, iOS, base library 3.4.0 (getSystemInfoSync and the
@@ -17,6 +20,9 @@ import { asyncApi, Listeners, syncApi, WxFail, type ApiContext } from './api'
 import { USER_DATA_PATH } from './fs'
 
 export const RANDOM_MAX = 1048576
+
+/** The phone's window (a 390 × 844 iPhone, held upright: it never resizes here). */
+export const WINDOW = { windowWidth: 390, windowHeight: 844 }
 
 export interface LaunchOptions {
   path: string
@@ -30,9 +36,10 @@ export function createSystem(ctx: ApiContext, launch: () => LaunchOptions) {
   const appHide = new Listeners<Record<string, never>>()
   const appError = new Listeners<string>()
   const rejection = new Listeners<{ reason: unknown }>()
+  const windowResize = new Listeners<{ size: { windowWidth: number; windowHeight: number } }>()
   const randomCalls: number[] = []
 
-  const windowInfo = { pixelRatio: 3, screenWidth: 390, screenHeight: 844, windowWidth: 390, windowHeight: 844, statusBarHeight: 47, safeArea: { left: 0, right: 390, top: 47, bottom: 810, width: 390, height: 763 }, screenTop: 0 }
+  const windowInfo = { ...WINDOW, pixelRatio: 3, screenWidth: WINDOW.windowWidth, screenHeight: WINDOW.windowHeight, statusBarHeight: 47, safeArea: { left: 0, right: 390, top: 47, bottom: 810, width: 390, height: 763 }, screenTop: 0 }
   const deviceInfo = { brand: 'iPhone', model: 'iPhone 13', system: 'iOS 16.0', platform: 'ios', benchmarkLevel: 30, abi: '', cpuType: '', memorySize: 4096 }
   const baseInfo = { SDKVersion: '3.4.0', enableDebug: false, host: { appId: '' }, language: 'zh_CN', version: '8.0.40', theme: 'light', fontSizeSetting: 17 }
 
@@ -65,6 +72,8 @@ export function createSystem(ctx: ApiContext, launch: () => LaunchOptions) {
     offError: appError.off,
     onUnhandledRejection: rejection.on,
     offUnhandledRejection: rejection.off,
+    onWindowResize: windowResize.on,
+    offWindowResize: windowResize.off,
     nextTick: (fn: unknown) => {
       if (typeof fn === 'function') ctx.realm.later('wx.nextTick', fn as () => void)
     },
@@ -74,10 +83,9 @@ export function createSystem(ctx: ApiContext, launch: () => LaunchOptions) {
     reportEvent: () => undefined,
     setNavigationBarTitle: asyncApi(ctx, 'setNavigationBarTitle', () => undefined),
     setNavigationBarColor: asyncApi(ctx, 'setNavigationBarColor', () => undefined),
-    pageScrollTo: asyncApi(ctx, 'pageScrollTo', () => undefined),
     stopPullDownRefresh: asyncApi(ctx, 'stopPullDownRefresh', () => undefined),
     setClipboardData: asyncApi(ctx, 'setClipboardData', () => undefined),
     vibrateShort: asyncApi(ctx, 'vibrateShort', () => undefined),
   }
-  return { api, appShow, appHide, appError, rejection, randomCalls }
+  return { api, appShow, appHide, appError, rejection, windowResize, randomCalls }
 }

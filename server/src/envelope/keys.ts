@@ -66,7 +66,7 @@ export interface KeyFileOptions {
 }
 
 interface KeyFile {
-  format: typeof KEY_FILE_FORMAT
+  format: string
   comment?: string
   kid: string
   publicKey: string
@@ -77,6 +77,30 @@ interface KeyFile {
 
 /** Serializes a key pair to key file text, the private key sealed under the passphrase. */
 export async function encodePrivateKeyFile(keyPair: BureauKeyPair, passphrase: string, options: KeyFileOptions = {}): Promise<string> {
+  const raw = rawPrivateKey(keyPair)
+  try {
+    return await sealKeyFile(KEY_FILE_FORMAT, keyPair.publicKey, raw, passphrase, options)
+  } finally {
+    raw.fill(0)
+  }
+}
+
+/** Opens key file text. Throws BAD_KEY_FILE when malformed, BAD_PASSPHRASE when it does not open. */
+export async function decodePrivateKeyFile(text: string, passphrase: string): Promise<BureauKeyPair> {
+  const { raw, publicKey } = await openKeyFile(text, passphrase, KEY_FILE_FORMAT)
+  const keyPair = bureauKeyPairFromRaw(raw)
+  raw.fill(0)
+  if (!keyPair.publicKey.equals(publicKey)) {
+    throw new EnvelopeError('BAD_KEY_FILE', 'the private key in the file does not match its public key')
+  }
+  return keyPair
+}
+
+/**
+ * Seals a raw 32-byte private key into key file text of `format` (docs/protocol.md §8; the
+ * signing key file of §14 uses the same layout under its own format string).
+ */
+export async function sealKeyFile(format: string, publicKeyBytes: Buffer, raw: Buffer, passphrase: string, options: KeyFileOptions = {}): Promise<string> {
   if (typeof passphrase !== 'string' || [...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) {
     throw new EnvelopeError('BAD_PASSPHRASE', `a key file passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters`)
   }
@@ -84,17 +108,15 @@ export async function encodePrivateKeyFile(keyPair: BureauKeyPair, passphrase: s
   if (!Number.isInteger(logN) || logN < MIN_SCRYPT_LOG_N || logN > MAX_SCRYPT_LOG_N) throw new RangeError(`scryptLogN must be ${MIN_SCRYPT_LOG_N}..${MAX_SCRYPT_LOG_N}`)
   const salt = randomBytes(16)
   const nonce = randomBytes(12)
-  const publicKey = keyPair.publicKey.toString('base64')
-  const kid = kidOf(keyPair.publicKey)
+  const publicKey = publicKeyBytes.toString('base64')
+  const kid = kidOf(publicKeyBytes)
   const key = await deriveFileKey(passphrase, salt, 2 ** logN)
   const cipher = createCipheriv('aes-256-gcm', key, nonce)
-  cipher.setAAD(fileAad(kid, publicKey))
-  const raw = rawPrivateKey(keyPair)
+  cipher.setAAD(fileAad(format, kid, publicKey))
   const sealed = Buffer.concat([cipher.update(raw), cipher.final(), cipher.getAuthTag()])
-  raw.fill(0)
   key.fill(0)
   const file: KeyFile = {
-    format: KEY_FILE_FORMAT,
+    format,
     ...(options.comment !== undefined ? { comment: options.comment } : {}),
     kid,
     publicKey,
@@ -105,28 +127,32 @@ export async function encodePrivateKeyFile(keyPair: BureauKeyPair, passphrase: s
   return JSON.stringify(file, null, 2) + '\n'
 }
 
-/** Opens key file text. Throws BAD_KEY_FILE when malformed, BAD_PASSPHRASE when it does not open. */
-export async function decodePrivateKeyFile(text: string, passphrase: string): Promise<BureauKeyPair> {
-  const file = parseKeyFile(text)
+/**
+ * Opens key file text of `format`: the raw 32-byte private key and the public key the file
+ * states (the caller checks that they belong together). BAD_KEY_FILE / BAD_PASSPHRASE as above.
+ */
+export async function openKeyFile(text: string, passphrase: string, format: string): Promise<{ raw: Buffer; publicKey: Buffer }> {
+  const file = parseKeyFile(text, format)
   const key = await deriveFileKey(passphrase, Buffer.from(file.kdf.salt, 'base64'), file.kdf.N)
   const sealed = Buffer.from(file.encryptedPrivateKey, 'base64')
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(file.cipher.nonce, 'base64'))
-  decipher.setAAD(fileAad(file.kid, file.publicKey))
+  decipher.setAAD(fileAad(file.format, file.kid, file.publicKey))
   decipher.setAuthTag(sealed.subarray(32))
-  let raw: Buffer
   try {
-    raw = Buffer.concat([decipher.update(sealed.subarray(0, 32)), decipher.final()])
+    const raw = Buffer.concat([decipher.update(sealed.subarray(0, 32)), decipher.final()])
+    return { raw, publicKey: Buffer.from(file.publicKey, 'base64') }
   } catch {
     throw new EnvelopeError('BAD_PASSPHRASE', 'the key file does not open with this passphrase (wrong passphrase, or the file was altered)')
   } finally {
     key.fill(0)
   }
-  const keyPair = bureauKeyPairFromRaw(raw)
-  raw.fill(0)
-  if (keyPair.publicKey.toString('base64') !== file.publicKey) {
-    throw new EnvelopeError('BAD_KEY_FILE', 'the private key in the file does not match its public key')
-  }
-  return keyPair
+}
+
+/** Reads a key file from disk (at most 64 KiB) as text. */
+export async function readKeyFileText(path: string): Promise<string> {
+  const bytes = await readFile(path)
+  if (bytes.length > MAX_KEY_FILE_BYTES) throw new EnvelopeError('BAD_KEY_FILE', `${path} is too large to be a key file`)
+  return bytes.toString('utf8')
 }
 
 /** Writes a new key file (mode 0600); refuses to overwrite an existing file. */
@@ -136,14 +162,12 @@ export async function writePrivateKeyFile(path: string, keyPair: BureauKeyPair, 
 }
 
 export async function readPrivateKeyFile(path: string, passphrase: string): Promise<BureauKeyPair> {
-  const bytes = await readFile(path)
-  if (bytes.length > MAX_KEY_FILE_BYTES) throw new EnvelopeError('BAD_KEY_FILE', `${path} is too large to be a key file`)
-  return decodePrivateKeyFile(bytes.toString('utf8'), passphrase)
+  return decodePrivateKeyFile(await readKeyFileText(path), passphrase)
 }
 
 /** The GCM additional data: binds the sealed key to the identity the file claims. */
-function fileAad(kid: string, publicKeyBase64: string): Buffer {
-  return Buffer.from(`${KEY_FILE_FORMAT}\n${kid}\n${publicKeyBase64}`, 'utf8')
+function fileAad(format: string, kid: string, publicKeyBase64: string): Buffer {
+  return Buffer.from(`${format}\n${kid}\n${publicKeyBase64}`, 'utf8')
 }
 
 function deriveFileKey(passphrase: string, salt: Buffer, N: number): Promise<Buffer> {
@@ -159,7 +183,7 @@ function deriveFileKey(passphrase: string, salt: Buffer, N: number): Promise<Buf
   })
 }
 
-function parseKeyFile(text: string): KeyFile {
+function parseKeyFile(text: string, format: string): KeyFile {
   const bad = (why: string) => new EnvelopeError('BAD_KEY_FILE', `malformed key file: ${why}`)
   let value: unknown
   try {
@@ -170,7 +194,7 @@ function parseKeyFile(text: string): KeyFile {
   const file = value as Record<string, unknown>
   if (!isPlainObject(file)) throw bad('not a JSON object')
   exactKeys(file, ['format', 'kid', 'publicKey', 'kdf', 'cipher', 'encryptedPrivateKey'], ['comment'], bad, 'file')
-  if (file.format !== KEY_FILE_FORMAT) throw bad(`format is not ${KEY_FILE_FORMAT}`)
+  if (file.format !== format) throw bad(`format is not ${format}`)
   if (file.comment !== undefined && typeof file.comment !== 'string') throw bad('comment is not a string')
   const publicKey = canonicalBase64(file.publicKey, 32, bad, 'publicKey')
   if (typeof file.kid !== 'string' || file.kid !== kidOf(publicKey)) throw bad('kid does not match the public key')

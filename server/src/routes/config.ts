@@ -42,9 +42,19 @@ export const campaignConfigSchema = {
         },
       },
     },
+    signingKey: {
+      type: 'object',
+      description: "The bureau's Ed25519 signing key. For information only: phones use the one built into the app, never this one",
+      required: ['kid', 'publicKey'],
+      properties: {
+        kid: { type: 'string' },
+        publicKey: { type: 'string', description: 'base64 of the 32-byte Ed25519 public key' },
+        development: { type: 'boolean' },
+      },
+    },
     keys: {
       type: 'array',
-      description: 'Bureau public keys; reports are encrypted to the one marked current',
+      description: 'Bureau public keys (those of the signed key list, GET /api/v1/keys, when the server has one). Phones use only keys from a list signed by the bureau',
       items: {
         type: 'object',
         required: ['kid', 'publicKey', 'current'],

@@ -4,6 +4,7 @@ import { STALE_AFTER_DAYS } from '@/domain/draft-model'
 import { CONFIDENTIALITY_PROMISE } from '@/domain/requirements'
 import { Hint } from '@/components/Hint'
 import { wipeAllLocalData } from '@/drafts/wipe'
+import { useKeyFingerprints } from '@/hooks/useKeyFingerprints'
 import { goHome } from '@/navigation'
 import { listJobs } from '@/outbox'
 
@@ -21,6 +22,7 @@ const NOT_COLLECTED = [
 ]
 
 export default function PrivacyPage() {
+  const fingerprints = useKeyFingerprints()
   const wipe = async () => {
     // Say plainly what would be lost that cannot be recovered elsewhere: unsent reports, unsaved receipts.
     const jobs = listJobs()
@@ -59,6 +61,12 @@ export default function PrivacyPage() {
       <View className="section">
         <Text className="section__title">为什么需要照片和文件权限</Text>
         <Text className="bullet">只在您点击“添加截图”或“添加交易记录”时读取您选中的文件，用来作为举报的证明材料。不授权也可以只提交文字举报。</Text>
+      </View>
+      <View className="section">
+        <Text className="section__title">加密公钥指纹</Text>
+        <Text className="bullet">举报在手机上加密给下面这把公安机关公钥。可以与公安机关公布的指纹逐位核对：</Text>
+        <Text className="bullet fingerprint" data-testid="key-fingerprint">{fingerprints.encryption ?? '（未找到）'}</Text>
+        <Text className="bullet">公钥列表由公安机关的签名密钥签发（签名密钥指纹 {fingerprints.signing ?? '（未内置）'}，列表序号 {fingerprints.sequence}）。</Text>
       </View>
       <Button className="btn btn--danger" onClick={wipe} data-testid="wipe-all">
         删除本机全部举报数据
