@@ -3,9 +3,9 @@
  * HKDF-derived ChaCha20-Poly1305 key per object, bound to the object's label and its random
  * 16-byte object nonce.
  */
-import { concatBytes, toBase64, toHex, utf8Encode } from './bytes'
-import { sha256 } from './hash'
+import { concatBytes, toBase64, utf8Encode } from './bytes'
 import { hkdfSha256 } from './hkdf'
+import { keyId } from './kid'
 import { ENVELOPE_VERSION, ENVELOPE_VERSION_1, INFO_PREFIX, SUITE, SUITE_V1, isValidLabel } from './labels'
 import { OBJECT_NONCE_LENGTH } from './object'
 import { isAllZero, isCanonicalPoint, x25519, x25519Base } from './x25519'
@@ -50,11 +50,7 @@ export interface CreateEnvelopeOptions {
   expectedKid?: string
 }
 
-/** kid = first 8 bytes of SHA-256(B), as 16 lowercase hex characters. */
-export function keyId(publicKey: Uint8Array): string {
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) throw new Error('public key must be 32 bytes')
-  return toHex(sha256(publicKey).subarray(0, 8))
-}
+export { keyId }
 
 export function objectInfo(label: string, objectNonce: Uint8Array): Uint8Array {
   return concatBytes(utf8Encode(INFO_PREFIX + label), new Uint8Array([0]), objectNonce)
