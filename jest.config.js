@@ -13,6 +13,8 @@ module.exports = {
     '^@tarojs/taro$': '<rootDir>/__tests__/mocks/taro.ts',
     '^@tarojs/components$': '<rootDir>/__tests__/mocks/components.tsx',
     '\\.(css|scss)$': '<rootDir>/__tests__/mocks/style.ts',
+    // import.meta (the H5 worker's URL) cannot be parsed by Jest; no test environment has Web Workers.
+    '^\\./crypto-worker-new$': '<rootDir>/__tests__/mocks/crypto-worker-new.ts',
     '^@/(.*)$': '<rootDir>/src/$1',
   },
   // The build-time constant CLUE_TRUST (config/trust.ts), as a development build defines it.

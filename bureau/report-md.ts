@@ -262,16 +262,15 @@ export function renderReportMarkdown(report: ReportPlaintext, context: ReportCon
         `- **类型（举报人选择）：** ${ATTACHMENT_LABELS.includes(label) ? label : label ? mdCode(label) : NOT_FILLED}`,
         `- **导出的文件名：** ${a.fileName ? mdCode(a.fileName) : '—'}　**检测到的文件类型：** ${detectedText(a, name, str(entry.mime))}`,
         `- **大小：** ${formatBytes(size)}`,
-        `- **SHA-256 校验：** ${INTEGRITY_TEXT[a.integrity]}`,
+        `- **完整性校验：** ${INTEGRITY_TEXT[a.integrity]}`,
         ...(a.sha256 ? [`- **解密后的 SHA-256：** ${mdCode(a.sha256)}`] : []),
         '',
         ...field('举报人手机上的文件名', name),
       )
     }
     push('“检测到的文件类型”由导出工具按文件开头的字节判断，不依赖文件名；与文件名不符时标有 ⚠️。')
-    push('SHA-256 校验把解密得到的文件与举报人手机在加密前算出的指纹比较；“一致”说明文件与举报人发送的完全相同。')
-    if (context.attachments.some((a) => a.fileName && a.fileName !== str(entryOf(a.n).name))) {
-      push('导出的文件名与举报人手机上的文件名不同之处，是为安全起见做的修改（去掉路径和特殊字符、避免重名，可执行文件的扩展名后加“_”以免误运行）；文件内容没有改动。')
+    push('完整性校验：每个附件解密时都逐块验证了认证码，被改动过的文件无法解密；解密得到的大小（旧版举报还有举报人手机在加密前算出的 SHA-256 指纹）再与举报中的记录比较。“一致”说明文件与举报人手机加密发送的完全相同。')
+    if (context.attachments.some((a) => a.fileName && a.fileName !== str(entryOf(a.n).name))) {      push('导出的文件名与举报人手机上的文件名不同之处，是为安全起见做的修改（去掉路径和特殊字符、避免重名，可执行文件的扩展名后加“_”以免误运行）；文件内容没有改动。')
     }
     push('')
   }

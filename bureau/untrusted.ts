@@ -9,12 +9,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { LIMITS, isCiphertextSize } from '../server/src/limits'
 import type { Submission } from '../server/src/repository'
-import { SUITE } from '../server/src/envelope'
+import { SUITE_V1, SUITE_V2 } from '../server/src/envelope'
 import { SUBMISSION_ID_PATTERN } from '../server/src/routes/submissions'
 
 const ID = new RegExp(SUBMISSION_ID_PATTERN)
 const KID = /^[0-9a-f]{16}$/
 const SHA256 = /^[0-9a-f]{64}$/
+const CRC32 = /^[0-9a-f]{8}$/
+const SUITES: Record<number, string> = { 1: SUITE_V1, 2: SUITE_V2 }
 /** Epoch ms from 2000 to 2200: anything else is not a time the server wrote. */
 const isTime = (t: unknown): t is number => typeof t === 'number' && Number.isSafeInteger(t) && t >= 946_684_800_000 && t < 7_258_118_400_000
 
@@ -40,7 +42,8 @@ export function printable(value: unknown, max = 80): string {
 export function storedSubmissionProblem(s: Submission): string | undefined {
   if (typeof s.id !== 'string' || !ID.test(s.id)) return 'its id is not 32 lowercase hex digits'
   const h = s.header as unknown as Record<string, unknown>
-  if (h?.v !== 1 || h.suite !== SUITE) return 'its envelope version or suite is unknown'
+  if ((h?.v !== 1 && h?.v !== 2) || h.suite !== SUITES[h.v]) return 'its envelope version or suite is unknown'
+  const v = h.v as 1 | 2
   if (typeof h.kid !== 'string' || !KID.test(h.kid)) return 'its key id is not 16 lowercase hex digits'
   if (typeof h.epk !== 'string' || h.epk.length !== 44) return 'its ephemeral key is malformed'
   if (!isTime(s.createdAt)) return 'its creation time is not a valid time'
@@ -51,8 +54,11 @@ export function storedSubmissionProblem(s: Submission): string | undefined {
   for (let i = 0; i < s.attachments.length; i++) {
     const a = s.attachments[i]
     if (a.n !== i) return `attachment ${i} has number ${printable(a.n, 20)}`
-    if (!isCiphertextSize(a.size) || a.size > LIMITS.maxAttachmentBytes) return `attachment ${i} has an impossible size`
-    if (typeof a.sha256 !== 'string' || !SHA256.test(a.sha256)) return `attachment ${i} has a malformed SHA-256`
+    if (!isCiphertextSize(a.size, v) || a.size > LIMITS.maxAttachmentBytes) return `attachment ${i} has an impossible size`
+    // The declared upload checksum: CRC-32 for envelope v2, SHA-256 for v1.
+    if (v === 2 ? typeof a.crc32 !== 'string' || !CRC32.test(a.crc32) || a.sha256 !== undefined : typeof a.sha256 !== 'string' || !SHA256.test(a.sha256)) {
+      return `attachment ${i} has a malformed checksum`
+    }
     total += a.size
   }
   if (total > LIMITS.maxSubmissionBytes) return 'its attachments are larger than the server accepts'

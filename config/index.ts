@@ -20,7 +20,8 @@ export default defineConfig<'webpack5'>(async (merge, { mode }) => {
     sourceRoot: 'src',
     alias: { '@': path.resolve(__dirname, '..', 'src') },
     outputRoot: `dist/${process.env.TARO_ENV}`,
-    plugins: [],
+    // Emits the WeChat encryption worker (workers/crypto/index.js) after each weapp build.
+    plugins: [path.resolve(__dirname, 'crypto-worker.ts')],
     // CLUE_TRUST: the bureau's signing key (trust anchor) and the build mode; a release build
     // (--mode release) refuses development keys here, before anything is compiled (config/trust.ts).
     defineConstants: { ...trustDefines(mode) },

@@ -114,7 +114,9 @@ test('a hostile server cannot get a report encrypted to its key; the bureau\'s s
     const [submission] = await repo2.listSubmissions({ limit: 10 })
     expect((submission.header as { kid: string }).kid).toBe(newKey.kid)
     const report = JSON.parse(openObject({ header: submission.header as never, privateKey: newKey, label: 'report', object: (await repo2.getReport(submission.id))! }).toString('utf8'))
-    expect(report.attachments.map((a: { sha256: string }) => a.sha256)).toEqual(evidence.map((e) => e.sha256))
+    // Envelope v2 (report@3): the sizes are listed; the chunk tags, not a listed hash, prove the files.
+    expect(report.schema).toBe('clue-report/report@3')
+    expect(report.attachments.map((a: { size: number }) => a.size)).toEqual(evidence.map((e) => e.bytes.length))
     const blobs = FsBlobStore.open(dataDir)
     const chunks: Buffer[] = []
     for await (const c of await blobs.openRead(submission.id, 0)) chunks.push(Buffer.from(c))

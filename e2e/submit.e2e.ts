@@ -45,7 +45,8 @@ async function confirmSaved(): Promise<void> {
 }
 
 function expectReportMatches(report: Record<string, any>, evidence: EvidenceFile[]) {
-  expect(report.schema).toBe('clue-report/report@2')
+  // Envelope v2's report schema: no plaintext hashes; the chunk tags authenticate the files.
+  expect(report.schema).toBe('clue-report/report@3')
   expect(report.category).toBe('loan')
   expect(report.branch).toBe('yd')
   expect(report.description).toBe(DESCRIPTION)
@@ -58,11 +59,12 @@ function expectReportMatches(report: Record<string, any>, evidence: EvidenceFile
   expect(Number.isNaN(Date.parse(report.declaration.declaredAt))).toBe(false)
   // Only a date was picked: the date alone, never a midnight the resident did not give (issue 12).
   expect(report.happenedAt).toMatch(/^\d{4}-\d{2}-\d{2}$/)
-  expect(report.attachments.map((a: any) => [a.n, a.label, a.name, a.size, a.sha256])).toEqual([
-    [0, '截图', evidence[0].name, evidence[0].bytes.length, evidence[0].sha256],
-    [1, '截图', evidence[1].name, evidence[1].bytes.length, evidence[1].sha256],
-    [2, '交易记录', evidence[2].name, evidence[2].bytes.length, evidence[2].sha256],
+  expect(report.attachments.map((a: any) => [a.n, a.label, a.name, a.size])).toEqual([
+    [0, '截图', evidence[0].name, evidence[0].bytes.length],
+    [1, '截图', evidence[1].name, evidence[1].bytes.length],
+    [2, '交易记录', evidence[2].name, evidence[2].bytes.length],
   ])
+  for (const a of report.attachments) expect(a).not.toHaveProperty('sha256')
   expect(report.attachments.map((a: any) => a.mime)).toEqual(['image/png', 'image/png', 'application/pdf'])
 }
 

@@ -24,8 +24,8 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { createEnvelope, encryptObject, REPORT_LABEL, utf8Encode } from '../src/crypto'
-import { ciphertextSize } from '../server/src/limits'
+import { createEnvelope, REPORT_LABEL, sealObject, utf8Encode } from '../src/crypto'
+import { objectSizeV2 } from '../server/src/limits'
 import { DEV_PUBLIC_KEY, DEV_KEY_KID } from '../server/src/envelope'
 
 const MiB = 1024 * 1024
@@ -107,12 +107,13 @@ const addressOf = (i: number) => `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 25
 
 function createBody() {
   const envelope = createEnvelope({ bureauPublicKey: new Uint8Array(Buffer.from(DEV_PUBLIC_KEY, 'base64')), ephemeralSecret: new Uint8Array(randomBytes(32)), expectedKid: DEV_KEY_KID })
-  const report = encryptObject(envelope.keysFor(REPORT_LABEL), new Uint8Array(randomBytes(16)), utf8Encode('{"bench":true}'))
+  const nonce = new Uint8Array(randomBytes(16))
+  const report = sealObject(envelope.objectKey(REPORT_LABEL, nonce), nonce, utf8Encode('{"bench":true}')).bytes
   return {
     idempotencyKey: randomBytes(16).toString('base64url'),
     header: envelope.header,
     report: Buffer.from(report).toString('base64'),
-    attachments: [{ size: ciphertextSize(2 * MiB), sha256: randomBytes(32).toString('hex') }],
+    attachments: [{ size: objectSizeV2(2 * MiB), crc32: randomBytes(4).toString('hex') }],
   }
 }
 

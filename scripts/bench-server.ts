@@ -20,7 +20,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { createEnvelope, encryptObject, REPORT_LABEL, utf8Encode } from '../src/crypto'
+import { createEnvelope, REPORT_LABEL, sealObject, utf8Encode } from '../src/crypto'
+import { objectSizeV2 } from '../server/src/limits'
 
 const MiB = 1024 * 1024
 const ROOT = path.resolve(__dirname, '..')
@@ -90,7 +91,8 @@ async function main(): Promise<void> {
     const key = config.keys.find((k: { current: boolean }) => k.current)
     const envelope = createEnvelope({ bureauPublicKey: new Uint8Array(Buffer.from(key.publicKey, 'base64')), ephemeralSecret: new Uint8Array(randomBytes(32)) })
 
-    const report = encryptObject(envelope.keysFor(REPORT_LABEL), new Uint8Array(randomBytes(16)), utf8Encode(JSON.stringify({ description: '线'.repeat(330) })))
+    const reportNonce = new Uint8Array(randomBytes(16))
+    const report = sealObject(envelope.objectKey(REPORT_LABEL, reportNonce), reportNonce, utf8Encode(JSON.stringify({ description: '线'.repeat(330) }))).bytes
     const reportB64 = Buffer.from(report).toString('base64')
     const lines: string[] = []
     const targets: [string, boolean][] = []
@@ -124,12 +126,12 @@ async function main(): Promise<void> {
     if (args.only === undefined || args.only === 'uploads') {
       // 2. Uploads: submissions with one 20 MiB attachment each, filled with 1 MiB chunks in order.
       // Each connection takes a free attachment, sends its next chunk, and puts it back on the answer.
-      const size = 20 * MiB // ciphertext of 20 MiB - 64 bytes of plaintext
-      const sha = 'a'.repeat(64) // never finalized, so never checked
+      const size = objectSizeV2(20 * MiB) // the v2 object of a 20 MiB file; only its whole MiBs are sent
+      const crc32 = '00000000' // never finalized, so never checked
       const slots: { id: string; offset: number }[] = []
       const pool = Math.ceil((duration * 1000 * MiB) / size) + uploadConnections // room for 1000 MB/s
       for (let i = 0; i < pool; i++) {
-        const body = { idempotencyKey: randomBytes(16).toString('base64url'), header: envelope.header, report: reportB64, attachments: [{ size, sha256: sha }] }
+        const body = { idempotencyKey: randomBytes(16).toString('base64url'), header: envelope.header, report: reportB64, attachments: [{ size, crc32 }] }
         const created = await json(`${base}/api/v1/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
         slots.push({ id: created.id, offset: 0 })
       }
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
                 const slot = (context as Ctx).slot!
                 const offset = Number((headers as Record<string, string>)['upload-offset'] ?? slot.offset)
                 slot.offset = status === 200 || status === 409 ? offset : slot.offset
-                if (slot.offset < size) slots.unshift(slot)
+                if (slot.offset + MiB <= size) slots.unshift(slot)
               },
             },
           ],

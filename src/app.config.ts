@@ -10,5 +10,7 @@ export default defineAppConfig({
     navigationBarTextStyle: 'white',
     backgroundColor: '#f5f5f5',
   },
+  // The encryption worker (src/workers/crypto, built by config/crypto-worker.ts); H5 ignores it.
+  workers: 'workers',
   __usePrivacyCheck__: true,
 })

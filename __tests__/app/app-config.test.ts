@@ -59,6 +59,15 @@ describe('app.config.ts', () => {
     expect(onDisk).toEqual([...configuredPages()].sort())
   })
 
+  it('declares the encryption worker folder, where the weapp build puts the worker wx.createWorker loads', () => {
+    const { WORKERS_DIR, WORKER_FILE } = require('../../config/crypto-worker') as { WORKERS_DIR: string; WORKER_FILE: string }
+    const { CRYPTO_WORKER_PATH } = require('@/platform/crypto-worker.weapp') as { CRYPTO_WORKER_PATH: string }
+    expect((config as AppConfig & { workers?: string }).workers).toBe(WORKERS_DIR)
+    expect(CRYPTO_WORKER_PATH).toBe(WORKER_FILE)
+    expect(CRYPTO_WORKER_PATH.startsWith(`${WORKERS_DIR}/`)).toBe(true)
+    expect(existsSync(join(SRC, 'workers', 'crypto', 'index.weapp.ts'))).toBe(true)
+  })
+
   it('routes.ts paths point at configured pages', () => {
     const names = [...Object.keys(MAIN_PAGES), ...Object.keys(REPORT_PAGES)] as PageName[]
     for (const name of names) expect(configuredPages()).toContain(pathOf(name).slice(1))

@@ -68,10 +68,11 @@ beforeAll(async () => {
       description: '附件指纹不一致',
       extra: { shop: '小店', platform: '某电商' },
       files: [{ name: 'order.png', bytes: randomBytes(3000) }],
+      // A report made before envelope v2 (report@1 lists each file's SHA-256), whose list is wrong.
       tamper: (r) => {
-        r.attachments[0].sha256 = '0'.repeat(64)
+        ;(r.attachments[0] as { sha256?: string }).sha256 = '0'.repeat(64)
       },
-    }),
+    }, { version: 1 }),
     fx.send({ category: 'mlm', branch: 'yd', description: '未完成', files: [{ name: 'x.png', bytes: randomBytes(500) }] }, { finalize: false }),
   ])
 
@@ -184,13 +185,13 @@ describe('export', () => {
     expect(md).toContain('**姓名：**\n\n```text\n张三\n```')
     expect(md).toContain('**手机号码：**\n\n```text\n13912345678\n```')
     expect(md).toContain('**声明时间：** 2024年5月2日 11:10（北京时间）')
-    expect(md).toContain('### 附件 1\n\n- **类型（举报人选择）：** 交易记录\n- **导出的文件名：** `转账记录.png`　**检测到的文件类型：** PNG 图片\n- **大小：** 1.0 MB\n- **SHA-256 校验：** ✅ 一致')
-    expect(md).toContain('### 附件 2\n\n- **类型（举报人选择）：** 截图\n- **导出的文件名：** `聊天截图.jpg`　**检测到的文件类型：** JPEG 图片\n- **大小：** 2 KB\n- **SHA-256 校验：** ✅ 一致')
+    expect(md).toContain('### 附件 1\n\n- **类型（举报人选择）：** 交易记录\n- **导出的文件名：** `转账记录.png`　**检测到的文件类型：** PNG 图片\n- **大小：** 1.0 MB\n- **完整性校验：** ✅ 一致')
+    expect(md).toContain('### 附件 2\n\n- **类型（举报人选择）：** 截图\n- **导出的文件名：** `聊天截图.jpg`　**检测到的文件类型：** JPEG 图片\n- **大小：** 2 KB\n- **完整性校验：** ✅ 一致')
     expect(md).not.toMatch(/检测到的文件类型：\*\* ⚠️/)
     expect(md).toContain(full.id)
   })
 
-  test('a SHA-256 mismatch is exported with INTEGRITY-WARNING.txt and flagged in report.md', () => {
+  test('a v1 report with a SHA-256 mismatch is exported with INTEGRITY-WARNING.txt and flagged in report.md', () => {
     const dir = folderOf(mismatch.id)!
     const warning = fs.readFileSync(path.join(dir, 'INTEGRITY-WARNING.txt'), 'utf8')
     expect(warning).toContain('INTEGRITY WARNING')

@@ -1,8 +1,8 @@
 /**
  * A data directory made by the real intake server from real encrypted submissions, for the bureau
  * CLI tests: the server runs as a child process, reports are built with the domain code
- * (toReportPlaintext), encrypted with the client crypto (src/crypto) and sent over HTTP (create,
- * chunked PUT, finalize). The bureau CLI then runs as a child process too, so exit codes and
+ * (toReportPlaintext), encrypted with the client crypto (src/crypto, envelope v2) or, for reports made
+ * before v2, as envelope v1 with the report@1 schema, and sent over HTTP (create, chunked PUT, finalize). The bureau CLI then runs as a child process too, so exit codes and
  * output are real.
  */
 import { spawn } from 'node:child_process'
@@ -51,7 +51,8 @@ export interface Sent {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
-export function buildReport(spec: ReportSpec): ReportPlaintext {
+/** The report plaintext: schema report@3 (envelope v2), or report@1 with the files' SHA-256s (v1). */
+export function buildReport(spec: ReportSpec, version: 1 | 2 = 2): ReportPlaintext {
   const now = new Date('2024-05-02T03:04:05.000Z')
   const draft: DraftReport = {
     ...emptyDraft(randomBytes(8).toString('hex'), now),
@@ -67,8 +68,12 @@ export function buildReport(spec: ReportSpec): ReportPlaintext {
   }
   const files = spec.files ?? []
   draft.attachments = files.map((f, i) => ({ id: `a${i}`, label: f.label ?? '截图', name: f.name, mime: f.mime ?? 'image/png', size: f.bytes.length, ref: `r${i}` }))
-  const entries: ReportAttachmentEntry[] = files.map((f, n) => ({ n, label: f.label ?? '截图', name: f.name, mime: f.mime ?? 'image/png', size: f.bytes.length, sha256: sha256(f.bytes) }))
+  const entries: ReportAttachmentEntry[] = files.map((f, n) => ({ n, label: f.label ?? '截图', name: f.name, mime: f.mime ?? 'image/png', size: f.bytes.length }))
   const report = toReportPlaintext(draft, entries, draft.declaration.declaredAt!)
+  if (version === 1) {
+    ;(report as { schema: string }).schema = 'clue-report/report@1'
+    report.attachments.forEach((a, n) => Object.assign(a, { sha256: sha256(files[n].bytes) }))
+  }
   spec.tamper?.(report)
   return report
 }
@@ -107,11 +112,11 @@ export class Fixture {
   }
 
   /** Encrypts and sends a report; finalizes it unless `finalize` is false (then uploads only half of the first file). */
-  async send(spec: ReportSpec, options: { key?: BureauKeyPair; finalize?: boolean } = {}): Promise<Sent> {
+  async send(spec: ReportSpec, options: { key?: BureauKeyPair; finalize?: boolean; version?: 1 | 2 } = {}): Promise<Sent> {
     const key = options.key ?? this.newKey
     const files = spec.files ?? []
-    const report = buildReport(spec)
-    const sealed = seal(key, report, files.map((f) => new Uint8Array(f.bytes)))
+    const report = buildReport(spec, options.version)
+    const sealed = seal(key, report, files.map((f) => new Uint8Array(f.bytes)), options.version)
     const base = this.server.url
     const created = await request(base, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed) })
     if (created.status !== 201) throw new Error(`create answered ${created.status} ${created.text}`)

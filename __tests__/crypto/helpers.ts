@@ -74,3 +74,41 @@ export function collector(): { write: (bytes: Uint8Array) => Promise<void>; byte
 export function reader(data: Uint8Array): (offset: number, length: number) => Promise<Uint8Array> {
   return async (offset, length) => data.slice(offset, offset + length)
 }
+
+export interface VectorObjectV2 {
+  label: string
+  note: string
+  infoHex: string
+  objectNonce: string
+  key: string
+  plaintext: { utf8: string } | { pattern: 'mod251'; length: number }
+  plaintextLength: number
+  plaintextSha256: string
+  plaintextHex?: string
+  framedLength: number
+  framedHex?: string
+  chunks: number
+  chunkTags: string[]
+  objectLength: number
+  objectSha256: string
+  objectCrc32: string
+  objectHead: string
+  object?: string
+}
+
+export interface VectorsV2 {
+  version: 2
+  suite: string
+  infoPrefix: string
+  chunkLength: number
+  bureau: { privateKey: string; publicKey: string; publicKeyBase64: string; kid: string }
+  ephemeral: { secret: string; publicKey: string }
+  sharedSecret: string
+  hkdfSalt: string
+  hkdfPrk: string
+  header: { v: 2; suite: 'x25519-hkdf-sha256-chacha20poly1305-stream64k-padme'; kid: string; epk: string }
+  objects: VectorObjectV2[]
+  padme: { length: number; padded: number }[]
+}
+
+export const vectorsV2: VectorsV2 = JSON.parse(readFileSync(join(ROOT, 'docs', 'vectors', 'envelope-v2.json'), 'utf8'))

@@ -1,12 +1,13 @@
 /**
- * A third implementation: the step-by-step openssl recipe of docs/protocol.md §10 opens objects
- * the client made. Skipped where no OpenSSL 3 command line is installed.
+ * A third implementation of envelope v1: the step-by-step openssl recipe of docs/protocol.md §13
+ * opens the v1 vectors and objects made by node:crypto. Skipped where no OpenSSL 3 command line is installed.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createEnvelope, encryptObject, fromHex } from '@/crypto'
+import { fromHex } from '@/crypto'
+import { createEnvelopeV1 as createEnvelope, encryptObjectV1 as encryptObject } from '../support/envelope-v1'
 import { hex, plaintextOf, vectorObject, vectors } from './helpers'
 
 function opensslVersion(): number {
@@ -20,7 +21,7 @@ function opensslVersion(): number {
 
 const maybe = opensslVersion() >= 3 ? describe : describe.skip
 
-maybe('openssl command line (docs/protocol.md §10)', () => {
+maybe('openssl command line, envelope v1 (docs/protocol.md §13)', () => {
   let dir: string
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'envelope-openssl-'))
@@ -57,7 +58,7 @@ maybe('openssl command line (docs/protocol.md §10)', () => {
     expect(openWithOpenssl(vectors.header, label, fromHex(object.object!)).equals(Buffer.from(plaintextOf(object)))).toBe(true)
   })
 
-  test('opens an object the client made, and its tag check catches a swapped label', () => {
+  test('opens a v1 object made by node:crypto, and its tag check catches a swapped label', () => {
     const env = createEnvelope({ bureauPublicKey: hex(vectors.bureau.publicKey), ephemeralSecret: new Uint8Array(32).fill(9) })
     const plaintext = Buffer.from('请核实：对方账户 6222…，金额 5000 元。', 'utf8')
     const object = encryptObject(env.keysFor('attachment/2'), new Uint8Array(16).fill(3), plaintext)

@@ -8,8 +8,9 @@ import fs from 'node:fs'
 import http from 'node:http'
 import { FsBlobStore } from '../../server/src/blobstore'
 import { SqliteRepository } from '../../server/src/repository'
+import { crc32Hex } from '@/crypto'
 import {
-  makeTestEnv, openStored, receipt, request, seal, sha256Hex, startServer, submissionBody, upload,
+  makeTestEnv, openStored, receipt, request, seal, startServer, submissionBody, upload,
   type RunningServer, type TestEnv,
 } from './helpers'
 
@@ -80,7 +81,7 @@ test('SIGKILL mid-upload, restart, resume from HEAD, finalize: the stored cipher
   expect(fin.status).toBe(200)
 
   const stored = fs.readFileSync(FsBlobStore.open(env.dataDir).filePath(id, 0, true))
-  expect(sha256Hex(stored)).toBe(body.attachments[0].sha256)
+  expect(crc32Hex(stored)).toBe((body.attachments[0] as { crc32: string }).crc32)
   expect(Buffer.compare(stored, Buffer.from(object))).toBe(0)
   const repo = SqliteRepository.open(env.dataDir)
   try {

@@ -72,7 +72,9 @@ onTmpfs('on a real 16 MiB tmpfs', () => {
       // needs room for what it declares.
       let refusedCreate: HttpResponse | undefined
       // One sealed report serves for all (the server neither knows nor cares that they are alike).
-      const sealed = seal(env.key, { fill: true }, [new Uint8Array(randomBytes(2 * MiB - 64))])
+      // 2 MiB − 32 KiB − 8 bytes of plaintext: a Padmé value framed, so its v2 object is just under
+      // 2 MiB and its second half fits one PUT.
+      const sealed = seal(env.key, { fill: true }, [new Uint8Array(randomBytes(2 * MiB - 32 * 1024 - 8))])
       for (let i = 0; i < 30 && !refusedCreate; i++) {
         const c = count(await create(server.url, submissionBody(sealed), `127.0.3.${i + 1}`))
         if (c.status === 507) refusedCreate = c
@@ -238,7 +240,8 @@ describe('storage errors injected at the blob store and the repository', () => {
     try {
       const sealed = seal(env.key, { x: 1 }, [new Uint8Array(randomBytes(2 * MiB - 64))])
       const id = (await create(app.base, submissionBody(sealed))).json.id
-      free = 4 * MiB + 50
+      // Less room above the reserve than even the smallest object (40 bytes, envelope v2).
+      free = 4 * MiB + 20
       expectStorageFull(await put(app.base, id, 0, sealed.attachments[0].subarray(0, MiB)))
       expectStorageFull(await create(app.base, submissionBody(seal(env.key, { y: 1 }))))
       expect((await request(app.base, '/api/v1/status', { method: 'POST', body: { receipt: receipt() } })).status).toBe(404)

@@ -1,7 +1,7 @@
 /**
  * Test helpers for the intake server: a temporary data directory and campaign, the real server
  * started as a child process (`node --import tsx server/src/main.ts`) on a free port, a small
- * HTTP client over node:http, and envelopes made by the client crypto code.
+ * HTTP client over node:http, and envelopes made by the client crypto code (v2) or node:crypto (v1).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
@@ -9,7 +9,8 @@ import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { attachmentLabel, createEnvelope, encryptObject, REPORT_LABEL, utf8Encode, type EnvelopeHeader } from '@/crypto'
+import { attachmentLabel, createEnvelope, crc32Hex, REPORT_LABEL, sealObject, utf8Encode, type AnyEnvelopeHeader } from '@/crypto'
+import { createEnvelopeV1, encryptObjectV1 } from '../support/envelope-v1'
 import { generateBureauKeyPair, openObject, type BureauKeyPair } from '../../server/src/envelope'
 import { formatKeyList, generateSigningKeyPair, signKeyList, type KeyListEntry, type SigningKeyPair } from '../../server/src/keylist'
 
@@ -270,21 +271,39 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 export interface Sealed {
-  header: EnvelopeHeader
+  header: AnyEnvelopeHeader
   report: Uint8Array
   attachments: Uint8Array[]
   reportPlaintext: Uint8Array
   attachmentPlaintexts: Uint8Array[]
 }
 
-/** Encrypts a report object and attachments with the client crypto code, to `key`. */
-export function seal(key: BureauKeyPair, report: unknown, attachmentPlaintexts: Uint8Array[] = []): Sealed {
-  const envelope = createEnvelope({ bureauPublicKey: new Uint8Array(key.publicKey), ephemeralSecret: new Uint8Array(randomBytes(32)), expectedKid: key.kid })
+/**
+ * Encrypts a report object and attachments to `key`: envelope v2 with the client crypto code (what
+ * phones send), or v1 with node:crypto (a report queued before the update).
+ */
+export function seal(key: BureauKeyPair, report: unknown, attachmentPlaintexts: Uint8Array[] = [], version: 1 | 2 = 2): Sealed {
   const reportPlaintext = utf8Encode(JSON.stringify(report))
+  const secret = new Uint8Array(randomBytes(32))
+  if (version === 1) {
+    const v1 = createEnvelopeV1({ bureauPublicKey: new Uint8Array(key.publicKey), ephemeralSecret: secret })
+    return {
+      header: v1.header,
+      report: encryptObjectV1(v1.keysFor(REPORT_LABEL), new Uint8Array(randomBytes(16)), reportPlaintext),
+      attachments: attachmentPlaintexts.map((p, n) => encryptObjectV1(v1.keysFor(attachmentLabel(n)), new Uint8Array(randomBytes(16)), p)),
+      reportPlaintext,
+      attachmentPlaintexts,
+    }
+  }
+  const envelope = createEnvelope({ bureauPublicKey: new Uint8Array(key.publicKey), ephemeralSecret: secret, expectedKid: key.kid })
+  const sealOne = (label: string, plaintext: Uint8Array) => {
+    const nonce = new Uint8Array(randomBytes(16))
+    return sealObject(envelope.objectKey(label, nonce), nonce, plaintext).bytes
+  }
   return {
     header: envelope.header,
-    report: encryptObject(envelope.keysFor(REPORT_LABEL), new Uint8Array(randomBytes(16)), reportPlaintext),
-    attachments: attachmentPlaintexts.map((p, n) => encryptObject(envelope.keysFor(attachmentLabel(n)), new Uint8Array(randomBytes(16)), p)),
+    report: sealOne(REPORT_LABEL, reportPlaintext),
+    attachments: attachmentPlaintexts.map((p, n) => sealOne(attachmentLabel(n), p)),
     reportPlaintext,
     attachmentPlaintexts,
   }
@@ -305,7 +324,7 @@ export function submissionBody(sealed: Sealed, key = idempotencyKey()) {
     idempotencyKey: key,
     header: { ...sealed.header },
     report: Buffer.from(sealed.report).toString('base64'),
-    attachments: sealed.attachments.map((a) => ({ size: a.length, sha256: sha256Hex(a) })),
+    attachments: sealed.attachments.map((a) => (sealed.header.v === 1 ? { size: a.length, sha256: sha256Hex(a) } : { size: a.length, crc32: crc32Hex(a) })),
   }
 }
 

@@ -3,6 +3,7 @@
  * server process answers the whole table, and must still be healthy (and have logged no error)
  * at the end.
  */
+import { LIMITS } from '../../server/src/limits'
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import {
@@ -83,14 +84,16 @@ const cases: Case[] = [
   ['idempotencyKey too short', create, withBody((b) => (b.idempotencyKey = 'short')), 400, 'INVALID_IDEMPOTENCY_KEY'],
   ['idempotencyKey with bad characters', create, withBody((b) => (b.idempotencyKey = 'a/b+c='.repeat(5))), 400, 'INVALID_IDEMPOTENCY_KEY'],
   // POST /api/v1/submissions: envelope
-  ['envelope version 2', create, withBody((b) => (b.header.v = 2)), 400, 'UNSUPPORTED_VERSION'],
+  ['envelope version 3', create, withBody((b) => (b.header.v = 3)), 400, 'UNSUPPORTED_VERSION'],
+  ['version 2 with the v1 suite', create, withBody((b) => (b.header.suite = 'x25519-hkdf-sha256-aes256cbc-hmacsha256')), 400, 'UNSUPPORTED_SUITE'],
+  ['version 1 with the v2 suite', create, withBody((b) => (b.header.v = 1)), 400, 'UNSUPPORTED_SUITE'],
   ['wrong suite', create, withBody((b) => (b.header.suite = 'x25519-hkdf-sha256-aes256gcm')), 400, 'UNSUPPORTED_SUITE'],
   ['unknown kid', create, withBody((b) => (b.header.kid = '0000000000000000')), 400, 'UNKNOWN_KID'],
   ['epk not base64', create, withBody((b) => (b.header.epk = 'not base64!')), 400, 'INVALID_BASE64', { field: '/header/epk' }],
   ['epk of 31 bytes', create, withBody((b) => (b.header.epk = randomBytes(31).toString('base64'))), 400, 'INVALID_EPK'],
   ['report not base64', create, withBody((b) => (b.report = '@@@@')), 400, 'INVALID_BASE64', { field: '/report' }],
-  ['report base64 without padding', create, withBody((b) => (b.report = b.report.replace(/=+$/, '') || 'QQ')), 400, 'INVALID_BASE64'],
-  ['report base64url', create, withBody((b) => (b.report = Buffer.from(b.report, 'base64').toString('base64url'))), 400, 'INVALID_BASE64'],
+  ['report base64 without padding', create, withBody((b) => (b.report = randomBytes(100).toString('base64').replace(/=+$/, ''))), 400, 'INVALID_BASE64'],
+  ['report base64url', create, withBody((b) => (b.report = Buffer.alloc(100, 0xff).toString('base64url'))), 400, 'INVALID_BASE64'],
   ['report of a size no envelope has', create, withBody((b) => (b.report = randomBytes(100).toString('base64'))), 400, 'INVALID_REPORT_SIZE'],
   ['report over the limit', create, withBody((b) => (b.report = randomBytes(260 * 1024).toString('base64'))), 400, 'REPORT_TOO_LARGE'],
   ['body over the limit', create, withBody((b) => (b.report = randomBytes(420 * 1024).toString('base64'))), 413, 'BODY_TOO_LARGE'],
@@ -103,12 +106,15 @@ const cases: Case[] = [
   [
     'attachments over 100 MiB together',
     create,
-    withBody((b) => (b.attachments = Array(6).fill({ size: 20 * MiB + 64, sha256: 'a'.repeat(64) }))),
+    withBody((b) => (b.attachments = Array(6).fill({ size: LIMITS.maxAttachmentBytes, crc32: 'a'.repeat(8) }))),
     400,
     'SUBMISSION_TOO_LARGE',
   ],
-  ['sha256 in upper case', create, withBody((b) => (b.attachments[0].sha256 = b.attachments[0].sha256.toUpperCase())), 400, 'INVALID_SHA256'],
-  ['sha256 too short', create, withBody((b) => (b.attachments[0].sha256 = 'abc')), 400, 'INVALID_SHA256'],
+  ['crc32 in upper case', create, withBody((b) => (b.attachments[0].crc32 = 'ABCDEF01')), 400, 'INVALID_CRC32'],
+  ['crc32 too short', create, withBody((b) => (b.attachments[0].crc32 = 'abc')), 400, 'INVALID_CRC32'],
+  ['sha256 malformed', create, withBody((b) => (b.attachments[0].sha256 = 'abc')), 400, 'INVALID_SHA256'],
+  ['a v2 attachment without its crc32', create, withBody((b) => delete b.attachments[1].crc32), 400, 'MISSING_FIELD', { field: '/attachments/1/crc32' }],
+  ['a v2 attachment with a v1 sha256', create, withBody((b) => (b.attachments[0].sha256 = 'a'.repeat(64))), 400, 'UNKNOWN_FIELD', { field: '/attachments/0/sha256' }],
 
   // HEAD/PUT attachments
   ['PUT without Upload-Offset', att(0), () => put(undefined, Buffer.from('x')), 400, 'MISSING_UPLOAD_OFFSET'],

@@ -5,7 +5,8 @@
  * status page validates the receipt's format, the outbox lists and cancels, the progress page
  * shows bars and hands over to the receipt, and the home page never lets a receipt get lost.
  */
-import { act, fireEvent, screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { SendProgress } from '@/components/SendProgress'
 import Taro from '../mocks/taro'
 import { memoryFiles } from '../app/support/memory-files'
 import { completeDraft } from '../app/support/drafts'
@@ -38,9 +39,9 @@ function jobOf(id: string, patch: Partial<OutboxJob> = {}): OutboxJob {
     idempotencyKey: 'k'.repeat(32),
     receipt: RECEIPT,
     phase: 'done',
-    header: { v: 1, suite: SUITE, kid: '0123456789abcdef', epk: 'A'.repeat(43) + '=' },
-    report: { key: `enc/${id}/report`, size: 1072, sha256: 'a'.repeat(64) },
-    attachments: [{ key: `enc/${id}/0`, size: 300_048, sha256: 'b'.repeat(64) }],
+    header: { v: 2, suite: SUITE, kid: '0123456789abcdef', epk: 'A'.repeat(43) + '=' },
+    report: { key: `enc/${id}/report`, size: 1072, crc32: 'a'.repeat(8) },
+    attachments: [{ key: `enc/${id}/0`, size: 300_048, crc32: 'b'.repeat(8) }],
     submissionId: 'c'.repeat(32),
     acceptedAt: '2024-05-20T08:05:00.000Z',
     attempt: 0,
@@ -224,7 +225,7 @@ describe('outbox page', () => {
 
 describe('progress page', () => {
   it('shows per-file and total bars', async () => {
-    await queued('p1', { phase: 'uploading', acceptedAt: undefined, report: { key: 'enc/p1/report', size: 150_000, sha256: 'a'.repeat(64) } })
+    await queued('p1', { phase: 'uploading', acceptedAt: undefined, report: { key: 'enc/p1/report', size: 150_000, crc32: 'a'.repeat(8) } })
     renderPage(SubmitPage, { params: { id: 'p1' } })
     expect(screen.getByText('正在提交举报')).toBeTruthy()
     expect(screen.getAllByTestId('progress-file')).toHaveLength(1)
@@ -232,6 +233,34 @@ describe('progress page', () => {
     // The report itself went with the create: the bar has moved.
     expect(Number(total.getAttribute('data-percent'))).toBeGreaterThan(0)
     expect(Number(total.getAttribute('data-percent'))).toBeLessThan(100)
+  })
+
+  it('shows encryption and upload separately, each with the time left once it is known', () => {
+    const job = { ...jobOf('e1'), phase: 'encrypting' as const, header: undefined, report: undefined, attachments: undefined, submissionId: undefined, acceptedAt: undefined }
+    const view = {
+      job,
+      status: 'encrypting' as const,
+      text: '正在手机上加密，请稍候',
+      progress: { activity: 'encrypting' as const, encrypted: { done: 100_000, total: 300_001 }, files: [], uploaded: { done: 0, total: 0 }, encryptLeftMs: 150_000 },
+    }
+    const { rerender } = render(<SendProgress view={view} />)
+    const bar = screen.getByTestId('progress-encrypt')
+    expect(bar.getAttribute('data-percent')).toBe('33')
+    expect(bar.textContent).toContain('还需约 3 分钟')
+    // Before an estimate: how much is done instead.
+    rerender(<SendProgress view={{ ...view, progress: { ...view.progress, encryptLeftMs: undefined } }} />)
+    expect(screen.getByTestId('progress-encrypt').textContent).toContain('98 KB / 293 KB')
+    // Uploading: the encryption stage is done, the total bar carries its own estimate.
+    const uploading = {
+      ...view,
+      job: { ...jobOf('e1'), phase: 'uploading' as const, acceptedAt: undefined },
+      status: 'sending' as const,
+      progress: { activity: 'uploading' as const, encrypted: { done: 1, total: 1 }, files: [{ name: 'x', done: 100_048, total: 300_048 }], uploaded: { done: 100_048, total: 300_048 }, uploadLeftMs: 40_000 },
+    }
+    rerender(<SendProgress view={uploading} />)
+    expect(screen.queryByTestId('progress-encrypt')).toBeNull()
+    expect(screen.getByText('1. 在手机上加密（已完成）')).toBeTruthy()
+    expect(screen.getByTestId('progress-total').textContent).toContain('还需约 40 秒')
   })
 
   it('hands over to the receipt page once the report is accepted', async () => {

@@ -23,6 +23,12 @@ import { cancelJob, confirmReceipt, jobView, listJobs, loadJob, retryNow, startS
 import { configureOutbox, idle, kick, resetOutboxForTests } from '@/outbox/runner'
 import { saveJob } from '@/outbox/store'
 import { writeKey } from '@/platform/storage'
+import { useFileSealer } from '@/outbox/sealer-slot'
+import { FileSealer } from '@/crypto-worker/sealer'
+import { createInThreadTransport } from '@/crypto-worker/in-thread'
+import type { SealTransport } from '@/crypto-worker/protocol'
+import { encodeReportPlaintext, toReportPlaintext } from '@/domain/report-plaintext'
+import { createEnvelopeV1, encryptObjectV1 } from '../support/envelope-v1'
 import { queryStatus } from '@/services/api'
 
 jest.mock('@/platform/files', () => require('../app/support/memory-files'))
@@ -70,7 +76,7 @@ function freshApp(): void {
 /** The app was killed and opened again: storage and files survive, memory does not. */
 function restartApp(): void {
   resetOutboxForTests()
-  configureOutbox({ chunkSize: CHUNK, encryptChunkSize: CHUNK, random01: async () => 0 })
+  configureOutbox({ chunkSize: CHUNK, random01: async () => 0 })
 }
 
 beforeEach(freshApp)
@@ -159,8 +165,10 @@ async function expectDelivered(jobId: string, made: Made, privateKey = env.key) 
     extra: d.extra,
     reporter: d.reporter,
     declaration: { truthful: true, liability: true, declaredAt: d.declaration.declaredAt },
-    attachments: d.attachments.map((a, n) => ({ n, label: a.label, name: a.name, mime: a.mime, size: a.size, sha256: sha256(made.plain[n]) })),
+    attachments: d.attachments.map((a, n) => ({ n, label: a.label, name: a.name, mime: a.mime, size: a.size })),
   })
+  // What phones send now: envelope v2.
+  expect(sub.header.v).toBe(2)
   expect(opened.attachments.map((b) => sha256(b))).toEqual(made.plain.map(sha256))
   opened.attachments.forEach((b, n) => expect(Buffer.compare(b, Buffer.from(made.plain[n]))).toBe(0))
   return { job, sub }
@@ -515,6 +523,82 @@ describe('offline and failures', () => {
 
     await retryNow('ref1')
     await expectDelivered('ref1', made)
+  })
+})
+
+describe('envelope versions and the encryption worker', () => {
+  it('a report queued as envelope v1 before the update still arrives, with its v1 header and SHA-256s', async () => {
+    const made = await makeDraft('old1', [70_000, 500])
+    // What the previous app version left in the outbox: v1 objects on the phone, phase "encrypted".
+    const v1 = createEnvelopeV1({ bureauPublicKey: new Uint8Array(env.key.publicKey), ephemeralSecret: new Uint8Array(randomBytes(32)) })
+    const objects = made.plain.map((p, n) => encryptObjectV1(v1.keysFor(`attachment/${n}`), new Uint8Array(randomBytes(16)), p))
+    const entries = made.draft.attachments.map((a, n) => ({ n, label: a.label, name: a.name, mime: a.mime, size: a.size }))
+    const plain = toReportPlaintext(made.draft, entries, made.draft.declaration.declaredAt!)
+    const report1 = { ...plain, schema: 'clue-report/report@1', attachments: plain.attachments.map((a, n) => ({ ...a, sha256: sha256(made.plain[n]) })) }
+    const reportObject = encryptObjectV1(v1.keysFor('report'), new Uint8Array(randomBytes(16)), encodeReportPlaintext(report1 as never))
+    await memoryFiles.appendFile('enc/old1/report', reportObject)
+    for (const [n, o] of objects.entries()) await memoryFiles.appendFile(`enc/old1/${n}`, o)
+    saveJob({
+      version: 1,
+      id: 'old1',
+      createdAt: '2024-05-20T08:00:00.000Z',
+      declaredAt: made.draft.declaration.declaredAt!,
+      files: made.draft.attachments.map((a) => ({ name: a.name, label: a.label, size: a.size })),
+      idempotencyKey: 'q'.repeat(32),
+      receipt: '1234567812345678',
+      phase: 'encrypted',
+      attempt: 0,
+      header: v1.header,
+      report: { key: 'enc/old1/report', size: reportObject.length, sha256: sha256(reportObject) },
+      attachments: objects.map((o, n) => ({ key: `enc/old1/${n}`, size: o.length, sha256: sha256(o) })),
+    })
+    const before = await submissionCount()
+    await kick('start')
+    await idle()
+    const job = loadJob('old1')!
+    expect(job.phase).toBe('done')
+    expect(await submissionCount()).toBe(before + 1)
+    const { sub, report, attachments } = await stored(job.submissionId!)
+    expect(sub.header).toEqual(v1.header)
+    const opened = openStored(env.key, sub.header, report, attachments)
+    expect(JSON.parse(opened.report.toString('utf8'))).toEqual(report1)
+    opened.attachments.forEach((b, n) => expect(Buffer.compare(b, Buffer.from(made.plain[n]))).toBe(0))
+  })
+
+  it('the worker is reclaimed twice mid-file: the file is sealed again, and the report arrives once, intact', async () => {
+    // A worker that WeChat kills after a few messages, twice; then a healthy one.
+    let deaths = 0
+    const dying = (): SealTransport => {
+      const inner = createInThreadTransport()
+      let onDeath: (reason: string) => void = () => undefined
+      let messages = 0
+      const doomed = deaths < 2
+      return {
+        kind: 'worker',
+        post(request, transfer) {
+          if (doomed && ++messages === 4) {
+            deaths++
+            inner.terminate()
+            setTimeout(() => onDeath('reclaimed (onProcessKilled)'), 0)
+            return
+          }
+          inner.post(request, transfer)
+        },
+        onReply: (h) => inner.onReply(h),
+        onDeath(h) {
+          onDeath = h
+        },
+        terminate: () => inner.terminate(),
+      }
+    }
+    useFileSealer(new FileSealer(dying, 3))
+    const made = await makeDraft('kill1', [600_000, 20_000])
+    const before = await submissionCount()
+    await startSubmission('kill1')
+    await idle()
+    expect(deaths).toBe(2)
+    await expectDelivered('kill1', made)
+    expect(await submissionCount()).toBe(before + 1)
   })
 })
 

@@ -9,8 +9,9 @@
  *    folders with the marker are skipped;
  *  - attachments are decrypted file to file with bounded memory, the MAC verified before any
  *    plaintext is kept (server/src/envelope openObjectFile);
- *  - every attachment's SHA-256 and size are checked against the report; a mismatch is reported
- *    loudly and written to INTEGRITY-WARNING.txt in the folder;
+ *  - envelope v2 authenticates every 64 KiB chunk of every attachment as it is decrypted; the size
+ *    (and, for reports made before v2, the SHA-256 the phone recorded) is checked against the
+ *    report; a mismatch is reported loudly and written to INTEGRITY-WARNING.txt in the folder;
  *  - a corrupt object (MAC failure), a missing blob or a key that was not given fails that
  *    submission only: the others are exported and the exit status is 1;
  *  - the data directory is hostile input (bureau/untrusted.ts): a record whose id, sizes or times
@@ -25,7 +26,7 @@ import { EnvelopeError, openObject, openObjectFile, type BureauKeyPair, type Env
 import { fsyncDir } from '../../server/src/durable'
 import type { Submission } from '../../server/src/repository'
 import { detectFileType, SNIFF_BYTES } from '../../src/domain/file-type'
-import { READABLE_REPORT_SCHEMAS, type ReportPlaintext } from '../../src/domain/report-plaintext'
+import { HASH_LISTING_SCHEMAS, READABLE_REPORT_SCHEMAS, type ReportPlaintext } from '../../src/domain/report-plaintext'
 import type { BranchOffice } from '../../src/domain/types'
 import { CAMPAIGN_HELP, CAMPAIGN_OPTION, DATA_HELP, DATA_OPTION, campaignFileOf, dataDirOf, parse, required } from '../args'
 import { readCampaign } from '../campaign'
@@ -163,11 +164,14 @@ async function exportOne(
     throw new SubmissionError('解密后的举报内容不是有效的 JSON 对象（发送方程序有缺陷）。', 'The decrypted report is not a JSON object (broken sender).')
   }
   const warnings: string[] = []
-  if (!READABLE_REPORT_SCHEMAS.includes((report as { schema?: unknown }).schema as string)) {
-    warnings.push(`举报格式未知 unknown report schema ${JSON.stringify((report as { schema?: unknown }).schema)}`)
+  const schema = (report as { schema?: unknown }).schema
+  if (!READABLE_REPORT_SCHEMAS.includes(schema as string)) {
+    warnings.push(`举报格式未知 unknown report schema ${JSON.stringify(schema)}`)
   }
+  // report@1 and @2 (envelope v1) list the SHA-256 of each file; @3 (v2) relies on the chunk tags.
+  const hashListed = HASH_LISTING_SCHEMAS.includes(schema as string) || header.v === 1
   const listed = (Array.isArray(report.attachments) ? report.attachments : []).filter(
-    (a): a is ReportPlaintext['attachments'][number] => typeof a === 'object' && a !== null && Number.isSafeInteger(a.n),
+    (a): a is ReportPlaintext['attachments'][number] & { sha256?: string } => typeof a === 'object' && a !== null && Number.isSafeInteger(a.n),
   )
 
   // An incomplete earlier run (no marker): start again from nothing.
@@ -215,12 +219,12 @@ async function exportOne(
             `Attachment ${o.n + 1} (${names[i]}): held by the server but not listed in the report; it cannot be verified.\n` +
             `  实际 actual:   SHA-256 ${got.sha256}, ${got.size} bytes`,
         )
-      } else if (entry.sha256 !== got.sha256 || entry.size !== got.size) {
+      } else if ((hashListed && entry.sha256 !== got.sha256) || entry.size !== got.size) {
         integrity = 'mismatch'
         problems.push(
           `附件 ${o.n + 1}（${names[i]}）：解密得到的文件与举报中记录的指纹不一致！\n` +
             `Attachment ${o.n + 1} (${names[i]}): the decrypted file does NOT match the fingerprint in the report!\n` +
-            `  举报记录 expected: SHA-256 ${String(entry.sha256)}, ${String(entry.size)} bytes\n` +
+            `  举报记录 expected: ${hashListed ? `SHA-256 ${String(entry.sha256)}, ` : ''}${String(entry.size)} bytes\n` +
             `  实际 actual:       SHA-256 ${got.sha256}, ${got.size} bytes`,
         )
       }
@@ -246,9 +250,9 @@ async function exportOne(
         childPath(staging, WARNING_FILE),
         `完整性警告 INTEGRITY WARNING\n\n` +
           `举报 submission ${s.id}，导出于 exported ${cstDateTime(Date.now())}（北京时间 UTC+8）\n\n` +
-          `下列附件与举报人手机在加密前记录的 SHA-256 指纹不符，或缺失。不要把它们当作原始证据使用，请联系技术人员核查。\n` +
-          `The attachments below do not match the SHA-256 fingerprints the reporter's phone recorded before\n` +
-          `encryption, or are missing. Do not rely on them as original evidence; have them checked.\n\n` +
+          `下列附件与举报中记录的大小（旧版举报还有举报人手机在加密前记录的 SHA-256 指纹）不符，或缺失。不要把它们当作原始证据使用，请联系技术人员核查。\n` +
+          `The attachments below do not match the size (and, for reports made before envelope v2, the SHA-256\n` +
+          `the reporter's phone recorded before encryption) that the report lists, or are missing. Do not rely on them as original evidence; have them checked.\n\n` +
           `${problems.join('\n\n')}\n`,
       )
       warnings.push(...problems.map((p) => p.split('\n')[1]))

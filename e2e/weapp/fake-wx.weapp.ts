@@ -365,7 +365,8 @@ describe('page stack (real build)', () => {
 describe('createWorker (for the crypto worker of issue 13)', () => {
   test('one worker at a time, messages copied, onProcessKilled when the system reclaims it', async () => {
     const dist = copyOfBuild()
-    mkdirSync(join(dist, 'workers'))
+    // The build has its own workers/ (the encryption worker of issue 13).
+    mkdirSync(join(dist, 'workers'), { recursive: true })
     writeFileSync(join(dist, 'workers', 'echo.js'), 'worker.onMessage(function (m) { m.seen = typeof wx + "/" + typeof document; worker.postMessage(m) })')
     const appJson = join(dist, 'app.json')
     const { readFileSync } = await import('node:fs')

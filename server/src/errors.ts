@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   ATTACHMENT_TOO_LARGE: 400,
   SUBMISSION_TOO_LARGE: 400,
   INVALID_SHA256: 400,
+  INVALID_CRC32: 400,
   IDEMPOTENCY_KEY_REUSED: 409,
   CAMPAIGN_CLOSED: 403,
   // Uploads
@@ -196,6 +197,9 @@ function validationError(errors: AjvError[], context: string): ApiError {
     }
     if (/^\/attachments\/\d+\/sha256$/.test(path) && refused) {
       return new ApiError('INVALID_SHA256', 'sha256 must be 64 lowercase hex digits', { field: path })
+    }
+    if (/^\/attachments\/\d+\/crc32$/.test(path) && refused) {
+      return new ApiError('INVALID_CRC32', 'crc32 must be 8 lowercase hex digits', { field: path })
     }
     if (path === '' && keyword === 'type') return new ApiError('INVALID_FIELD', 'The body must be a JSON object', { field: '' })
   }

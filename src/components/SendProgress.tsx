@@ -1,6 +1,6 @@
 import { Progress, Text, View } from '@tarojs/components'
 import { formatBytes } from '@/domain/format'
-import type { JobView } from '@/outbox'
+import { formatRemaining, type JobView } from '@/outbox'
 
 /** Whole percent, never NaN; 100 only when really complete. */
 export function percentOf(done: number, total: number): number {
@@ -35,7 +35,17 @@ export function Bar({ label, percent, testId, detail }: { label: string; percent
   )
 }
 
-/** The three stages of sending a report, each with its bar. */
+/** "还需约 2 分钟" once the runner has seen enough of a stage to estimate it. */
+function left(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : `还需${formatRemaining(ms)}`
+}
+
+/**
+ * The three stages of sending a report, each with its bar: encryption on the phone (plaintext
+ * bytes) and upload (ciphertext bytes the server holds) are shown separately, each with the time
+ * left once a few pieces are done. The job lives in the outbox, not in this page: a resident can
+ * leave and come back, and the bars pick up where the runner is.
+ */
 export function SendProgress({ view }: { view: JobView }) {
   const { job, progress, status } = view
   const encrypting = job.phase === 'encrypting'
@@ -44,7 +54,14 @@ export function SendProgress({ view }: { view: JobView }) {
     <View className="stages">
       <View className={`stage${encrypting ? ' stage--active' : ' stage--done'}`}>
         <Text className="stage__title">1. 在手机上加密{encrypting ? '' : '（已完成）'}</Text>
-        {encrypting ? <Bar label="加密进度" percent={encryptPercent(view)} testId="progress-encrypt" /> : null}
+        {encrypting ? (
+          <Bar
+            label="加密进度"
+            percent={encryptPercent(view)}
+            testId="progress-encrypt"
+            detail={left(progress.encryptLeftMs) ?? `${formatBytes(Math.min(progress.encrypted.done, progress.encrypted.total))} / ${formatBytes(progress.encrypted.total)}`}
+          />
+        ) : null}
       </View>
       <View className={`stage${job.phase === 'uploading' || job.phase === 'encrypted' ? ' stage--active' : encrypting ? '' : ' stage--done'}`}>
         <Text className="stage__title">2. 发送加密后的举报{job.files.length > 0 ? `和 ${job.files.length} 个材料` : ''}</Text>
@@ -57,13 +74,15 @@ export function SendProgress({ view }: { view: JobView }) {
             testId="progress-file"
           />
         ))}
-        <Bar label="总进度" percent={uploadPercent(view)} testId="progress-total" />
+        <Bar label="总进度" percent={uploadPercent(view)} testId="progress-total" detail={left(progress.uploadLeftMs)} />
       </View>
       <View className={`stage${job.phase === 'done' ? ' stage--done' : job.phase === 'finalizing' ? ' stage--active' : ''}`}>
         <Text className="stage__title">3. 完成提交，生成查询码{job.phase === 'done' ? '（已完成）' : ''}</Text>
       </View>
       {status === 'sending' || status === 'encrypting' ? (
-        <Text className="stage__note">请保持小程序打开。如果网络中断，恢复后会从中断的地方继续发送，不会重复提交。</Text>
+        <Text className="stage__note">
+          可以离开这个页面做别的事，举报会继续加密和发送，在首页“待发送的举报”里可以查看进度。切到后台或关闭时会暂停，回来后自动从中断的地方继续，不会重复提交。
+        </Text>
       ) : null}
     </View>
   )

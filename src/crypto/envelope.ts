@@ -1,11 +1,13 @@
 /**
- * Envelope v1 key agreement (docs/protocol.md §3–4): one ephemeral X25519 key per report, one
- * HKDF-derived key pair per object label.
+ * Envelope v2 key agreement (docs/protocol.md §3–4): one ephemeral X25519 key per report, one
+ * HKDF-derived ChaCha20-Poly1305 key per object, bound to the object's label and its random
+ * 16-byte object nonce.
  */
-import { concatBytes, toBase64, toHex, utf8Encode } from './bytes'
-import { sha256 } from './hash'
+import { concatBytes, toBase64, utf8Encode } from './bytes'
 import { hkdfSha256 } from './hkdf'
-import { ENVELOPE_VERSION, INFO_PREFIX, SUITE, isValidLabel } from './labels'
+import { keyId } from './kid'
+import { ENVELOPE_VERSION, ENVELOPE_VERSION_1, INFO_PREFIX, SUITE, SUITE_V1, isValidLabel } from './labels'
+import { OBJECT_NONCE_LENGTH } from './object'
 import { isAllZero, isCanonicalPoint, x25519, x25519Base } from './x25519'
 
 /** Travels beside the objects, in the clear. */
@@ -18,19 +20,25 @@ export interface EnvelopeHeader {
   epk: string
 }
 
-/** The two keys of one object. */
-export interface ObjectKeys {
-  readonly label: string
-  /** AES-256-CBC key, okm[0..32). */
-  readonly encKey: Uint8Array
-  /** HMAC-SHA256 key, okm[32..64). */
-  readonly macKey: Uint8Array
+/** The header of a report made before envelope v2, still in an outbox (docs/protocol.md §14). */
+export interface EnvelopeHeaderV1 {
+  v: typeof ENVELOPE_VERSION_1
+  suite: typeof SUITE_V1
+  kid: string
+  epk: string
 }
+
+export type AnyEnvelopeHeader = EnvelopeHeader | EnvelopeHeaderV1
 
 export interface Envelope {
   readonly header: EnvelopeHeader
-  /** Keys for "report" or "attachment/<n>"; throws on any other label. */
-  keysFor(label: string): ObjectKeys
+  /**
+   * The 32-byte ChaCha20-Poly1305 key of one object: HKDF-SHA256(Z, salt E ‖ B,
+   * info "clue-report/v2/" ‖ label ‖ 0x00 ‖ nonce, 32). Throws on an invalid label or nonce.
+   */
+  objectKey(label: string, objectNonce: Uint8Array): Uint8Array
+  /** Forgets the shared secret; objectKey throws afterwards. */
+  destroy(): void
 }
 
 export interface CreateEnvelopeOptions {
@@ -42,10 +50,10 @@ export interface CreateEnvelopeOptions {
   expectedKid?: string
 }
 
-/** kid = first 8 bytes of SHA-256(B), as 16 lowercase hex characters. */
-export function keyId(publicKey: Uint8Array): string {
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) throw new Error('public key must be 32 bytes')
-  return toHex(sha256(publicKey).subarray(0, 8))
+export { keyId }
+
+export function objectInfo(label: string, objectNonce: Uint8Array): Uint8Array {
+  return concatBytes(utf8Encode(INFO_PREFIX + label), new Uint8Array([0]), objectNonce)
 }
 
 export function createEnvelope({ bureauPublicKey, ephemeralSecret, expectedKid }: CreateEnvelopeOptions): Envelope {
@@ -68,13 +76,21 @@ export function createEnvelope({ bureauPublicKey, ephemeralSecret, expectedKid }
 
   const salt = concatBytes(ephemeralPublic, bureauPublicKey)
   const header: EnvelopeHeader = { v: ENVELOPE_VERSION, suite: SUITE, kid, epk: toBase64(ephemeralPublic) }
+  let destroyed = false
 
   return {
     header,
-    keysFor(label: string): ObjectKeys {
+    objectKey(label: string, objectNonce: Uint8Array): Uint8Array {
+      if (destroyed) throw new Error('envelope destroyed')
       if (typeof label !== 'string' || !isValidLabel(label)) throw new Error(`invalid object label: ${String(label)}`)
-      const okm = hkdfSha256(shared, salt, utf8Encode(INFO_PREFIX + label), 64)
-      return { label, encKey: okm.slice(0, 32), macKey: okm.slice(32, 64) }
+      if (!(objectNonce instanceof Uint8Array) || objectNonce.length !== OBJECT_NONCE_LENGTH) {
+        throw new Error(`object nonce must be ${OBJECT_NONCE_LENGTH} bytes`)
+      }
+      return hkdfSha256(shared, salt, objectInfo(label, objectNonce), 32)
+    },
+    destroy(): void {
+      destroyed = true
+      shared.fill(0)
     },
   }
 }

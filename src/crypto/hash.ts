@@ -1,9 +1,9 @@
 /**
  * SHA-256 and HMAC-SHA256 over Uint8Array with crypto-js.
  *
- * crypto-js's update() copies every message into a growing array and splices it off again; for a
- * 100 MB attachment hashed three times over (plaintext, HMAC, object) that was most of the garbage
- * and a fifth of the time. HashSink hands whole 64-byte blocks straight to crypto-js's SHA-256
+ * Envelope v2 hashes only small things (the bureau key for its kid, HKDF's HMACs, a queued v1
+ * report's SHA-256 check). crypto-js's update() copies every message into a growing array and
+ * splices it off again, so HashSink hands whole 64-byte blocks straight to crypto-js's SHA-256
  * compression function instead, and uses the public update() for the last partial block, so the
  * padding and the result are crypto-js's own. The known-answer tests pin the result.
  */
@@ -14,7 +14,7 @@ import { toHex } from './bytes'
 import { fromWordArray, packWords, toWordArray } from './words'
 
 /**
- * Bytes per slice handed to crypto-js: a multiple of 64 (SHA-256 block) and 16 (AES block). Arrays
+ * Bytes per slice handed to crypto-js: a multiple of 64 (the SHA-256 block). Arrays
  * over 128 KiB land in V8's large-object space, which measured about 3x slower; 16 KiB slices keep
  * every word array at 32 KiB.
  */

@@ -1,14 +1,21 @@
 /**
- * Domain-separation constants of envelope format v1 (docs/protocol.md). Changing any of these
+ * Domain-separation constants of the envelope formats (docs/protocol.md). Changing any of these
  * changes every derived key, so they are part of the format, not configuration.
+ *
+ * Phones make only version 2. Version 1's names stay because reports already queued as v1 in an
+ * outbox are still delivered with their v1 header.
  */
 
-export const ENVELOPE_VERSION = 1 as const
+export const ENVELOPE_VERSION = 2 as const
 
-export const SUITE = 'x25519-hkdf-sha256-aes256cbc-hmacsha256' as const
+export const SUITE = 'x25519-hkdf-sha256-chacha20poly1305-stream64k-padme' as const
 
-/** HKDF info is INFO_PREFIX + label, UTF-8. */
-export const INFO_PREFIX = 'clue-report/v1/' as const
+/** HKDF info is INFO_PREFIX ‖ label ‖ 0x00 ‖ object nonce. */
+export const INFO_PREFIX = 'clue-report/v2/' as const
+
+/** Envelope v1, no longer made on phones (docs/protocol.md §14). */
+export const ENVELOPE_VERSION_1 = 1 as const
+export const SUITE_V1 = 'x25519-hkdf-sha256-aes256cbc-hmacsha256' as const
 
 /** Label of the report object itself. */
 export const REPORT_LABEL = 'report' as const

@@ -1,186 +1,165 @@
 /**
- * One envelope object: iv ‖ AES-256-CBC(PKCS#7) ciphertext ‖ HMAC-SHA256(iv ‖ ciphertext).
+ * One envelope v2 object (docs/protocol.md §5): object nonce ‖ STREAM chunks of ChaCha20-Poly1305.
  *
- * crypto-js does the cryptography: its AES block function, SHA-256 and HMAC. This file chains the
- * CBC blocks and pads itself, because crypto-js's buffered `process()` copies and splices every
- * update and its CBC mode allocates an array per 16-byte block; measured here, that made the
- * cipher about 1.3x slower and produced most of the garbage. The known-answer vectors, made with
- * node:crypto, pin the result.
+ *   framed  = u64be(n) ‖ plaintext (n bytes) ‖ zero bytes up to padme(8 + n)
+ *   chunk i = ChaCha20-Poly1305(key, u88be(i) ‖ last, framed[64 KiB·i ..][..64 KiB])
+ *
+ * One pass over the data: the cipher, the authenticator and the upload checksum (CRC-32 of the
+ * object's bytes, for the server) are all computed chunk by chunk as the plaintext streams in.
+ * Memory is bounded by what one `update` is given plus one chunk.
  */
-import CryptoJS from 'crypto-js/core'
-import 'crypto-js/aes'
-import { concatBytes, toHex } from './bytes'
-import { fromWordArray, packWords, toWordArray, unpackWords } from './words'
-import type { ObjectKeys } from './envelope'
-import { HashSink, SLICE_BYTES } from './hash'
+import { sealInto, AEAD_TAG_LENGTH } from './chacha20poly1305'
+import { Crc32 } from './crc32'
+import { padme } from './padme'
 
-export const IV_LENGTH = 16
-export const TAG_LENGTH = 32
-const BLOCK = 16
+/** The random nonce that starts every object; it feeds the object's key derivation. */
+export const OBJECT_NONCE_LENGTH = 16
 
-/** Bytes of the object for `plaintextSize` bytes of plaintext: iv + padded ciphertext + tag. */
-export function ciphertextSize(plaintextSize: number): number {
-  if (!Number.isSafeInteger(plaintextSize) || plaintextSize < 0) throw new Error(`invalid plaintext size ${plaintextSize}`)
-  return IV_LENGTH + (Math.floor(plaintextSize / BLOCK) + 1) * BLOCK + TAG_LENGTH
+/** Plaintext bytes per STREAM chunk (the last one may be shorter). */
+export const CHUNK_LENGTH = 64 * 1024
+/** A sealed full chunk: 64 KiB + the 16-byte tag. */
+export const SEALED_CHUNK_LENGTH = CHUNK_LENGTH + AEAD_TAG_LENGTH
+/** The u64 big-endian plaintext length that starts the framed plaintext. */
+export const LENGTH_PREFIX = 8
+
+/** Bytes of the framed (length-prefixed, padded) plaintext of an n-byte plaintext. */
+export function framedLength(plaintextLength: number): number {
+  if (!Number.isSafeInteger(plaintextLength) || plaintextLength < 0) throw new Error(`invalid plaintext size ${plaintextLength}`)
+  return padme(LENGTH_PREFIX + plaintextLength)
 }
 
-export interface ObjectEncryptorOptions {
-  /** Also compute SHA-256 of the plaintext (evidence integrity). */
-  hashPlaintext?: boolean
-  /** Also compute SHA-256 of the whole object iv ‖ ciphertext ‖ tag (upload integrity). */
-  hashObject?: boolean
+/** Bytes of the object of an n-byte plaintext: nonce + framed plaintext + one tag per chunk. */
+export function objectSize(plaintextLength: number): number {
+  const framed = framedLength(plaintextLength)
+  return OBJECT_NONCE_LENGTH + framed + Math.ceil(framed / CHUNK_LENGTH) * AEAD_TAG_LENGTH
 }
 
-export interface ObjectEncryptorResult {
-  /** The last ciphertext block(s), padding included. */
-  ciphertext: Uint8Array
-  tag: Uint8Array
-  plaintextSha256?: string
-  objectSha256?: string
+/** The 12-byte ChaCha20-Poly1305 nonce of chunk i: 11-byte big-endian counter, then the last-chunk flag. */
+export function chunkNonce(index: number, last: boolean): Uint8Array {
+  const nonce = new Uint8Array(12)
+  let n = index
+  for (let i = 10; i >= 0 && n > 0; i--, n = Math.floor(n / 256)) nonce[i] = n % 256
+  nonce[11] = last ? 1 : 0
+  return nonce
 }
 
 /**
- * Streaming encryptor for one object. The caller emits `iv`, then every `update()` result, then
- * `finish().ciphertext` and `finish().tag`. Holds at most one partial block between calls.
+ * Streaming sealer of one object. Feed exactly `plaintextLength` bytes through `update`, then
+ * call `finish`; the returned pieces, in order, are the object. `crc32` is the CRC-32 of every byte
+ * returned so far.
  */
-export class ObjectEncryptor {
-  private readonly aes: BlockFunction
-  /** The previous ciphertext block (the iv at first), as four words. */
-  private readonly chain: number[]
-  private readonly hmac: HashSink
-  private readonly plainHash?: HashSink
-  private readonly objectHash?: HashSink
-  /** Reused scratch space; stays below V8's large-object size (see hash.ts). */
-  private readonly words: number[] = new Array<number>(SLICE_BYTES / 4).fill(0)
-  private readonly pending = new Uint8Array(BLOCK)
+export class ObjectSealer {
+  readonly framedLength: number
+  readonly objectSize: number
+  private readonly chunkCount: number
+  private readonly crc = new Crc32()
+  /** Framed bytes consumed so far (length prefix included). */
+  private framed = 0
+  private chunkIndex = 0
+  /** The current chunk's framed bytes, until it is full. */
+  private readonly pending = new Uint8Array(SEALED_CHUNK_LENGTH)
   private pendingLength = 0
+  private started = false
   private finished = false
 
-  constructor(keys: ObjectKeys, iv: Uint8Array, options: ObjectEncryptorOptions = {}) {
-    if (!(keys.encKey instanceof Uint8Array) || keys.encKey.length !== 32) throw new Error('encryption key must be 32 bytes')
-    if (!(keys.macKey instanceof Uint8Array) || keys.macKey.length !== 32) throw new Error('MAC key must be 32 bytes')
-    if (!(iv instanceof Uint8Array) || iv.length !== IV_LENGTH) throw new Error(`iv must be ${IV_LENGTH} bytes`)
-    const ivWords = toWordArray(iv)
-    this.aes = aesBlockFunction(keys.encKey)
-    this.chain = ivWords.words.slice()
-    this.hmac = HashSink.hmacSha256(keys.macKey)
-    this.hmac.updateWords(ivWords.words, IV_LENGTH)
-    if (options.hashPlaintext) this.plainHash = HashSink.sha256()
-    if (options.hashObject) {
-      this.objectHash = HashSink.sha256()
-      this.objectHash.updateWords(ivWords.words, IV_LENGTH)
-    }
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly objectNonce: Uint8Array,
+    private readonly plaintextLength: number,
+  ) {
+    if (!(key instanceof Uint8Array) || key.length !== 32) throw new Error('object key must be 32 bytes')
+    if (!(objectNonce instanceof Uint8Array) || objectNonce.length !== OBJECT_NONCE_LENGTH) throw new Error(`object nonce must be ${OBJECT_NONCE_LENGTH} bytes`)
+    this.framedLength = framedLength(plaintextLength)
+    this.objectSize = objectSize(plaintextLength)
+    this.chunkCount = Math.ceil(this.framedLength / CHUNK_LENGTH)
+    // The length prefix: u64 big-endian (n < 2^53).
+    let n = plaintextLength
+    for (let i = LENGTH_PREFIX - 1; i >= 0; i--, n = Math.floor(n / 256)) this.pending[i] = n % 256
+    this.pendingLength = LENGTH_PREFIX
+    this.framed = LENGTH_PREFIX
   }
 
-  /** Encrypts what it can of `plaintext`; returns the complete ciphertext blocks (maybe none). */
+  /** Plaintext bytes taken so far. */
+  get consumed(): number {
+    return this.framed - LENGTH_PREFIX
+  }
+
+  get crc32(): string {
+    return this.crc.hex()
+  }
+
+  /** Seals what it can of `plaintext`; returns the object bytes completed (maybe none). */
   update(plaintext: Uint8Array): Uint8Array {
-    if (this.finished) throw new Error('ObjectEncryptor: update after finish')
-    const total = this.pendingLength + plaintext.length
-    const out = new Uint8Array(total - (total % BLOCK))
-    let inOffset = 0
-    let outOffset = 0
-    if (this.pendingLength > 0) {
-      inOffset = Math.min(BLOCK - this.pendingLength, plaintext.length)
-      this.pending.set(plaintext.subarray(0, inOffset), this.pendingLength)
-      this.pendingLength += inOffset
-      if (this.pendingLength < BLOCK) return out
-      this.encryptBlocks(this.pending, 0, BLOCK, BLOCK, out, 0)
-      this.pendingLength = 0
-      outOffset = BLOCK
-    }
-    const alignedEnd = inOffset + ((plaintext.length - inOffset) & ~(BLOCK - 1))
-    for (let s = inOffset; s < alignedEnd; s += SLICE_BYTES) {
-      const length = Math.min(SLICE_BYTES, alignedEnd - s)
-      this.encryptBlocks(plaintext, s, length, length, out, outOffset)
-      outOffset += length
-    }
-    this.pending.set(plaintext.subarray(alignedEnd), 0)
-    this.pendingLength = plaintext.length - alignedEnd
+    if (this.finished) throw new Error('ObjectSealer: update after finish')
+    if (this.consumed + plaintext.length > this.plaintextLength) throw new Error('ObjectSealer: more plaintext than declared')
+    return this.emit(plaintext, false)
+  }
+
+  /** Pads, seals the rest and returns the last bytes of the object. */
+  finish(): Uint8Array {
+    if (this.finished) throw new Error('ObjectSealer: finish called twice')
+    if (this.consumed !== this.plaintextLength) throw new Error(`ObjectSealer: got ${this.consumed} of ${this.plaintextLength} plaintext bytes`)
+    const out = this.emit(new Uint8Array(this.framedLength - this.framed), true)
+    this.finished = true
+    this.pending.fill(0)
+    this.key.fill(0)
     return out
   }
 
-  /** Pads and encrypts the last block and computes the tag. */
-  finish(): ObjectEncryptorResult {
-    if (this.finished) throw new Error('ObjectEncryptor: finish called twice')
-    this.finished = true
-    // PKCS#7: always 1..16 bytes of value n, so a whole block of 0x10 when the input is aligned.
-    const n = BLOCK - this.pendingLength
-    const block = new Uint8Array(BLOCK)
-    block.set(this.pending.subarray(0, this.pendingLength), 0)
-    block.fill(n, this.pendingLength)
-    const ciphertext = new Uint8Array(BLOCK)
-    this.encryptBlocks(block, 0, BLOCK, this.pendingLength, ciphertext, 0)
-    this.pending.fill(0)
-
-    const tagWords = this.hmac.finalize()
-    const tag = fromWordArray(tagWords)
-    const result: ObjectEncryptorResult = { ciphertext, tag }
-    if (this.plainHash) result.plaintextSha256 = toHex(fromWordArray(this.plainHash.finalize()))
-    if (this.objectHash) {
-      this.objectHash.updateWords(tagWords.words, TAG_LENGTH)
-      result.objectSha256 = toHex(fromWordArray(this.objectHash.finalize()))
-    }
-    return result
-  }
-
   /**
-   * Encrypts `length` bytes (whole blocks, at most SLICE_BYTES) of `input` at `offset` into `out`.
-   * Only the first `plainLength` bytes are plaintext for the plaintext hash (the rest is padding).
+   * Appends `data` (plaintext, or the zero padding when `final`) to the framed stream and seals
+   * every chunk that is complete. The last chunk is sealed only when `final`.
    */
-  private encryptBlocks(input: Uint8Array, offset: number, length: number, plainLength: number, out: Uint8Array, outOffset: number): void {
-    const words = this.words
-    packWords(input, offset, length, words)
-    // Hash before the words are encrypted in place; the sinks keep nothing of `words`.
-    if (this.plainHash && plainLength === length) this.plainHash.updateWords(words, length)
-    else if (this.plainHash && plainLength > 0) {
-      // The last block: its padding bytes share a word with plaintext, so hash a clean copy.
-      this.plainHash.updateWords(toWordArray(input.subarray(offset, offset + plainLength)).words, plainLength)
+  private emit(data: Uint8Array, final: boolean): Uint8Array {
+    const prefix = this.started ? 0 : OBJECT_NONCE_LENGTH
+    const available = this.pendingLength + data.length
+    // Whole chunks now complete; the one holding the end of the framed plaintext waits for `final`.
+    let complete = Math.floor(available / CHUNK_LENGTH)
+    const lastIndex = this.chunkCount - 1
+    if (!final && this.chunkIndex + complete > lastIndex) complete = lastIndex - this.chunkIndex
+    const tail = final ? available - complete * CHUNK_LENGTH : 0
+    const out = new Uint8Array(prefix + complete * SEALED_CHUNK_LENGTH + (tail > 0 ? tail + AEAD_TAG_LENGTH : 0))
+    if (prefix > 0) out.set(this.objectNonce, 0)
+    this.started = true
+    let at = prefix
+    let taken = 0
+    const chunks = complete + (tail > 0 ? 1 : 0)
+    for (let c = 0; c < chunks; c++) {
+      const length = c < complete ? CHUNK_LENGTH : tail
+      // The chunk's framed bytes go straight to their place in `out` and are sealed in place.
+      out.set(this.pending.subarray(0, this.pendingLength), at)
+      const take = length - this.pendingLength
+      out.set(data.subarray(taken, taken + take), at + this.pendingLength)
+      taken += take
+      this.pendingLength = 0
+      const piece = out.subarray(at, at + length)
+      sealInto(this.key, chunkNonce(this.chunkIndex, this.chunkIndex === lastIndex), piece, out, at)
+      this.chunkIndex++
+      at += length + AEAD_TAG_LENGTH
     }
-    const wordCount = length >>> 2
-    const aes = this.aes
-    const chain = this.chain
-    let c0 = chain[0]
-    let c1 = chain[1]
-    let c2 = chain[2]
-    let c3 = chain[3]
-    for (let k = 0; k < wordCount; k += 4) {
-      // CBC: C_i = AES(K, P_i xor C_{i-1}), in place.
-      words[k] ^= c0
-      words[k + 1] ^= c1
-      words[k + 2] ^= c2
-      words[k + 3] ^= c3
-      aes.encryptBlock(words, k)
-      c0 = words[k]
-      c1 = words[k + 1]
-      c2 = words[k + 2]
-      c3 = words[k + 3]
-    }
-    chain[0] = c0
-    chain[1] = c1
-    chain[2] = c2
-    chain[3] = c3
-    this.hmac.updateWords(words, length)
-    if (this.objectHash) this.objectHash.updateWords(words, length)
-    unpackWords(words, length, out, outOffset)
+    // Keep what does not fill a chunk yet.
+    const rest = data.subarray(taken)
+    this.pending.set(rest, this.pendingLength)
+    this.pendingLength += rest.length
+    this.framed += data.length
+    if (final && (this.chunkIndex !== this.chunkCount || this.pendingLength !== 0)) throw new Error('internal error: object framing')
+    this.crc.update(out)
+    return out
   }
 }
 
-/** crypto-js's AES block transform: encrypts the four words at `offset` of `words` in place. */
-interface BlockFunction {
-  encryptBlock(words: number[], offset: number): void
+export interface SealedObject {
+  bytes: Uint8Array
+  crc32: string
 }
 
-function aesBlockFunction(key: Uint8Array): BlockFunction {
-  // encryptBlock is what crypto-js's own modes call; @types/crypto-js just does not declare it.
-  const cipher = CryptoJS.algo.AES.createEncryptor(toWordArray(key)) as unknown as Partial<BlockFunction>
-  if (typeof cipher.encryptBlock !== 'function') throw new Error('crypto-js AES has no encryptBlock (unsupported crypto-js version)')
-  return cipher as BlockFunction
-}
-
-/** Encrypts a whole object in memory (the report). Returns iv ‖ ciphertext ‖ tag. */
-export function encryptObject(keys: ObjectKeys, iv: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  const encryptor = new ObjectEncryptor(keys, iv)
-  const body = encryptor.update(plaintext)
-  const { ciphertext, tag } = encryptor.finish()
-  return concatBytes(iv, body, ciphertext, tag)
+/** Seals a whole object in memory (the report). */
+export function sealObject(key: Uint8Array, objectNonce: Uint8Array, plaintext: Uint8Array): SealedObject {
+  const sealer = new ObjectSealer(key.slice(), objectNonce, plaintext.length)
+  const head = sealer.update(plaintext)
+  const tail = sealer.finish()
+  const bytes = new Uint8Array(head.length + tail.length)
+  bytes.set(head, 0)
+  bytes.set(tail, head.length)
+  return { bytes, crc32: sealer.crc32 }
 }

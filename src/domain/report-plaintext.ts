@@ -1,18 +1,25 @@
 /**
- * The report object's plaintext (docs/protocol.md §7): what the bureau reads after decryption.
- * Pure; the submit flow serializes it with encodeReportPlaintext and encrypts it as "report".
+ * The report object's plaintext (docs/protocol.md §7, and §5.5 for what envelope v2 changed):
+ * what the bureau reads after decryption. Pure; the submit flow serializes it with
+ * encodeReportPlaintext and encrypts it as "report".
  */
 import type { AttachmentLabel, CategoryCode, DraftReport, ReportedParty, ReporterPart } from './types'
 import { utf8Encode } from '../crypto/bytes'
 
 /**
- * @2 (current): `happenedAt` is "YYYY-MM-DD" when the resident gave only a date, or
- * "YYYY-MM-DDTHH:mm". @1 (older phones) always had a time, "T00:00" when none was chosen.
+ * @3 (current, envelope v2): as @2, but attachment entries carry no `sha256`: each attachment
+ * object is authenticated chunk by chunk under a key only this report's sender and the bureau can
+ * derive, which already proves it is the file the phone encrypted (the bureau records the
+ * fingerprint after decrypting). @2: `happenedAt` is "YYYY-MM-DD" when the resident gave only a
+ * date, or "YYYY-MM-DDTHH:mm". @1 (older phones) always had a time, "T00:00" when none was chosen.
  */
-export const REPORT_SCHEMA = 'clue-report/report@2' as const
+export const REPORT_SCHEMA = 'clue-report/report@3' as const
 
 /** Every report schema the bureau tools read. */
-export const READABLE_REPORT_SCHEMAS: readonly string[] = ['clue-report/report@1', REPORT_SCHEMA]
+export const READABLE_REPORT_SCHEMAS: readonly string[] = ['clue-report/report@1', 'clue-report/report@2', REPORT_SCHEMA]
+
+/** Schemas whose attachment entries list the SHA-256 of each file (made with envelope v1). */
+export const HASH_LISTING_SCHEMAS: readonly string[] = ['clue-report/report@1', 'clue-report/report@2']
 
 const ATTACHMENT_LABELS: readonly AttachmentLabel[] = ['截图', '交易记录', '其他']
 
@@ -25,8 +32,6 @@ export interface ReportAttachmentEntry {
   mime: string
   /** Plaintext size in bytes. */
   size: number
-  /** SHA-256 of the plaintext file, lowercase hex: lets the bureau show the file is what was sent. */
-  sha256: string
 }
 
 export interface ReportPlaintext {
@@ -67,7 +72,6 @@ export function toReportPlaintext(draft: DraftReport, attachments: ReportAttachm
     if (a.n !== index) throw new Error(`attachment numbers must be 0, 1, 2, … in order; got ${a.n} at position ${index}`)
     if (!ATTACHMENT_LABELS.includes(a.label)) throw new Error(`attachment ${index} has unknown label ${String(a.label)}`)
     if (!Number.isSafeInteger(a.size) || a.size < 0) throw new Error(`attachment ${index} has invalid size ${a.size}`)
-    if (!/^[0-9a-f]{64}$/.test(a.sha256)) throw new Error(`attachment ${index} sha256 must be 64 lowercase hex characters`)
     if (typeof a.name !== 'string' || typeof a.mime !== 'string') throw new Error(`attachment ${index} has no name or MIME type`)
   })
 
@@ -90,7 +94,7 @@ export function toReportPlaintext(draft: DraftReport, attachments: ReportAttachm
     extra: { ...draft.extra },
     reporter,
     declaration: { truthful: true, liability: true, declaredAt },
-    attachments: attachments.map(({ n, label, name, mime, size, sha256 }) => ({ n, label, name, mime, size, sha256 })),
+    attachments: attachments.map(({ n, label, name, mime, size }) => ({ n, label, name, mime, size })),
   }
 }
 

@@ -3,7 +3,7 @@
  * the anchor built into this build, not older than the list already accepted, and — in a release
  * build — with a current key that is not a development key. Pure: storage is in ./store.ts.
  */
-import { fromBase64 } from '@/crypto'
+import { fromBase64 } from '@/crypto/bytes'
 import { verifyEd25519 } from '@/crypto/signature'
 import type { BuildTrust } from './anchor'
 import { isDevelopmentKey } from './development'

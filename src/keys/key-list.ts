@@ -4,7 +4,8 @@
  * independently of the Node implementation (server/src/keylist/format.ts); both are checked
  * against docs/vectors/key-list-v1.json.
  */
-import { fromBase64, keyId, utf8Encode } from '@/crypto'
+import { fromBase64, utf8Encode } from '@/crypto/bytes'
+import { keyId } from '@/crypto/kid'
 import { isCanonicalPoint } from '@/crypto/x25519'
 import type { BureauKey } from '@/domain/types'
 

@@ -1,18 +1,12 @@
 /**
- * Encrypts a queued draft into enc/<id>/…: every attachment (streamed, with the SHA-256 of the
- * original file), then the report JSON that lists those hashes. Runs before any network call, and
- * only while the server has seen nothing of the job, so a crash mid-way simply starts over.
+ * Encrypts a queued draft into enc/<id>/… as envelope v2 (docs/protocol.md): every attachment,
+ * streamed through the encryption worker, then the report JSON that lists them. Runs before any
+ * network call, and only while the server has seen nothing of the job, so a crash or a killed app
+ * simply starts over (a fresh ephemeral key, fresh nonces). A worker reclaimed by WeChat mid-file
+ * costs only that file: it is sealed again under a fresh nonce (src/crypto-worker/sealer.ts).
  */
-import {
-  attachmentLabel,
-  createEnvelope,
-  encryptAttachment,
-  encryptObject,
-  fromBase64,
-  REPORT_LABEL,
-  sha256Hex,
-  type EnvelopeHeader,
-} from '@/crypto'
+import { attachmentLabel, fromBase64, REPORT_LABEL, type EnvelopeHeader } from '@/crypto'
+import { FileSealer } from '@/crypto-worker/sealer'
 import { currentKey } from '@/domain/campaign'
 import { encodeReportPlaintext, toReportPlaintext, type ReportAttachmentEntry } from '@/domain/report-plaintext'
 import { loadDraft } from '@/drafts/store'
@@ -21,8 +15,14 @@ import { randomBytes } from '@/platform/random'
 import { currentCampaignConfig } from '@/services/campaign-config'
 import type { Cancellation } from '@/services/request'
 import { LocalJobError } from './errors'
+import { renewLease } from './lease'
+import { fileSealer } from './sealer-slot'
+import { notify, PROGRESSED, setActivity, update, type StepContext } from './state'
+import { progressFor, sample } from './views'
 import { encKey, encPrefix } from './store'
 import type { OutboxJob, StoredObject } from './types'
+
+export { LocalJobError }
 
 export interface EncryptedJob {
   header: EnvelopeHeader
@@ -34,15 +34,10 @@ export interface EncryptedJob {
 const MAX_REPORT_BYTES = 256 * 1024
 
 /**
- * Encrypts job `job` from its draft. `onProgress(done, total)` counts plaintext bytes (the report
- * counts as one). Partial output of an earlier, interrupted run is discarded first.
+ * Encrypts job `job` from its draft. `onProgress(done, total)` counts plaintext bytes sealed (the
+ * report counts as one). Partial output of an earlier, interrupted run is discarded first.
  */
-export async function encryptJob(
-  job: OutboxJob,
-  onProgress: (done: number, total: number) => void,
-  cancel: Cancellation,
-  chunkSize?: number,
-): Promise<EncryptedJob> {
+export async function encryptJob(job: OutboxJob, onProgress: (done: number, total: number) => void, cancel: Cancellation): Promise<EncryptedJob> {
   if (job.phase !== 'encrypting') throw new Error(`job ${job.id} is ${job.phase}, not encrypting`)
   await files.removeFilesWithPrefix(encPrefix(job.id))
 
@@ -63,48 +58,76 @@ export async function encryptJob(
   let before = 0
   onProgress(0, total)
 
+  const active = fileSealer(() => new FileSealer())
   const secret = await randomBytes(32)
-  const envelope = createEnvelope({ bureauPublicKey: fromBase64(key.publicKey), ephemeralSecret: secret, expectedKid: key.kid })
-  secret.fill(0)
+  let header: EnvelopeHeader
+  try {
+    header = await active.openEnvelope({ bureauPublicKey: fromBase64(key.publicKey), ephemeralSecret: secret, expectedKid: key.kid })
+  } finally {
+    secret.fill(0)
+  }
 
-  const entries: ReportAttachmentEntry[] = []
-  const objects: StoredObject[] = []
-  for (let n = 0; n < draft.attachments.length; n++) {
-    cancel.throwIfCancelled()
-    const a = draft.attachments[n]
-    const size = sizes[n]
-    const target = encKey(job.id, n)
-    const result = await encryptAttachment({
-      keys: envelope.keysFor(attachmentLabel(n)),
-      iv: await randomBytes(16),
+  /** Seals one object into `target` (a fresh file), reading the plaintext through `read`. */
+  const sealInto = async (label: string, target: string, size: number, read: (offset: number, length: number) => Promise<Uint8Array>, counted: boolean) => {
+    await files.removeFile(target)
+    const outcome = await active.seal({
+      label,
       size,
+      nonce: () => randomBytes(16),
+      reset: () => files.removeFile(target),
       read: (offset, length) => {
         cancel.throwIfCancelled()
-        return files.readRange(a.ref, offset, length)
+        return read(offset, length)
       },
       write: (bytes) => files.appendFile(target, bytes),
-      onProgress: (fraction) => onProgress(before + Math.floor(fraction * size), total),
-      chunkSize,
+      onProgress: counted ? (done) => onProgress(before + done, total) : undefined,
+      check: () => cancel.throwIfCancelled(),
     })
-    before += size
-    const written = await files.fileSize(target)
-    if (written !== result.ciphertextSize) throw new LocalJobError('手机存储空间可能不足，加密后的材料没有完整保存。请清理空间后重试。')
-    entries.push({ n, label: a.label, name: a.name, mime: a.mime, size, sha256: result.plaintextSha256 })
-    objects.push({ key: target, size: result.ciphertextSize, sha256: result.ciphertextSha256 })
+    if ((await files.fileSize(target)) !== outcome.size) {
+      throw new LocalJobError('手机存储空间可能不足，加密后的材料没有完整保存。请清理空间后重试。')
+    }
+    return outcome
   }
 
-  const plaintext = toReportPlaintext(draft, entries, job.declaredAt)
-  const reportObject = encryptObject(envelope.keysFor(REPORT_LABEL), await randomBytes(16), encodeReportPlaintext(plaintext))
-  if (reportObject.length > MAX_REPORT_BYTES) throw new LocalJobError('举报文字内容太长，请取消后删减一些再提交。')
-  const reportKey = encKey(job.id, 'report')
-  await files.appendFile(reportKey, reportObject)
-  if ((await files.fileSize(reportKey)) !== reportObject.length) {
-    throw new LocalJobError('手机存储空间可能不足，加密后的举报没有完整保存。请清理空间后重试。')
+  try {
+    const entries: ReportAttachmentEntry[] = []
+    const objects: StoredObject[] = []
+    for (let n = 0; n < draft.attachments.length; n++) {
+      cancel.throwIfCancelled()
+      const a = draft.attachments[n]
+      const target = encKey(job.id, n)
+      const outcome = await sealInto(attachmentLabel(n), target, sizes[n], (offset, length) => files.readRange(a.ref, offset, length), true)
+      before += sizes[n]
+      entries.push({ n, label: a.label, name: a.name, mime: a.mime, size: sizes[n] })
+      objects.push({ key: target, size: outcome.size, crc32: outcome.crc32 })
+    }
+
+    const plaintext = encodeReportPlaintext(toReportPlaintext(draft, entries, job.declaredAt))
+    const reportKey = encKey(job.id, 'report')
+    const report = await sealInto(REPORT_LABEL, reportKey, plaintext.length, async (offset, length) => plaintext.slice(offset, offset + length), false)
+    if (report.size > MAX_REPORT_BYTES) throw new LocalJobError('举报文字内容太长，请取消后删减一些再提交。')
+    onProgress(total, total)
+    return { header, report: { key: reportKey, size: report.size, crc32: report.crc32 }, attachments: objects }
+  } finally {
+    active.closeEnvelope()
   }
-  onProgress(total, total)
-  return {
-    header: envelope.header,
-    report: { key: reportKey, size: reportObject.length, sha256: sha256Hex(reportObject) },
-    attachments: objects,
-  }
+}
+
+/** Phase `encrypting` → `encrypted`: every object made and stored on the phone. */
+export async function encryptStep(job: OutboxJob, { id, cancel, run, p }: StepContext): Promise<void> {
+  setActivity(id, 'encrypting')
+  const encrypted = await encryptJob(
+    job,
+    (done, total) => {
+      p.encrypted = { done, total }
+      sample(id, 'encrypt', done)
+      renewLease()
+      notify()
+    },
+    cancel,
+  )
+  // A key refresh during encryption must not leave a half-made job behind.
+  const next = update(id, { ...PROGRESSED, phase: 'encrypted', ...encrypted })
+  progressFor(next)
+  run.madeProgress = true
 }

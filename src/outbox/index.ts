@@ -1,27 +1,10 @@
 /** The outbox: queued reports, the runner that sends them, and the receipt and status helpers. */
 export type { OutboxJob, JobPhase, JobStatus, JobProgress, FileProgress, JobError, StoredObject } from './types'
-export {
-  startOutbox,
-  stopOutbox,
-  kick,
-  idle,
-  subscribe,
-  startSubmission,
-  retryNow,
-  cancelJob,
-  canCancel,
-  confirmReceipt,
-  jobView,
-  outboxViews,
-  viewOf,
-  statusOf,
-  statusText,
-  configureOutbox,
-  WAITING_FOR_NETWORK,
-  type JobView,
-  type CancelResult,
-  type Trigger,
-} from './runner'
+export { startOutbox, stopOutbox, kick, idle, configureOutbox, type Trigger } from './runner'
+export { startSubmission, retryNow, cancelJob, confirmReceipt, type CancelResult } from './actions'
+export { subscribe } from './state'
+export { canCancel, jobView, outboxViews, viewOf, statusOf, statusText, WAITING_FOR_NETWORK, type JobView } from './views'
+export { formatRemaining } from './eta'
 export { listJobs, loadJob, hasJob, encKey, encPrefix } from './store'
 export { newReceipt, newIdempotencyKey, groupReceipt, parseReceiptInput, RECEIPT_DIGITS, type ReceiptCheck } from './codes'
 export { backoffDelay, backoffCeiling, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './backoff'

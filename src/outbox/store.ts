@@ -24,7 +24,19 @@ function readIndex(): OutboxIndexEntry[] {
 
 function isStoredObject(x: unknown): x is StoredObject {
   const o = x as StoredObject
-  return !!o && typeof o.key === 'string' && Number.isSafeInteger(o.size) && o.size > 0 && typeof o.sha256 === 'string' && /^[0-9a-f]{64}$/.test(o.sha256)
+  if (!o || typeof o.key !== 'string' || !Number.isSafeInteger(o.size) || o.size <= 0) return false
+  // Exactly one checksum: CRC-32 (v2) or SHA-256 (a v1 report queued before the update).
+  if (o.crc32 !== undefined) return o.sha256 === undefined && typeof o.crc32 === 'string' && /^[0-9a-f]{8}$/.test(o.crc32)
+  return typeof o.sha256 === 'string' && /^[0-9a-f]{64}$/.test(o.sha256)
+}
+
+/** The checksum each object carries matches the header's envelope version. */
+function checksumsMatch(j: OutboxJob): boolean {
+  const objects = [...(j.report ? [j.report] : []), ...(j.attachments ?? [])]
+  if (!j.header) return objects.length === 0
+  if (j.header.v === 1) return objects.every((o) => o.sha256 !== undefined)
+  if (j.header.v === 2) return objects.every((o) => o.crc32 !== undefined)
+  return false
 }
 
 /** The job when `raw` is a well-formed job record, else undefined. */
@@ -49,6 +61,7 @@ export function parseJob(raw: unknown): OutboxJob | undefined {
   if (!ok) return undefined
   // A job past encryption must know its objects; past creation, its submission.
   if (j.phase !== 'encrypting' && (!j.header || !j.report || !j.attachments)) return undefined
+  if (j.phase !== 'encrypting' && !checksumsMatch(j)) return undefined
   if ((j.phase === 'uploading' || j.phase === 'finalizing') && typeof j.submissionId !== 'string') return undefined
   return j
 }

@@ -11,20 +11,26 @@
  *   done        accepted: the receipt must be shown until the resident confirms saving it
  * A job that cannot go on waits (`retryAt`, `lastError`), or is `blocked` until the resident acts.
  */
-import type { EnvelopeHeader } from '@/crypto'
+import type { AnyEnvelopeHeader } from '@/crypto'
 import type { ApiErrorKind } from '@/services/request'
 import type { AttachmentLabel, CategoryCode } from '@/domain/types'
 
 export type JobPhase = 'encrypting' | 'encrypted' | 'uploading' | 'finalizing' | 'done'
 
-/** An encrypted object kept on the phone until the server has accepted it. */
+/**
+ * An encrypted object kept on the phone until the server has accepted it, with the checksum the
+ * server verifies the upload against: CRC-32 for envelope v2, SHA-256 for a report queued as v1
+ * before the phone was updated (docs/protocol.md §5.4, §14).
+ */
 export interface StoredObject {
   /** FileStore key, e.g. enc/<draftId>/report or enc/<draftId>/0. */
   key: string
   /** Ciphertext size in bytes. */
   size: number
-  /** Lowercase hex SHA-256 of the ciphertext. */
-  sha256: string
+  /** v2: CRC-32 of the object, 8 lowercase hex digits. */
+  crc32?: string
+  /** v1 only: lowercase hex SHA-256 of the object. */
+  sha256?: string
 }
 
 /** What the outbox shows of an attachment, without reading the draft. */
@@ -58,7 +64,8 @@ export interface OutboxJob {
   /** 16 digits, drawn before the first request. Replaced only when the server says RECEIPT_IN_USE. */
   receipt: string
   phase: JobPhase
-  header?: EnvelopeHeader
+  /** v2 for everything encrypted now; v1 for reports encrypted before the update and still queued. */
+  header?: AnyEnvelopeHeader
   report?: StoredObject
   attachments?: StoredObject[]
   submissionId?: string
@@ -99,4 +106,8 @@ export interface JobProgress {
   files: FileProgress[]
   /** Upload: ciphertext bytes the server holds / total, over all attachments. */
   uploaded: { done: number; total: number }
+  /** Estimated time left to encrypt (ms), once a few pieces are done; absent while unknown. */
+  encryptLeftMs?: number
+  /** Estimated time left to upload (ms), once a few chunks are acknowledged. */
+  uploadLeftMs?: number
 }

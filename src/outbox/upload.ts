@@ -3,12 +3,17 @@
  * (HEAD), then send the rest in chunks from exactly there. Chunks the server acknowledged are never
  * sent again; a 409 answers the server's durable offset and the upload continues from it.
  * Attachments go up in parallel, with at most `concurrency` requests in flight over all of them.
+ * uploadStep is the runner's phase `uploading`.
  */
 import { files } from '@/platform/files'
 import { headAttachment, putChunk } from '@/services/api'
 import { ApiError, type Cancellation } from '@/services/request'
 import { LocalJobError } from './errors'
-import type { StoredObject } from './types'
+import { renewLease } from './lease'
+import { settings } from './settings'
+import { isCode, notify, PROGRESSED, setActivity, update, type StepContext } from './state'
+import type { OutboxJob, StoredObject } from './types'
+import { progressFor, sample, sumDone } from './views'
 
 /** 256 KiB to start: small enough to finish on a poor mobile link. */
 export const UPLOAD_CHUNK_SIZE = 256 * 1024
@@ -93,4 +98,42 @@ export async function uploadAttachments(options: UploadOptions): Promise<void> {
 
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(queue.length, 1)) }, worker))
   if (failure) throw failure.error
+}
+
+/** Phase `uploading` → `finalizing`: every attachment held in full by the server. */
+export async function uploadStep(job: OutboxJob, { id, cancel, run, p }: StepContext): Promise<void> {
+  setActivity(id, 'uploading')
+  try {
+    await uploadAttachments({
+      submissionId: job.submissionId!,
+      objects: job.attachments!,
+      onOffset: (n, offset) => {
+        const f = p.files[n]
+        if (f) {
+          if (offset > f.done) run.madeProgress = true
+          f.done = offset
+        }
+        sumDone(p)
+        sample(id, 'upload', p.uploaded.done)
+        renewLease()
+        notify()
+      },
+      cancel,
+      chunkSize: settings.chunkSize,
+      concurrency: settings.concurrency,
+    })
+  } catch (error) {
+    if (isCode(error, 'SUBMISSION_NOT_FOUND')) {
+      // Unfinished submissions expire on the server after a day: create it again, same bytes.
+      update(id, { phase: 'encrypted', submissionId: undefined })
+      return
+    }
+    if (isCode(error, 'SUBMISSION_FINALIZED')) {
+      update(id, { phase: 'finalizing' })
+      return
+    }
+    throw error
+  }
+  progressFor(update(id, { ...PROGRESSED, phase: 'finalizing' }))
+  run.madeProgress = true
 }

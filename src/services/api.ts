@@ -2,7 +2,7 @@
  * Typed endpoints of the intake API (server/src/routes). Each checks the shape of the answer, so
  * a captive portal's HTML page or a proxy's error page becomes an ApiError, never bad data.
  */
-import type { EnvelopeHeader } from '@/crypto'
+import type { AnyEnvelopeHeader } from '@/crypto'
 import type { CampaignConfig } from '@/domain/types'
 import { rememberCampaignConfig } from './campaign-config'
 import { ApiError, request, type Cancellation } from './request'
@@ -19,11 +19,12 @@ export interface SubmissionView {
 
 export interface CreateSubmissionBody {
   idempotencyKey: string
-  header: EnvelopeHeader
+  /** v2 (everything encrypted now) or v1 (a report queued before the update). */
+  header: AnyEnvelopeHeader
   /** base64 of the encrypted report object. */
   report: string
-  /** Ciphertext size and SHA-256 of each attachment, in order. */
-  attachments: { size: number; sha256: string }[]
+  /** Ciphertext size and upload checksum of each attachment, in order: CRC-32 for v2, SHA-256 for v1. */
+  attachments: ({ size: number; crc32: string } | { size: number; sha256: string })[]
 }
 
 export interface FinalizeResult {

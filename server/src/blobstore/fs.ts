@@ -7,11 +7,12 @@
  * Appends write at the expected position, fdatasync the file, and fsync the directories they
  * created, before they resolve: an acknowledged chunk survives a crash of the process or machine.
  * After a crash, bytes of an unacknowledged chunk may be on disk; the offset then includes them,
- * which is right, since they are the client's bytes at their place (the SHA-256 check at finalize
+ * which is right, since they are the client's bytes at their place (the checksum check at finalize
  * catches anything else).
  */
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
+import { crc32 as zlibCrc32 } from 'node:zlib'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
@@ -134,6 +135,12 @@ export class FsBlobStore implements BlobStore {
     const hash = createHash('sha256')
     await pipeline(await this.openRead(id, n), hash)
     return hash.digest('hex')
+  }
+
+  async crc32(id: string, n: number): Promise<string> {
+    let crc = 0
+    for await (const chunk of await this.openRead(id, n)) crc = zlibCrc32(chunk as Buffer, crc)
+    return crc.toString(16).padStart(8, '0')
   }
 
   commit(id: string, n: number): Promise<void> {

@@ -38,8 +38,10 @@ export interface BlobStore {
    * acknowledged chunks are ever kept.
    */
   appendStream(id: string, n: number, offset: number, source: AsyncIterable<Uint8Array>, limit: number): Promise<number>
-  /** Lowercase hex SHA-256 of the object's bytes. */
+  /** Lowercase hex SHA-256 of the object's bytes (v1 upload check). */
   sha256(id: string, n: number): Promise<string>
+  /** CRC-32 (zlib's) of the object's bytes, 8 lowercase hex digits (v2 upload check). */
+  crc32(id: string, n: number): Promise<string>
   /** Seals a complete object (atomic, idempotent). No append is accepted afterwards. */
   commit(id: string, n: number): Promise<void>
   /** Whether the object was committed. */

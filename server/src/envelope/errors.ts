@@ -3,7 +3,7 @@
  * for the operator and never contains key material or plaintext.
  */
 export type EnvelopeErrorCode =
-  /** The header is not exactly { v: 1, suite, kid, epk } with valid values, or epk is unusable. */
+  /** The header is not exactly { v, suite, kid, epk } of a known version with valid values, or epk is unusable. */
   | 'BAD_HEADER'
   /** The label is not "report" or "attachment/<n>". */
   | 'BAD_LABEL'
@@ -11,11 +11,11 @@ export type EnvelopeErrorCode =
   | 'UNKNOWN_KID'
   /** The one supplied key is not the key the envelope was made for. */
   | 'WRONG_KEY'
-  /** The object is too short or not iv + whole blocks + tag. */
+  /** The object has a size no object of its version can have (truncated or extended). */
   | 'TRUNCATED'
   /** The tag does not verify: altered bytes, another object's label, another report's header. */
   | 'BAD_MAC'
-  /** The tag verified but the padding is invalid: the sender is broken. */
+  /** The tags verified but the padding (v1 PKCS#7, v2 length prefix or zero padding) is invalid: a broken sender. */
   | 'BAD_PADDING'
   /** A private key file is malformed or inconsistent. */
   | 'BAD_KEY_FILE'

@@ -1,23 +1,21 @@
-/** Envelope v1 on the Node side (server and bureau tools): node:crypto only, nothing from src/. */
+/** The envelope on the Node side (server and bureau tools): node:crypto only, nothing from src/. */
 export { EnvelopeError, type EnvelopeErrorCode } from './errors'
 export {
   parseHeader,
   checkEpk,
   checkLabel,
   selectKey,
-  deriveObjectKeys,
-  openObject,
-  openObjectFile,
-  ENVELOPE_VERSION,
-  SUITE,
-  INFO_PREFIX,
-  MIN_OBJECT_LENGTH,
+  SUITE_V1,
+  SUITE_V2,
   type EnvelopeHeader,
-  type ObjectKeys,
+  type EnvelopeHeaderV1,
+  type EnvelopeHeaderV2,
   type PrivateKeys,
-  type OpenObjectOptions,
-  type OpenObjectFileOptions,
-} from './open'
+} from './header'
+export { openObject, openObjectFile, type OpenObjectOptions, type OpenObjectFileOptions } from './open'
+export { deriveObjectKeysV1, INFO_PREFIX_V1, MIN_OBJECT_LENGTH_V1, type ObjectKeysV1 } from './v1'
+export { deriveObjectKeyV2, layoutV2, chunkNonceV2, INFO_PREFIX_V2, MIN_OBJECT_LENGTH_V2, CHUNK_LENGTH, SEALED_CHUNK_LENGTH, type LayoutV2 } from './v2'
+export { padme } from './padme'
 export {
   kidOf,
   generateBureauKeyPair,

@@ -72,6 +72,14 @@ interface PendingCreate {
   reject: (e: unknown) => void
 }
 
+/**
+ * The attachments table's `sha256` column holds the declared upload checksum of either version,
+ * told apart by length: 64 hex digits are a v1 SHA-256, 8 are a v2 CRC-32 (no migration needed).
+ */
+function declarationOf(row: { n: number; size: number; sha256: string }): AttachmentDeclaration {
+  return row.sha256.length === 8 ? { n: row.n, size: row.size, crc32: row.sha256 } : { n: row.n, size: row.size, sha256: row.sha256 }
+}
+
 export class SqliteRepository implements SubmissionRepository {
   private readonly db: Database.Database
   private pending: PendingCreate[] = []
@@ -89,7 +97,7 @@ export class SqliteRepository implements SubmissionRepository {
     this.stmts = {
       byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE id = ?`),
       byKey: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE idempotency_key = ?`),
-      attachments: db.prepare<[string], AttachmentDeclaration>(
+      attachments: db.prepare<[string], { n: number; size: number; sha256: string }>(
         'SELECT n, size, sha256 FROM attachments WHERE submission_id = ? ORDER BY n',
       ),
       insert: db.prepare(
@@ -147,8 +155,8 @@ export class SqliteRepository implements SubmissionRepository {
     return {
       id: row.id,
       state: row.state,
-      header: { v: row.envelope_version as 1, suite: row.suite, kid: row.kid, epk: row.epk },
-      attachments: this.stmts.attachments.all(row.id),
+      header: { v: row.envelope_version as 1 | 2, suite: row.suite, kid: row.kid, epk: row.epk },
+      attachments: this.stmts.attachments.all(row.id).map(declarationOf),
       reportSize: row.report_size,
       createdAt: row.created_at,
       expiresAt: row.expires_at,
@@ -190,7 +198,7 @@ export class SqliteRepository implements SubmissionRepository {
       createdAt: toMinute(input.createdAt),
       expiresAt: toMinute(input.expiresAt),
     })
-    for (const a of input.attachments) this.stmts.insertAttachment.run(input.id, a.n, a.size, a.sha256)
+    for (const a of input.attachments) this.stmts.insertAttachment.run(input.id, a.n, a.size, a.crc32 ?? a.sha256)
     return { outcome: 'created', submission: this.toSubmission(this.stmts.byId.get(input.id) as Row) }
   }
 

@@ -12,7 +12,8 @@ export type PublicStatus = 'received' | 'reviewing' | 'closed'
 export const PUBLIC_STATUSES: readonly PublicStatus[] = ['received', 'reviewing', 'closed']
 
 export interface EnvelopeHeader {
-  v: 1
+  /** 2 for everything phones make now; 1 for reports made before envelope v2. */
+  v: 1 | 2
   suite: string
   kid: string
   /** base64 of the ephemeral X25519 public key. */
@@ -24,8 +25,10 @@ export interface AttachmentDeclaration {
   n: number
   /** Ciphertext size in bytes. */
   size: number
-  /** Lowercase hex SHA-256 of the ciphertext. */
-  sha256: string
+  /** v2: CRC-32 of the ciphertext, 8 lowercase hex digits (the upload checksum, docs/protocol.md §5.4). */
+  crc32?: string
+  /** v1: lowercase hex SHA-256 of the ciphertext. Exactly one of crc32 and sha256 is set. */
+  sha256?: string
 }
 
 export interface NewSubmission {

@@ -1,12 +1,14 @@
 /**
  * POST /api/v1/submissions: creates a submission from the envelope header, the encrypted report and
- * the declared attachments (idempotent by the client's key).
- * POST /api/v1/submissions/:id/finalize: accepts it once every attachment is complete and intact.
+ * the declared attachments (idempotent by the client's key). Envelope v2 is what phones send; v1
+ * is still taken, for reports that were queued in a phone's outbox before it was updated.
+ * POST /api/v1/submissions/:id/finalize: accepts it once every attachment is complete and intact:
+ * its bytes match the checksum declared at create (CRC-32 for v2, SHA-256 for v1).
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { EnvelopeError, checkEpk } from '../envelope'
+import { EnvelopeError, SUITE_V1, SUITE_V2, checkEpk } from '../envelope'
 import { ApiError, errorResponses } from '../errors'
 import { clientKey } from '../http/client-address'
 import { LIMITS, MIN_CIPHERTEXT, isCiphertextSize } from '../limits'
@@ -15,7 +17,9 @@ import { receiptBodySchema } from '../receipts'
 import type { AttachmentDeclaration, EnvelopeHeader, Submission } from '../repository'
 import type { Services } from '../services'
 
-export const SUITE = 'x25519-hkdf-sha256-aes256cbc-hmacsha256'
+/** The suite phones send (envelope v2). */
+export const SUITE = SUITE_V2
+const SUITE_OF: Record<number, string> = { 1: SUITE_V1, 2: SUITE_V2 }
 export const SUBMISSION_ID_PATTERN = '^[0-9a-f]{32}$'
 const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_-]{22,64}$'
 
@@ -34,7 +38,7 @@ interface CreateBody {
   idempotencyKey: string
   header: EnvelopeHeader
   report: string
-  attachments: { size: number; sha256: string }[]
+  attachments: { size: number; sha256?: string; crc32?: string }[]
 }
 
 export const submissionIdParam = {
@@ -60,8 +64,8 @@ const createBodySchema = {
       additionalProperties: false,
       required: ['v', 'suite', 'kid', 'epk'],
       properties: {
-        v: { type: 'integer', enum: [1] },
-        suite: { type: 'string', enum: [SUITE] },
+        v: { type: 'integer', enum: [1, 2], description: '2 (what phones send); 1 for reports queued before envelope v2' },
+        suite: { type: 'string', enum: [SUITE_V1, SUITE_V2], description: 'The suite of that version' },
         kid: { type: 'string', maxLength: 64, description: 'Key id of the bureau key the envelope is encrypted to' },
         epk: { type: 'string', maxLength: 64, description: 'base64 of the ephemeral X25519 public key (32 bytes)' },
       },
@@ -78,10 +82,11 @@ const createBodySchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['size', 'sha256'],
+        required: ['size'],
         properties: {
           size: { type: 'integer', minimum: MIN_CIPHERTEXT, maximum: LIMITS.maxAttachmentBytes, description: 'Ciphertext size in bytes' },
-          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Hex SHA-256 of the ciphertext' },
+          crc32: { type: 'string', pattern: '^[0-9a-f]{8}$', description: 'v2 (required): CRC-32 of the ciphertext, 8 hex digits' },
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'v1 (required): hex SHA-256 of the ciphertext' },
         },
       },
     },
@@ -159,7 +164,7 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
             'INVALID_JSON', 'EMPTY_BODY', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_IDEMPOTENCY_KEY',
             'UNSUPPORTED_VERSION', 'UNSUPPORTED_SUITE', 'UNKNOWN_KID', 'INVALID_BASE64', 'INVALID_EPK',
             'INVALID_REPORT_SIZE', 'REPORT_TOO_LARGE', 'TOO_MANY_ATTACHMENTS', 'INVALID_ATTACHMENT_SIZE',
-            'ATTACHMENT_TOO_LARGE', 'SUBMISSION_TOO_LARGE', 'INVALID_SHA256', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE',
+            'ATTACHMENT_TOO_LARGE', 'SUBMISSION_TOO_LARGE', 'INVALID_SHA256', 'INVALID_CRC32', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE',
             'IDEMPOTENCY_KEY_REUSED', 'CAMPAIGN_CLOSED', 'UNFINISHED_QUOTA', 'STORAGE_FULL',
           ),
         },
@@ -167,6 +172,17 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
     },
     async (request, reply) => {
       const body = request.body
+      const version = body.header.v as 1 | 2
+      if (body.header.suite !== SUITE_OF[version]) {
+        throw new ApiError('UNSUPPORTED_SUITE', `Envelope version ${version} uses the suite ${SUITE_OF[version]}`, { field: '/header/suite' })
+      }
+      // Each version declares its own upload checksum, and only that one.
+      const checksum = version === 2 ? 'crc32' : 'sha256'
+      const other = version === 2 ? 'sha256' : 'crc32'
+      body.attachments.forEach((a, n) => {
+        if (a[other] !== undefined) throw new ApiError('UNKNOWN_FIELD', `Envelope v${version} attachments declare ${checksum}, not ${other}`, { field: `/attachments/${n}/${other}` })
+        if (a[checksum] === undefined) throw new ApiError('MISSING_FIELD', `Missing field "${checksum}"`, { field: `/attachments/${n}/${checksum}` })
+      })
       const campaign = services.campaign.current
       if (!campaign.key(body.header.kid)) {
         throw new ApiError('UNKNOWN_KID', 'The envelope is encrypted to a key this server does not list', { field: '/header/kid' })
@@ -184,12 +200,12 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
       const report = decodeBase64(body.report)
       if (!report) throw new ApiError('INVALID_BASE64', 'report is not canonical base64', { field: '/report' })
       if (report.length > LIMITS.maxReportBytes) throw new ApiError('REPORT_TOO_LARGE', 'The report object is too large', { field: '/report' })
-      if (!isCiphertextSize(report.length)) {
+      if (!isCiphertextSize(report.length, version)) {
         throw new ApiError('INVALID_REPORT_SIZE', `A ${report.length}-byte report is not a valid ciphertext size`, { field: '/report' })
       }
       let total = 0
       body.attachments.forEach((a, n) => {
-        if (!isCiphertextSize(a.size)) {
+        if (!isCiphertextSize(a.size, version)) {
           throw new ApiError('INVALID_ATTACHMENT_SIZE', `${a.size} bytes is not a valid ciphertext size`, { field: `/attachments/${n}/size` })
         }
         total += a.size
@@ -202,7 +218,9 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
         throw new ApiError('CAMPAIGN_CLOSED', 'The campaign does not accept reports at this time')
       }
 
-      const attachments: AttachmentDeclaration[] = body.attachments.map((a, n) => ({ n, size: a.size, sha256: a.sha256 }))
+      const attachments: AttachmentDeclaration[] = body.attachments.map((a, n) =>
+        version === 2 ? { n, size: a.size, crc32: a.crc32! } : { n, size: a.size, sha256: a.sha256! },
+      )
       const { v, suite, kid } = body.header
       const requestHash = createHash('sha256')
         .update(JSON.stringify([v, suite, kid, body.header.epk, attachments]))
@@ -248,7 +266,7 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
       schema: {
         summary: 'Finalize a submission',
         description:
-          'Checks that every attachment is complete and matches its declared SHA-256, then accepts the submission ' +
+          'Checks that every attachment is complete and matches its declared checksum (CRC-32 for envelope v2, SHA-256 for v1), then accepts the submission ' +
           'under the receipt (16 digits drawn by the client). Again with the same receipt: the same answer.',
         tags: ['submissions'],
         params: submissionIdParam,
@@ -289,14 +307,17 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
               attachments: incomplete.map((a) => ({ n: a.n, offset: sizes[a.n], size: a.size })),
             })
           }
+          // The upload check: the bytes on disk are the bytes the phone encrypted. (Tampering is
+          // the AEAD's business at the bureau; this catches damage while the phone still has a copy.)
           const bad: AttachmentDeclaration[] = []
           for (const a of sub.attachments) {
-            if ((await blobs.sha256(id, a.n)) !== a.sha256) bad.push(a)
+            const intact = a.crc32 !== undefined ? (await blobs.crc32(id, a.n)) === a.crc32 : (await blobs.sha256(id, a.n)) === a.sha256
+            if (!intact) bad.push(a)
           }
           if (bad.length > 0) {
             // The bytes are not what the client declared: drop them so that it can upload again.
             for (const a of bad) await blobs.discard(id, a.n)
-            throw new ApiError('ATTACHMENT_HASH_MISMATCH', 'Attachments do not match their SHA-256; upload them again from 0', {
+            throw new ApiError('ATTACHMENT_HASH_MISMATCH', 'Attachments do not match their declared checksum; upload them again from 0', {
               attachments: bad.map((a) => ({ n: a.n, offset: 0, size: a.size })),
             })
           }

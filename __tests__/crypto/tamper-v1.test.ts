@@ -1,22 +1,25 @@
 /**
  * Every alteration of an envelope must be rejected with a clear EnvelopeError and release no
  * plaintext: flipped bytes, swapped objects, changed epk or kid, truncation, the wrong key.
- * Objects come from the client code; the node:crypto decryptor judges them.
+ * Envelope v1 (reports made before v2); objects come from the node:crypto v1 encryptor in
+ * __tests__/support and the decryptor judges them.
  */
 import { createCipheriv, createHmac, randomBytes as nodeRandomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createEnvelope, encryptObject, toBase64, type EnvelopeHeader } from '@/crypto'
+import { toBase64 } from '@/crypto'
+import { createEnvelopeV1 as createEnvelope, encryptObjectV1 as encryptObject } from '../support/envelope-v1'
 import {
   EnvelopeError,
   bureauKeyPairFromRaw,
-  deriveObjectKeys,
+  deriveObjectKeysV1,
   generateBureauKeyPair,
   openObject,
   openObjectFile,
   type BureauKeyPair,
   type EnvelopeErrorCode,
+  type EnvelopeHeader,
 } from '../../server/src/envelope'
 import { hex, vectors } from './helpers'
 
@@ -167,7 +170,7 @@ describe('wrong private key', () => {
 })
 
 test('a valid tag over bad padding: BAD_PADDING (a broken sender, distinguished from tampering)', () => {
-  const { encKey, macKey } = deriveObjectKeys({ header, privateKey: key, label: 'report' })
+  const { encKey, macKey } = deriveObjectKeysV1(header, key, 'report')
   const iv = nodeRandomBytes(16)
   const cipher = createCipheriv('aes-256-cbc', encKey, iv).setAutoPadding(false)
   const ciphertext = Buffer.concat([cipher.update(Buffer.alloc(32, 0x41)), cipher.final()])

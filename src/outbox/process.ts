@@ -1,0 +1,44 @@
+/**
+ * One job through its phases: encrypting → encrypted → uploading → finalizing → done, each step
+ * persisted before the next network call (see ./types.ts). A step may send the job back (damaged
+ * copies, an expired submission, a key change); MAX_STEPS bounds the loop.
+ */
+import type { Cancellation } from '@/services/request'
+import { createStep } from './create'
+import { LocalJobError } from './errors'
+import { finalizeStep } from './finalize'
+import { loadSending } from './load-sending'
+import { current } from './state'
+import { uploadStep } from './upload'
+import { progressFor } from './views'
+
+/** Phase transitions one run may make for one job before it gives up (guards against loops). */
+const MAX_STEPS = 16
+
+export async function processJob(id: string, cancel: Cancellation, run: { madeProgress: boolean }): Promise<void> {
+  const p = progressFor(current(id))
+  const context = { id, cancel, run, p }
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const job = current(id)
+    switch (job.phase) {
+      case 'encrypting': {
+        // H5: the crypto code is a separate chunk, fetched now (load-sending.ts).
+        const { encryptStep } = await loadSending()
+        await encryptStep(job, context)
+        break
+      }
+      case 'encrypted':
+        await createStep(job, context)
+        break
+      case 'uploading':
+        await uploadStep(job, context)
+        break
+      case 'finalizing':
+        if (await finalizeStep(job, context)) return
+        break
+      case 'done':
+        return
+    }
+  }
+  throw new LocalJobError('发送时反复出错，请稍后点“重试”。')
+}
