@@ -7,7 +7,7 @@ import { startPrivacyBridge } from '@/services/privacy-requests'
 import { startOfflineShell } from '@/platform/offline'
 import { startOutbox } from '@/outbox'
 import { makePagesFocusable } from '@/platform/focusable-pages'
-import { refreshKeyList } from '@/services/key-list'
+import { refreshKeyListSoon } from '@/services/refresh-keys'
 import './app.css'
 
 function App({ children }: PropsWithChildren) {
@@ -18,7 +18,7 @@ function App({ children }: PropsWithChildren) {
     makePagesFocusable()
     // The bureau's signed key list, if the server has a newer one (checked against the built-in
     // signing key; a refused list is only logged).
-    refreshKeyList().catch(() => undefined)
+    refreshKeyListSoon()
     // Reports waiting in the outbox are sent now, and whenever the app returns or the network does.
     startOutbox()
     purgeStaleDrafts(new Date())

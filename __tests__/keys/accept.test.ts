@@ -142,15 +142,17 @@ describe('the key store', () => {
     expect(errorLog()).toHaveLength(30)
   })
 
-  test("the campaign configuration's keys are never the server's", () => {
+  test("the campaign configuration's keys are never the server's, and reports use the accepted list", () => {
     offerKeyList(signed(3, [entry(k1, true)]))
     const hostile = structuredClone(bundledConfig)
     hostile.keys = [entry(evil, true)]
     rememberCampaignConfig(hostile)
     expect(readKey('config/campaign')).toBeTruthy()
-    expect(currentCampaignConfig().keys).toEqual([entry(k1, true)])
+    // The configuration shown keeps the bundled keys (display only); encryption takes the signed list's.
+    expect(currentCampaignConfig().keys).toEqual(bundledConfig.keys)
     writeKey('config/campaign', hostile)
-    expect(currentCampaignConfig().keys.map((k) => k.kid)).toEqual([k1.kid])
+    expect(currentCampaignConfig().keys.map((k) => k.kid)).not.toContain(evil.kid)
+    expect(currentEncryptionKey()?.kid).toBe(k1.kid)
   })
 
   test('refreshKeyList: a server without a list is logged; no network is an error the caller retries', async () => {

@@ -4,9 +4,7 @@
  * phone was updated is created as v1, with its SHA-256s; everything else is v2 with CRC-32s.
  */
 import { files } from '@/platform/files'
-import { currentEncryptionKey } from '@/keys/store'
 import { createSubmission, type CreateSubmissionBody } from '@/services/api'
-import { refreshKeyList } from '@/services/key-list'
 import { newIdempotencyKey } from './codes'
 import { keysNotVerified } from './errors'
 import { loadSending } from './load-sending'
@@ -75,6 +73,7 @@ export async function createStep(job: OutboxJob, { id, cancel, run, p }: StepCon
       // The new key must come from a key list signed by the bureau (src/keys): if the server
       // offers none the phone accepts, the report waits, encrypted to the key it has.
       if (isCode(error, 'UNKNOWN_KID')) {
+        const { refreshKeyList, currentEncryptionKey } = await loadSending()
         await refreshKeyList(cancel)
         if (currentEncryptionKey()?.kid === job.header!.kid) throw keysNotVerified()
       }

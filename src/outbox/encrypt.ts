@@ -7,12 +7,11 @@
  */
 import { attachmentLabel, fromBase64, REPORT_LABEL, type EnvelopeHeader } from '@/crypto'
 import { FileSealer } from '@/crypto-worker/sealer'
-import { currentKey } from '@/domain/campaign'
 import { encodeReportPlaintext, toReportPlaintext, type ReportAttachmentEntry } from '@/domain/report-plaintext'
 import { loadDraft } from '@/drafts/store'
 import { files } from '@/platform/files'
 import { randomBytes } from '@/platform/random'
-import { currentCampaignConfig } from '@/services/campaign-config'
+import { currentEncryptionKey } from '@/keys/store'
 import type { Cancellation } from '@/services/request'
 import { LocalJobError } from './errors'
 import { renewLease } from './lease'
@@ -43,8 +42,8 @@ export async function encryptJob(job: OutboxJob, onProgress: (done: number, tota
 
   const draft = loadDraft(job.id)
   if (!draft) throw new LocalJobError('这份举报的内容已不在手机上，无法发送。请取消后重新填写。')
-  const config = currentCampaignConfig()
-  const key = currentKey(config)
+  // Only a key from a list the bureau signed (or the bundled one): never the server's word.
+  const key = currentEncryptionKey()
   if (!key) throw new LocalJobError('没有找到加密用的公钥，请更新小程序后再试。')
 
   // Plaintext sizes come from the stored copies themselves, not from what the picker said.

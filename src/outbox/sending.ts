@@ -5,3 +5,5 @@
  */
 export { encryptStep } from './encrypt'
 export { crc32Hex, sha256Hex, toBase64 } from '@/crypto'
+export { currentEncryptionKey } from '@/keys/store'
+export { refreshKeyList } from '@/services/key-list'

@@ -1,12 +1,12 @@
 /**
  * The campaign configuration: categories, branch offices, period and the bureau's keys. The app
  * ships a copy so it works offline; a copy refreshed from the server replaces it once validated.
- * Its keys are never the server's: they are always the accepted key list (src/keys/store.ts),
- * signed by the bureau's key built into the app, or the bundled keys.
+ * Its keys are never the server's: they are the bundled ones, for display only. Reports are
+ * encrypted to the accepted signed key list (src/keys/store.ts, in the sending code), never to
+ * what this returns; keeping the key check out of here keeps crypto out of H5's first load.
  */
 import { bundledConfig, validateCampaignConfig } from '@/domain/campaign'
 import type { CampaignConfig } from '@/domain/types'
-import { acceptedKeySet } from '@/keys/store'
 import { readKey, writeKey } from '@/platform/storage'
 
 function cachedOrBundled(): CampaignConfig {
@@ -20,7 +20,7 @@ function cachedOrBundled(): CampaignConfig {
 }
 
 export function currentCampaignConfig(): CampaignConfig {
-  return { ...cachedOrBundled(), keys: acceptedKeySet().keys }
+  return { ...cachedOrBundled(), keys: bundledConfig.keys }
 }
 
 /** Keeps a configuration fetched from the server, only if it is valid. */
