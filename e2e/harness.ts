@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 
 export const ROOT = resolve(__dirname, '..')
 export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts')
@@ -97,7 +97,7 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh phone-sized profile: empty HTTP cache, no service worker, no storage. */
-export function phoneContext(browser: Browser): Promise<BrowserContext> {
+export function phoneContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   return browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
@@ -105,6 +105,7 @@ export function phoneContext(browser: Browser): Promise<BrowserContext> {
     hasTouch: true,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    ...options,
   })
 }
 

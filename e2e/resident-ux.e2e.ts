@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { DESCRIPTION, makeEvidence, walkToReview } from './flows'
-import { launchPhone, screenshotter, startServer, type RunningServer } from './harness'
+import { launchPhone, phoneContext, screenshotter, startServer, type RunningServer } from './harness'
 import { axeViolations, installTextScale, layoutProblems, setLayout, WIDTHS, type AxeViolation } from './layout'
 import { choosePickerDefault, eventually, fillField, nextStep, tap, waitForStep } from './phone'
 
@@ -196,6 +196,12 @@ test('reporter: the mobile box takes +86 and spaces, tidies them and says so (it
 })
 
 test('every step holds at 320/375/414 px with enlarged and 200% text; tap targets, contrast and axe (item 5 and the accessibility list)', async () => {
+  // axe-core is test tooling put into the page as a script, not app code: the server's CSP
+  // (script-src 'self' + hashes) rightly refuses it, so this test's own profile alone bypasses the
+  // page's CSP. The app under its CSP is production-headers.e2e.ts's job (and every other test's).
+  await page.context().close()
+  page = await (await phoneContext(browser, { bypassCSP: true })).newPage()
+  await installTextScale(page)
   const problems: string[] = []
   const axeFound: (AxeViolation & { step: string })[] = []
   const snapAfter = screenshotter(page, 'resident-ux-layout')
