@@ -65,7 +65,8 @@ export async function startServer(
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30000
+  // Starting compiles the server with tsx: seconds when the machine is quiet, over 30 s at load 20.
+  const deadline = Date.now() + 90000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`)
     try {
@@ -74,7 +75,7 @@ export async function startServer(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not start in 30 s:\n${out}`)
+    if (Date.now() > deadline) throw new Error(`server did not start in 90 s:\n${out}`)
     await new Promise((r) => setTimeout(r, 150))
   }
   return {
