@@ -121,7 +121,7 @@ export interface BureauCaseReader {
   /** The bureau's keys; the header's kid picks one. */
   keys: PrivateKeys
   /** D: from the decrypted report (or, for a legacy case, the server's registration). */
-  replyPublicKey: Buffer
+  replyPublicKey: Uint8Array
 }
 
 /** The key of an object addressed to the bureau: a resident message or file, or the bureau's own copy. */
@@ -129,7 +129,7 @@ export function bureauObjectKey(headerInput: unknown, reader: BureauCaseReader, 
   const header = parseCaseHeader(headerInput)
   if (addressedTo(from, kind) !== 'bureau') throw new EnvelopeError('BAD_LABEL', `a ${from} message's ${kind} is not addressed to the bureau`)
   const key = selectKey({ v: 2, suite: SUITE_V2, kid: header.kid, epk: header.epk }, reader.keys)
-  const D = reader.replyPublicKey
+  const D = Buffer.from(reader.replyPublicKey)
   if (kidOf(D) !== header.rkid) throw new EnvelopeError('WRONG_KEY', `the message is for reply key ${header.rkid}, not this case's ${kidOf(D)}`)
   const E = decodeEpk(header.epk)
   const es = dh(key.privateKey, E)
@@ -171,7 +171,7 @@ export interface SealReplyOptions {
   /** The bureau key the reply is made with (its copy is addressed to it). */
   bureauKey: BureauKeyPair
   /** D of the case. */
-  replyPublicKey: Buffer
+  replyPublicKey: Uint8Array
   /** UTF-8 JSON of the reply's plaintext (clue-report/case-message@1, from "bureau"). */
   plaintext: Uint8Array
   /** Tests and vectors only: fixed e and object nonces (else fresh secure random bytes). */
@@ -189,7 +189,8 @@ export interface SealedReply {
 
 /** A bureau reply: one ephemeral key, the message for the resident and the bureau's own copy. */
 export function sealCaseReply(options: SealReplyOptions): SealedReply {
-  const { caseId, msgId, bureauKey, replyPublicKey: D, plaintext } = options
+  const { caseId, msgId, bureauKey, plaintext } = options
+  const D = Buffer.from(options.replyPublicKey)
   const ephemeral = bureauKeyPairFromRaw(options.ephemeralSecret ?? randomBytes(32))
   const E = ephemeral.publicKey
   const B = bureauKey.publicKey
