@@ -90,14 +90,8 @@ const SALT = caseSalt('datong-2023')
 
 /** The same derivation in a worker thread (execArgv inherited: --jitless applies there too). */
 function kdfInWorker(runs: number): Promise<number> {
-  const code = `
-    const { parentPort, workerData } = require('node:worker_threads')
-    const { deriveCaseSecrets, caseSalt } = require(workerData.module)
-    const salt = caseSalt('datong-2023'); const times = []
-    for (let i = 0; i < workerData.runs; i++) { const t = process.hrtime.bigint(); deriveCaseSecrets('1234567890123456', salt); times.push(Number(process.hrtime.bigint() - t) / 1e9) }
-    parentPort.postMessage(times.sort((a, b) => a - b)[Math.floor(times.length / 2)])`
   return new Promise((resolve, reject) => {
-    const worker = new Worker(code, { eval: true, workerData: { module: require.resolve('../src/case'), runs } })
+    const worker = new Worker(require.resolve('./bench-kdf-worker.mjs'), { workerData: { runs } })
     worker.once('message', (s: number) => {
       resolve(s)
       void worker.terminate()
