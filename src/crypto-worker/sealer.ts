@@ -31,12 +31,22 @@ export const MAX_WORKER_DEATHS = 2
 
 let nextEnvelope = 1
 
+interface OpenEnvelope {
+  id: number
+  /** What a new worker needs to make it again. */
+  options: EnvelopeOptions
+  header?: EnvelopeHeader
+  /** The client that holds it now. */
+  on?: SealClient
+}
+
 export class FileSealer {
   private client: SealClient | undefined
-  /** The open envelope: its id, and what a new worker needs to make it again. */
-  private envelope: { id: number; options: EnvelopeOptions; header?: EnvelopeHeader } | undefined
-  /** The client that holds the envelope now. */
-  private envelopeOn: SealClient | undefined
+  /**
+   * The open envelopes: one for a report; one per recipient for a case message (the bureau's key
+   * and the resident's reply key, sharing one ephemeral secret: docs/protocol.md).
+   */
+  private envelopes: OpenEnvelope[] = []
 
   constructor(
     private readonly startWorker: () => SealTransport | undefined = startSealWorker,
@@ -49,39 +59,56 @@ export class FileSealer {
    * envelope again in a new worker if this one dies. Answers the envelope header.
    */
   async openEnvelope(options: EnvelopeOptions): Promise<EnvelopeHeader> {
+    return (await this.openEnvelopes([options]))[0]
+  }
+
+  /**
+   * Makes several key agreements at once (a case message: one per recipient, the same ephemeral
+   * secret); `seal(job, i)` then seals under the i-th. Answers their headers in order.
+   */
+  async openEnvelopes(list: EnvelopeOptions[]): Promise<EnvelopeHeader[]> {
     this.closeEnvelope()
-    this.envelope = { id: nextEnvelope++, options: { ...options, bureauPublicKey: options.bureauPublicKey.slice(), ephemeralSecret: options.ephemeralSecret.slice() } }
-    for (let deaths = 0; ; deaths++) {
-      try {
-        return await this.ensureEnvelope(this.clientFor(deaths >= this.maxDeaths))
-      } catch (error) {
-        if (!(error instanceof WorkerDiedError)) {
-          this.closeEnvelope()
-          throw error
+    this.envelopes = list.map((options) => ({
+      id: nextEnvelope++,
+      options: { ...options, bureauPublicKey: options.bureauPublicKey.slice(), ephemeralSecret: options.ephemeralSecret.slice() },
+    }))
+    const headers: EnvelopeHeader[] = []
+    for (const envelope of this.envelopes) {
+      for (let deaths = 0; ; deaths++) {
+        try {
+          headers.push(await this.ensureEnvelope(envelope, this.clientFor(deaths >= this.maxDeaths)))
+          break
+        } catch (error) {
+          if (!(error instanceof WorkerDiedError)) {
+            this.closeEnvelope()
+            throw error
+          }
+          this.client = undefined
         }
-        this.client = undefined
       }
     }
+    return headers
   }
 
-  /** Forgets the report's secret, here and in the worker. */
+  /** Forgets the secrets of the open envelopes, here and in the worker. */
   closeEnvelope(): void {
-    if (!this.envelope) return
-    this.envelope.options.ephemeralSecret.fill(0)
-    this.envelopeOn?.forgetEnvelope(this.envelope.id)
-    this.envelope = undefined
-    this.envelopeOn = undefined
+    for (const envelope of this.envelopes) {
+      envelope.options.ephemeralSecret.fill(0)
+      envelope.on?.forgetEnvelope(envelope.id)
+    }
+    this.envelopes = []
   }
 
-  /** Seals one object of the open envelope, starting the file over in a new worker if one dies. */
-  async seal(job: SealJob): Promise<SealOutcome> {
-    if (!this.envelope) throw new Error('FileSealer: no envelope open')
+  /** Seals one object of open envelope `which`, starting the file over in a new worker if one dies. */
+  async seal(job: SealJob, which = 0): Promise<SealOutcome> {
+    const envelope = this.envelopes[which]
+    if (!envelope) throw new Error('FileSealer: no envelope open')
     for (let deaths = 0; ; deaths++) {
       const client = this.clientFor(deaths >= this.maxDeaths)
       const nonce = await job.nonce()
       try {
-        await this.ensureEnvelope(client)
-        const result = await client.sealFile({ ...job, envelope: this.envelope.id, nonce })
+        await this.ensureEnvelope(envelope, client)
+        const result = await client.sealFile({ ...job, envelope: envelope.id, nonce })
         return { ...result, nonce, ranIn: client.transport.kind, restarts: deaths }
       } catch (error) {
         if (!(error instanceof WorkerDiedError)) throw error
@@ -98,15 +125,14 @@ export class FileSealer {
     this.client = undefined
   }
 
-  /** Makes the open envelope on `client` unless it holds it already. */
-  private async ensureEnvelope(client: SealClient): Promise<EnvelopeHeader> {
-    const envelope = this.envelope!
-    if (this.envelopeOn === client && envelope.header) return envelope.header
+  /** Makes `envelope` on `client` unless it holds it already. */
+  private async ensureEnvelope(envelope: OpenEnvelope, client: SealClient): Promise<EnvelopeHeader> {
+    if (envelope.on === client && envelope.header) return envelope.header
     const header = await client.openEnvelope(envelope.id, envelope.options)
     // The same secret gives the same header in every worker.
     if (envelope.header && (envelope.header.epk !== header.epk || envelope.header.kid !== header.kid)) throw new Error('internal error: envelope changed')
     envelope.header = header
-    this.envelopeOn = client
+    envelope.on = client
     return header
   }
 

@@ -18,7 +18,7 @@ export async function finalizeStep(job: OutboxJob, { id, cancel, p }: StepContex
   if (!job.finalizeSent) job = update(id, { finalizeSent: true })
   try {
     const result = await finalizeSubmission(job.submissionId!, job.receipt, cancel)
-    progressFor(update(id, { ...PROGRESSED, phase: 'done', acceptedAt: result.acceptedAt }))
+    progressFor(update<OutboxJob>(id, { ...PROGRESSED, phase: 'done', acceptedAt: result.acceptedAt }))
     return true
   } catch (error) {
     if (isCode(error, 'UPLOAD_INCOMPLETE')) {

@@ -41,15 +41,15 @@ export interface StatusResult {
   note?: string
 }
 
-function badResponse(): ApiError {
+export function badResponse(): ApiError {
   return new ApiError('server', { code: 'BAD_RESPONSE' })
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
+export function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x)
 }
 
-const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
+export const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
 
 function checkSubmission(data: unknown): SubmissionView {
   if (!isObject(data) || typeof data.id !== 'string' || (data.state !== 'open' && data.state !== 'accepted') || !Array.isArray(data.attachments)) {
@@ -77,11 +77,18 @@ export async function createSubmission(body: CreateSubmissionBody, cancel?: Canc
   return { created: res.status === 201, submission: checkSubmission(res.data) }
 }
 
-const attachmentPath = (id: string, n: number) => `/api/v1/submissions/${encodeURIComponent(id)}/attachments/${n}`
+/** Where one attachment is uploaded (a submission's, or a case message's) and how to authenticate. */
+export interface UploadTarget {
+  /** The attachment's resource, e.g. /api/v1/submissions/<id>/attachments/<n>. */
+  path: string
+  headers?: Record<string, string>
+}
+
+export const submissionAttachment = (id: string, n: number): UploadTarget => ({ path: `/api/v1/submissions/${encodeURIComponent(id)}/attachments/${n}` })
 
 /** HEAD …/attachments/:n: how many bytes of the attachment the server holds durably. */
-export async function headAttachment(id: string, n: number, cancel?: Cancellation): Promise<{ offset: number; length?: number }> {
-  const res = await request<undefined>({ method: 'HEAD', path: attachmentPath(id, n), cancel })
+export async function headUpload(target: UploadTarget, cancel?: Cancellation): Promise<{ offset: number; length?: number }> {
+  const res = await request<undefined>({ method: 'HEAD', path: target.path, headers: target.headers, cancel })
   const offset = res.header('upload-offset')
   const length = res.header('upload-length')
   if (offset === undefined || !/^\d+$/.test(offset)) throw badResponse()
@@ -92,12 +99,12 @@ export async function headAttachment(id: string, n: number, cancel?: Cancellatio
  * PUT …/attachments/:n: appends `bytes` at `offset`. A 409 OFFSET_MISMATCH rejects with the
  * server's durable offset in `error.details.offset`.
  */
-export async function putChunk(id: string, n: number, offset: number, bytes: Uint8Array, cancel?: Cancellation): Promise<{ offset: number; size: number }> {
+export async function putUpload(target: UploadTarget, offset: number, bytes: Uint8Array, cancel?: Cancellation): Promise<{ offset: number; size: number }> {
   const res = await request<unknown>({
     method: 'PUT',
-    path: attachmentPath(id, n),
+    path: target.path,
     bytes,
-    headers: { 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset) },
+    headers: { ...target.headers, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset) },
     timeoutMs: CHUNK_TIMEOUT_MS,
     cancel,
   })
@@ -106,6 +113,16 @@ export async function putChunk(id: string, n: number, offset: number, bytes: Uin
   const header = res.header('upload-offset')
   if (header !== undefined && /^\d+$/.test(header)) return { offset: Number(header), size: Number(res.header('upload-length') ?? 0) }
   throw badResponse()
+}
+
+/** HEAD of a submission's attachment n. */
+export function headAttachment(id: string, n: number, cancel?: Cancellation): Promise<{ offset: number; length?: number }> {
+  return headUpload(submissionAttachment(id, n), cancel)
+}
+
+/** PUT of a chunk of a submission's attachment n. */
+export function putChunk(id: string, n: number, offset: number, bytes: Uint8Array, cancel?: Cancellation): Promise<{ offset: number; size: number }> {
+  return putUpload(submissionAttachment(id, n), offset, bytes, cancel)
 }
 
 /** POST …/finalize: accepts the submission under the receipt (idempotent for the same receipt). */
