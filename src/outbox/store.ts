@@ -96,8 +96,6 @@ export function parseMessageJob(raw: unknown): MessageJob | undefined {
     HEX32.test(j.msgId) &&
     typeof j.auth === 'string' &&
     B64URL_32.test(j.auth) &&
-    typeof j.replyKey === 'string' &&
-    B64_32.test(j.replyKey) &&
     typeof j.text === 'string' &&
     (j.inReplyTo === null || (typeof j.inReplyTo === 'string' && HEX32.test(j.inReplyTo))) &&
     Array.isArray(j.files) &&

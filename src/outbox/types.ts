@@ -133,10 +133,12 @@ export interface MessageJob extends JobBase {
    * Drawn before the first request; replaced only while the server cannot have accepted it.
    */
   msgId: string
-  /** The case authenticator A (base64url), for the Case-Auth header. */
+  /**
+   * The case authenticator A (base64url), for the Case-Auth header. The case seed that encrypting
+   * needs is never stored here: it comes from the open case page or a case kept on this phone
+   * (src/cases/keys.ts); without either, the job waits for the 查询码 to be entered again.
+   */
   auth: string
-  /** base64 of the resident's reply public key D (the sender's own copy is encrypted to it). */
-  replyKey: string
   text: string
   /** msgId of the latest message the resident had seen, or null. */
   inReplyTo: string | null

@@ -4,7 +4,7 @@
  * answer is checked strictly, since the server is hostile input too.
  */
 import type { PublicStatus } from '@/domain/status'
-import { badResponse, isCount, isObject, submissionAttachment, type UploadTarget } from './api'
+import { badResponse, isCount, isObject, type UploadTarget } from './api'
 import { request, type Cancellation } from './request'
 
 export const CASE_AUTH_HEADER = 'Case-Auth'
@@ -14,12 +14,13 @@ export type CaseAuth = string
 
 export interface CaseMessageMeta {
   msgId: string
-  /** The server's order of the conversation. */
-  seq: number
+  /** The server's order of the conversation, from 1; null while a resident message is still open. */
+  seq: number | null
   from: 'resident' | 'bureau'
   at: string
-  /** open (resident message still uploading), accepted, or read (the bureau opened it). */
-  state: 'open' | 'accepted' | 'read'
+  /** open: a resident message whose added files are still uploading. */
+  state: 'open' | 'accepted'
+  /** Bytes of the object addressed to the resident. */
   size: number
   /** Number of added files. */
   attachments: number
@@ -33,17 +34,29 @@ export interface CaseView {
   closedAt?: string
   writableUntil?: string
   canWrite: boolean
-  /** Legacy cases: whether the phone has registered its reply key yet. */
+  /** Opened with the legacy salt: a report made before the case channel. */
+  legacy: boolean
+  /** Legacy cases: whether the phone has registered its reply key yet (new cases: always true). */
   replyKeyKnown: boolean
+  /** In seq order, open messages last. */
   messages: CaseMessageMeta[]
 }
 
 export interface CaseMessageObjects {
-  /** The envelope header of the message (both recipients' key ids). */
+  msgId: string
+  from: 'resident' | 'bureau'
+  /** The case message header (both recipients' key ids), checked again when the object is opened. */
   header: unknown
-  /** base64 of the object meant for the caller: a bureau message's main object, or a resident message's own copy. */
-  object?: string
-  attachments: number[]
+  /** base64 of the object addressed to the resident: a bureau message's main object, or a resident message's own copy. */
+  object: string
+  /** Ciphertext sizes of the added files. */
+  attachments: { n: number; size: number }[]
+}
+
+export interface LegacySalt {
+  /** The server's receipt salt (32 bytes). */
+  salt: Uint8Array
+  params: { N: number; r: number; p: number; dkLen: number }
 }
 
 export interface NewCaseMessage {
@@ -76,10 +89,10 @@ function checkMessageMeta(m: unknown): CaseMessageMeta {
     !isObject(m) ||
     typeof m.msgId !== 'string' ||
     !HEX32.test(m.msgId) ||
-    !isCount(m.seq) ||
+    !(m.seq === null || isCount(m.seq)) ||
     (m.from !== 'resident' && m.from !== 'bureau') ||
     !isDate(m.at) ||
-    (m.state !== 'open' && m.state !== 'accepted' && m.state !== 'read') ||
+    (m.state !== 'open' && m.state !== 'accepted') ||
     !isCount(m.size) ||
     !isCount(m.attachments)
   ) {
@@ -98,6 +111,7 @@ export function checkCaseView(data: unknown): CaseView {
     !optionalDate(data.closedAt) ||
     !optionalDate(data.writableUntil) ||
     typeof data.canWrite !== 'boolean' ||
+    typeof data.legacy !== 'boolean' ||
     typeof data.replyKeyKnown !== 'boolean' ||
     !Array.isArray(data.messages) ||
     (data.note !== undefined && data.note !== null && typeof data.note !== 'string')
@@ -109,8 +123,10 @@ export function checkCaseView(data: unknown): CaseView {
     status: data.status as PublicStatus,
     changedAt: data.changedAt,
     canWrite: data.canWrite,
+    legacy: data.legacy,
     replyKeyKnown: data.replyKeyKnown,
-    messages: data.messages.map(checkMessageMeta).sort((a, b) => a.seq - b.seq),
+    // In the server's order; open messages (no seq yet) last.
+    messages: data.messages.map(checkMessageMeta).sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity)),
   }
   if (typeof data.note === 'string' && data.note.trim() !== '') view.note = data.note
   if (isDate(data.closedAt)) view.closedAt = data.closedAt
@@ -130,11 +146,27 @@ const messagePath = (msgId: string) => `/api/v1/case/messages/${encodeURICompone
 export async function fetchCaseMessage(a: CaseAuth, msgId: string, cancel?: Cancellation): Promise<CaseMessageObjects> {
   const res = await request<unknown>({ path: messagePath(msgId), headers: auth(a), cancel, timeoutMs: 60000 })
   const d = res.data
-  if (!isObject(d) || !isObject(d.header) || (d.object !== undefined && d.object !== null && typeof d.object !== 'string')) throw badResponse()
-  const sizes = Array.isArray(d.attachments) ? d.attachments : []
-  const attachments = sizes.map((x) => (isCount(x) ? x : isObject(x) && isCount(x.size) ? x.size : -1))
-  if (attachments.some((x) => x < 0)) throw badResponse()
-  return { header: d.header, ...(typeof d.object === 'string' ? { object: d.object } : {}), attachments }
+  if (!isObject(d) || d.msgId !== msgId || (d.from !== 'resident' && d.from !== 'bureau') || !isObject(d.header) || typeof d.object !== 'string' || !Array.isArray(d.attachments)) {
+    throw badResponse()
+  }
+  const attachments = d.attachments.map((x) => {
+    if (!isObject(x) || !isCount(x.n) || !isCount(x.size)) throw badResponse()
+    return { n: x.n, size: x.size }
+  })
+  return { msgId, from: d.from, header: d.header, object: d.object, attachments }
+}
+
+const B64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+/** GET /api/v1/case/legacy-salt: the server's old receipt salt, to open a case made before the channel. */
+export async function fetchLegacySalt(decode: (b64: string) => Uint8Array, cancel?: Cancellation): Promise<LegacySalt> {
+  const res = await request<unknown>({ path: '/api/v1/case/legacy-salt', cancel })
+  const d = res.data
+  // The parameters are the protocol's (docs/protocol.md §18.5); a server asking for others is refused.
+  if (!isObject(d) || typeof d.salt !== 'string' || d.salt.length > 64 || !B64.test(d.salt) || d.N !== 16384 || d.r !== 8 || d.p !== 1 || d.dkLen !== 64) throw badResponse()
+  const salt = decode(d.salt)
+  if (salt.length !== 32) throw badResponse()
+  return { salt, params: { N: 16384, r: 8, p: 1, dkLen: 64 } }
 }
 
 function checkUpload(data: unknown): CaseMessageUpload {
@@ -158,7 +190,7 @@ export function caseAttachment(a: CaseAuth, msgId: string, n: number): UploadTar
 /** POST …/finalize: every added file is uploaded; the message is accepted. */
 export async function finalizeCaseMessage(a: CaseAuth, msgId: string, cancel?: Cancellation): Promise<{ state: 'accepted' }> {
   const res = await request<unknown>({ method: 'POST', path: `${messagePath(msgId)}/finalize`, headers: auth(a), json: {}, cancel, timeoutMs: 60000 })
-  if (!isObject(res.data) || res.data.state !== 'accepted') throw badResponse()
+  if (!isObject(res.data) || res.data.state !== 'accepted' || !isCount(res.data.seq)) throw badResponse()
   return { state: 'accepted' }
 }
 
@@ -166,6 +198,3 @@ export async function finalizeCaseMessage(a: CaseAuth, msgId: string, cancel?: C
 export async function registerReplyKey(a: CaseAuth, replyKey: string, cancel?: Cancellation): Promise<void> {
   await request<unknown>({ method: 'POST', path: '/api/v1/case/reply-key', headers: auth(a), json: { replyKey }, cancel })
 }
-
-// Kept beside the case endpoints: the submission upload target has the same shape.
-export { submissionAttachment }

@@ -15,7 +15,6 @@ export interface QueuedMessage {
   draftId: string
   caseId: string
   auth: string
-  replyKey: string
   text: string
   inReplyTo: string | null
   sources: MessageFile[]
@@ -41,7 +40,6 @@ export async function queueMessage(m: QueuedMessage, now = new Date()): Promise<
     caseId: m.caseId,
     msgId: await newMsgId(),
     auth: m.auth,
-    replyKey: m.replyKey,
     text: m.text,
     inReplyTo: m.inReplyTo,
     sources: m.sources,
