@@ -7,7 +7,19 @@
  */
 import { startSealWorker } from '@/platform/crypto-worker'
 import type { EnvelopeHeader } from '@/crypto/envelope'
-import { SealClient, WorkerDiedError, type EnvelopeOptions, type SealFileOptions, type SealFileResult } from './client'
+import type { CaseMessageHeader } from '@/case/header'
+import type { CaseSecrets } from '@/case/keys'
+import type { CaseMessagePlaintext } from '@/case/message'
+import {
+  SealClient,
+  WorkerDiedError,
+  type CaseEnvelopeOptions,
+  type DeriveOptions,
+  type EnvelopeOptions,
+  type OpenCaseMessageRequest,
+  type SealFileOptions,
+  type SealFileResult,
+} from './client'
 import { createInThreadTransport } from './in-thread'
 import type { SealTransport } from './protocol'
 
@@ -31,22 +43,15 @@ export const MAX_WORKER_DEATHS = 2
 
 let nextEnvelope = 1
 
-interface OpenEnvelope {
-  id: number
-  /** What a new worker needs to make it again. */
-  options: EnvelopeOptions
-  header?: EnvelopeHeader
-  /** The client that holds it now. */
-  on?: SealClient
-}
-
 export class FileSealer {
   private client: SealClient | undefined
-  /**
-   * The open envelopes: one for a report; one per recipient for a case message (the bureau's key
-   * and the resident's reply key, sharing one ephemeral secret: docs/protocol.md).
-   */
-  private envelopes: OpenEnvelope[] = []
+  /** The open envelope (a report's, or a case message's): its id, and what a new worker needs to make it again. */
+  private envelope:
+    | { id: number; kind: 'report'; options: EnvelopeOptions; header?: EnvelopeHeader }
+    | { id: number; kind: 'case'; options: CaseEnvelopeOptions; header?: CaseMessageHeader }
+    | undefined
+  /** The client that holds the envelope now. */
+  private envelopeOn: SealClient | undefined
 
   constructor(
     private readonly startWorker: () => SealTransport | undefined = startSealWorker,
@@ -59,56 +64,72 @@ export class FileSealer {
    * envelope again in a new worker if this one dies. Answers the envelope header.
    */
   async openEnvelope(options: EnvelopeOptions): Promise<EnvelopeHeader> {
-    return (await this.openEnvelopes([options]))[0]
+    this.closeEnvelope()
+    this.envelope = { id: nextEnvelope++, kind: 'report', options: { ...options, bureauPublicKey: options.bureauPublicKey.slice(), ephemeralSecret: options.ephemeralSecret.slice() } }
+    return (await this.openWithRetry()) as EnvelopeHeader
   }
 
   /**
-   * Makes several key agreements at once (a case message: one per recipient, the same ephemeral
-   * secret); `seal(job, i)` then seals under the i-th. Answers their headers in order.
+   * The same for a resident's case message (docs/protocol.md §19): then seal() its objects, with
+   * the labels of src/case/labels.ts (message, copy, attachment/n). Answers the message header.
    */
-  async openEnvelopes(list: EnvelopeOptions[]): Promise<EnvelopeHeader[]> {
+  async openCaseEnvelope(options: CaseEnvelopeOptions): Promise<CaseMessageHeader> {
     this.closeEnvelope()
-    this.envelopes = list.map((options) => ({
-      id: nextEnvelope++,
-      options: { ...options, bureauPublicKey: options.bureauPublicKey.slice(), ephemeralSecret: options.ephemeralSecret.slice() },
-    }))
-    const headers: EnvelopeHeader[] = []
-    for (const envelope of this.envelopes) {
-      for (let deaths = 0; ; deaths++) {
-        try {
-          headers.push(await this.ensureEnvelope(envelope, this.clientFor(deaths >= this.maxDeaths)))
-          break
-        } catch (error) {
-          if (!(error instanceof WorkerDiedError)) {
-            this.closeEnvelope()
-            throw error
-          }
-          this.client = undefined
-        }
+    const copy = { ...options, bureauPublicKey: options.bureauPublicKey.slice(), seed: options.seed.slice(), ephemeralSecret: options.ephemeralSecret.slice() }
+    this.envelope = { id: nextEnvelope++, kind: 'case', options: copy }
+    return (await this.openWithRetry()) as CaseMessageHeader
+  }
+
+  /** The case KDF (docs/protocol.md §18) in the worker; a worker that dies meanwhile is replaced and the KDF starts over. */
+  async deriveCaseSecrets(options: DeriveOptions): Promise<CaseSecrets> {
+    return this.withRetry((client) => client.deriveCaseSecrets(options))
+  }
+
+  /** Opens a message object addressed to the resident, in the worker. */
+  async openCaseMessage(options: OpenCaseMessageRequest): Promise<CaseMessagePlaintext> {
+    return this.withRetry((client) => client.openCaseMessage(options))
+  }
+
+  /** Runs `task` on a worker, in a new one when it dies, in-thread after maxDeaths deaths. */
+  private async withRetry<T>(task: (client: SealClient) => Promise<T>): Promise<T> {
+    for (let deaths = 0; ; deaths++) {
+      try {
+        return await task(this.clientFor(deaths >= this.maxDeaths))
+      } catch (error) {
+        if (!(error instanceof WorkerDiedError)) throw error
+        this.client = undefined
       }
     }
-    return headers
   }
 
-  /** Forgets the secrets of the open envelopes, here and in the worker. */
-  closeEnvelope(): void {
-    for (const envelope of this.envelopes) {
-      envelope.options.ephemeralSecret.fill(0)
-      envelope.on?.forgetEnvelope(envelope.id)
+  private async openWithRetry(): Promise<EnvelopeHeader | CaseMessageHeader> {
+    try {
+      return await this.withRetry((client) => this.ensureEnvelope(client))
+    } catch (error) {
+      this.closeEnvelope()
+      throw error
     }
-    this.envelopes = []
   }
 
-  /** Seals one object of open envelope `which`, starting the file over in a new worker if one dies. */
-  async seal(job: SealJob, which = 0): Promise<SealOutcome> {
-    const envelope = this.envelopes[which]
-    if (!envelope) throw new Error('FileSealer: no envelope open')
+  /** Forgets the report's (or message's) secrets, here and in the worker. */
+  closeEnvelope(): void {
+    if (!this.envelope) return
+    this.envelope.options.ephemeralSecret.fill(0)
+    if (this.envelope.kind === 'case') this.envelope.options.seed.fill(0)
+    this.envelopeOn?.forgetEnvelope(this.envelope.id)
+    this.envelope = undefined
+    this.envelopeOn = undefined
+  }
+
+  /** Seals one object of the open envelope, starting the file over in a new worker if one dies. */
+  async seal(job: SealJob): Promise<SealOutcome> {
+    if (!this.envelope) throw new Error('FileSealer: no envelope open')
     for (let deaths = 0; ; deaths++) {
       const client = this.clientFor(deaths >= this.maxDeaths)
       const nonce = await job.nonce()
       try {
-        await this.ensureEnvelope(envelope, client)
-        const result = await client.sealFile({ ...job, envelope: envelope.id, nonce })
+        await this.ensureEnvelope(client)
+        const result = await client.sealFile({ ...job, envelope: this.envelope.id, nonce })
         return { ...result, nonce, ranIn: client.transport.kind, restarts: deaths }
       } catch (error) {
         if (!(error instanceof WorkerDiedError)) throw error
@@ -125,14 +146,15 @@ export class FileSealer {
     this.client = undefined
   }
 
-  /** Makes `envelope` on `client` unless it holds it already. */
-  private async ensureEnvelope(envelope: OpenEnvelope, client: SealClient): Promise<EnvelopeHeader> {
-    if (envelope.on === client && envelope.header) return envelope.header
-    const header = await client.openEnvelope(envelope.id, envelope.options)
+  /** Makes the open envelope on `client` unless it holds it already. */
+  private async ensureEnvelope(client: SealClient): Promise<EnvelopeHeader | CaseMessageHeader> {
+    const envelope = this.envelope!
+    if (this.envelopeOn === client && envelope.header) return envelope.header
+    const header = envelope.kind === 'report' ? await client.openEnvelope(envelope.id, envelope.options) : await client.openCaseEnvelope(envelope.id, envelope.options)
     // The same secret gives the same header in every worker.
     if (envelope.header && (envelope.header.epk !== header.epk || envelope.header.kid !== header.kid)) throw new Error('internal error: envelope changed')
-    envelope.header = header
-    envelope.on = client
+    envelope.header = header as never
+    this.envelopeOn = client
     return header
   }
 
