@@ -85,7 +85,7 @@ export async function storePickedFiles(target: AttachmentTarget, picked: PickedF
       continue
     }
     if (check.message) notes.push(`「${file.name}」${check.message}`)
-    added.push({ id, label, name: file.name, mime: check.mime, size: size || file.size, ref })
+    added.push({ id, label, name: file.name, mime: check.mime, size: size || file.size, ref, kind: check.detected.kind })
     count += 1
     total += size || file.size
   }

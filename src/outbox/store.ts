@@ -100,7 +100,7 @@ export function parseMessageJob(raw: unknown): MessageJob | undefined {
     (j.inReplyTo === null || (typeof j.inReplyTo === 'string' && HEX32.test(j.inReplyTo))) &&
     Array.isArray(j.files) &&
     Array.isArray(j.sources) &&
-    j.sources.every((f) => !!f && LABELS.includes(f.label) && typeof f.name === 'string' && typeof f.mime === 'string' && Number.isSafeInteger(f.size) && typeof f.ref === 'string') &&
+    j.sources.every((f) => !!f && LABELS.includes(f.label) && typeof f.name === 'string' && typeof f.mime === 'string' && typeof f.kind === 'string' && /^[a-z0-9]{1,16}$/.test(f.kind) && Number.isSafeInteger(f.size) && typeof f.ref === 'string') &&
     PHASES.includes(j.phase) &&
     typeof j.attempt === 'number' &&
     (j.message === undefined || isStoredObject(j.message)) &&

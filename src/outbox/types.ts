@@ -113,8 +113,10 @@ export interface CaseKeys {
 export interface MessageFile {
   label: AttachmentLabel
   name: string
-  /** The type the file's first bytes showed (src/domain/file-type.ts). */
+  /** The MIME type recorded for the file (the detected one: src/domain/file-type.ts). */
   mime: string
+  /** The kind its first bytes showed (FileKind), the message's detectedType. */
+  kind: string
   size: number
   ref: string
 }

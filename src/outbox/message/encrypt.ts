@@ -1,12 +1,14 @@
 /**
- * Phase `encrypting` → `encrypted` of a case message: each added file sealed to the bureau's key,
- * then the message plaintext sealed twice, to the bureau and to the resident's own reply key (the
- * copy), all under one ephemeral key (docs/protocol.md). Runs before any network call; after a
- * crash it starts over with fresh keys. The worker does the arithmetic (src/crypto-worker).
+ * Phase `encrypting` → `encrypted` of a case message: each added file sealed to the bureau, then
+ * the message plaintext sealed twice, for the bureau and as the resident's own copy, all under one
+ * key agreement made in the worker from the case seed (docs/protocol.md §19). Runs before any
+ * network call; after a crash it starts over with fresh keys. The seed comes from the open case
+ * page or a case kept on this phone (src/cases/keys.ts), never from the job record.
  */
+import { CASE_MESSAGE_SCHEMA, caseAttachmentLabel, copyLabel, encodeCaseMessage, messageLabel, type CaseMessageAttachment } from '@/case'
+import { caseKeysFor } from '@/cases/keys'
 import { fromBase64 } from '@/crypto/bytes'
 import { FileSealer } from '@/crypto-worker/sealer'
-import { CASE_MESSAGE_SCHEMA, encodeCaseMessage, type CaseMessageAttachment } from '@/domain/case-message'
 import { currentEncryptionKey } from '@/keys/store'
 import { files } from '@/platform/files'
 import { randomBytes } from '@/platform/random'
@@ -17,16 +19,17 @@ import { notify, PROGRESSED, setActivity, update, type StepContext } from '../st
 import { encKey, encPrefix } from '../store'
 import type { MessageJob, StoredObject } from '../types'
 import { progressFor, sample } from '../views'
-import { caseMessageHeader, copyLabel, messageAttachmentLabel, messageLabel } from './labels'
 
-/** Largest message object the server takes (a 2000-character text and 20 file names fit many times). */
-const MAX_MESSAGE_BYTES = 64 * 1024
+/** Shown while a message waits for its case's 查询码 (the app was closed before it was encrypted). */
+export const NEEDS_RECEIPT = '需要再次输入查询码才能加密发送这条消息。请打开“查询举报进展”，输入查询码。'
 
 export async function encryptMessageStep(job: MessageJob, { id, cancel, run, p }: StepContext): Promise<void> {
   setActivity(id, 'encrypting')
   await files.removeFilesWithPrefix(encPrefix(id))
   const key = currentEncryptionKey()
   if (!key) throw new LocalJobError('没有找到加密用的公钥，请更新小程序后再试。')
+  const caseKeys = caseKeysFor(job.caseId)
+  if (!caseKeys) throw new LocalJobError(NEEDS_RECEIPT)
 
   const sizes: number[] = []
   for (const f of job.sources) {
@@ -40,20 +43,18 @@ export async function encryptMessageStep(job: MessageJob, { id, cancel, run, p }
 
   const sealer = fileSealer(() => new FileSealer())
   const secret = await randomBytes(32)
-  let headers
+  const seed = fromBase64(caseKeys.seed)
+  let header
   try {
-    headers = await sealer.openEnvelopes([
-      { bureauPublicKey: fromBase64(key.publicKey), ephemeralSecret: secret, expectedKid: key.kid },
-      { bureauPublicKey: fromBase64(job.replyKey), ephemeralSecret: secret },
-    ])
+    header = await sealer.openCaseEnvelope({ caseId: job.caseId, msgId: job.msgId, bureauPublicKey: fromBase64(key.publicKey), seed, ephemeralSecret: secret })
   } finally {
     secret.fill(0)
+    seed.fill(0)
   }
 
-  const sealInto = async (which: 0 | 1, label: string, target: string, size: number, read: (offset: number, length: number) => Promise<Uint8Array>, counted: boolean): Promise<StoredObject> => {
+  const sealInto = async (label: string, target: string, size: number, read: (offset: number, length: number) => Promise<Uint8Array>, counted: boolean): Promise<StoredObject> => {
     await files.removeFile(target)
-    const outcome = await sealer.seal(
-      {
+    const outcome = await sealer.seal({
         label,
         size,
         nonce: () => randomBytes(16),
@@ -72,9 +73,7 @@ export async function encryptMessageStep(job: MessageJob, { id, cancel, run, p }
             }
           : undefined,
         check: () => cancel.throwIfCancelled(),
-      },
-      which,
-    )
+      })
     if ((await files.fileSize(target)) !== outcome.size) throw new LocalJobError('手机存储空间可能不足，加密后的内容没有完整保存。请清理空间后重试。')
     return { key: target, size: outcome.size, crc32: outcome.crc32 }
   }
@@ -85,9 +84,9 @@ export async function encryptMessageStep(job: MessageJob, { id, cancel, run, p }
     for (let n = 0; n < job.sources.length; n++) {
       cancel.throwIfCancelled()
       const f = job.sources[n]
-      attachments.push(await sealInto(0, messageAttachmentLabel(job.caseId, job.msgId, n), encKey(id, n), sizes[n], (o, l) => files.readRange(f.ref, o, l), true))
+      attachments.push(await sealInto(caseAttachmentLabel(job.caseId, job.msgId, n), encKey(id, n), sizes[n], (o, l) => files.readRange(f.ref, o, l), true))
       before += sizes[n]
-      entries.push({ n, label: f.label, name: f.name, mime: f.mime, size: sizes[n], detectedType: f.mime })
+      entries.push({ n, label: f.label, name: f.name, mime: f.mime, size: sizes[n], detectedType: f.kind })
     }
     const plaintext = encodeCaseMessage({
       schema: CASE_MESSAGE_SCHEMA,
@@ -101,10 +100,9 @@ export async function encryptMessageStep(job: MessageJob, { id, cancel, run, p }
       attachments: entries,
     })
     const read = async (o: number, l: number) => plaintext.slice(o, o + l)
-    const message = await sealInto(0, messageLabel(job.caseId, job.msgId), encKey(id, 'message'), plaintext.length, read, false)
-    const copy = await sealInto(1, copyLabel(job.caseId, job.msgId), encKey(id, 'copy'), plaintext.length, read, false)
-    if (message.size > MAX_MESSAGE_BYTES) throw new LocalJobError('消息内容太长，请删减一些再发送。')
-    const next = update<MessageJob>(id, { ...PROGRESSED, phase: 'encrypted', header: caseMessageHeader(headers[0], headers[1]), message, copy, attachments })
+    const message = await sealInto(messageLabel(job.caseId, job.msgId), encKey(id, 'message'), plaintext.length, read, false)
+    const copy = await sealInto(copyLabel(job.caseId, job.msgId), encKey(id, 'copy'), plaintext.length, read, false)
+    const next = update<MessageJob>(id, { ...PROGRESSED, phase: 'encrypted', header: { ...header }, message, copy, attachments })
     progressFor(next)
     run.madeProgress = true
   } finally {
