@@ -133,7 +133,7 @@ describe('status codes become typed errors with plain Chinese messages', () => {
 
   it('UPLOAD_INCOMPLETE lists the attachments; 429 keeps Retry-After', async () => {
     answer({ statusCode: 409, data: { code: 'UPLOAD_INCOMPLETE', message: 'x', attachments: [{ n: 1, offset: 5, size: 96 }] } })
-    expect((await errorOf(finalizeSubmission('a'.repeat(32), '1'.repeat(16)))).details.attachments).toEqual([{ n: 1, offset: 5, size: 96 }])
+    expect((await errorOf(finalizeSubmission('a'.repeat(32), { receipt: '1'.repeat(16) }))).details.attachments).toEqual([{ n: 1, offset: 5, size: 96 }])
     answer({ statusCode: 429, data: { code: 'RATE_LIMITED', message: 'x' }, header: { 'Retry-After': '42' } })
     expect((await errorOf(request({ path: '/p' }))).details.retryAfterMs).toBe(42000)
     answer({ statusCode: 507, data: { code: 'STORAGE_FULL', message: 'x' }, header: { 'Retry-After': '300' } })

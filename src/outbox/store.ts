@@ -28,7 +28,7 @@ const HEX32 = /^[0-9a-f]{32}$/
 
 export function isCaseKeys(x: unknown): x is CaseKeys {
   const k = x as CaseKeys
-  return !!k && typeof k === 'object' && typeof k.auth === 'string' && B64URL_32.test(k.auth) && typeof k.replySecret === 'string' && B64_32.test(k.replySecret) && typeof k.replyKey === 'string' && B64_32.test(k.replyKey) && (k.legacy === undefined || typeof k.legacy === 'boolean')
+  return !!k && typeof k === 'object' && typeof k.auth === 'string' && B64URL_32.test(k.auth) && typeof k.seed === 'string' && B64_32.test(k.seed)
 }
 
 function isStoredObject(x: unknown): x is StoredObject {

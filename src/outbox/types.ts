@@ -92,21 +92,18 @@ export interface OutboxJob extends JobBase {
   finalizeSent?: boolean
   acceptedAt?: string
   /**
-   * The case keys derived from the receipt in the encryption worker while encrypting (docs/protocol.md):
-   * A is sent at finalize instead of the receipt, D goes inside the report, and d is kept so that
-   * the resident can choose to keep the case on this phone without a second derivation. Worth no
-   * more than the receipt the job holds anyway; deleted with the job.
+   * The case keys derived from the receipt in the encryption worker while encrypting (docs/protocol.md
+   * §18): A is sent at finalize instead of the receipt (D went inside the report), and the seed is
+   * kept so that the resident can choose to keep the case on this phone without a second
+   * derivation. Worth no more than the receipt the job holds anyway; deleted with the job.
    */
   caseKeys?: CaseKeys
 }
 
-/** The values derived from a receipt (base64url A; base64 d and D). */
+/** What was derived from a receipt: base64url of A, base64 of the seed. */
 export interface CaseKeys {
   auth: string
-  replySecret: string
-  replyKey: string
-  /** Derived the legacy way (scrypt over the server's receipt salt): a receipt made before issue 14. */
-  legacy?: boolean
+  seed: string
 }
 
 /** One added file of a case message as queued (the bytes stay in file storage under `ref`). */

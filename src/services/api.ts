@@ -125,9 +125,13 @@ export function putChunk(id: string, n: number, offset: number, bytes: Uint8Arra
   return putUpload(submissionAttachment(id, n), offset, bytes, cancel)
 }
 
-/** POST …/finalize: accepts the submission under the receipt (idempotent for the same receipt). */
-export async function finalizeSubmission(id: string, receipt: string, cancel?: Cancellation): Promise<FinalizeResult> {
-  const res = await request<unknown>({ method: 'POST', path: `/api/v1/submissions/${encodeURIComponent(id)}/finalize`, json: { receipt }, cancel, timeoutMs: 60000 })
+/**
+ * POST …/finalize: accepts the submission under the case authenticator A (the 查询码 stays on the
+ * phone: docs/protocol.md §18), or under the receipt itself for a report queued before the case
+ * channel. Idempotent for the same value.
+ */
+export async function finalizeSubmission(id: string, proof: { authenticator: string } | { receipt: string }, cancel?: Cancellation): Promise<FinalizeResult> {
+  const res = await request<unknown>({ method: 'POST', path: `/api/v1/submissions/${encodeURIComponent(id)}/finalize`, json: proof, cancel, timeoutMs: 60000 })
   const data = res.data
   if (!isObject(data) || data.state !== 'accepted' || typeof data.acceptedAt !== 'string') throw badResponse()
   return { id: typeof data.id === 'string' ? data.id : id, state: 'accepted', acceptedAt: data.acceptedAt }
