@@ -63,7 +63,8 @@ function agree(secret: Uint8Array, point: Uint8Array, what: string): Uint8Array 
   return z
 }
 
-function deriveKey(es: Uint8Array, ss: Uint8Array, salt: Uint8Array, label: string, nonce: Uint8Array): Uint8Array {
+/** key = HKDF-SHA256(es ‖ ss, salt E ‖ B ‖ D, "clue-report/v2/" ‖ label ‖ 0x00 ‖ nonce, 32). */
+export function caseKey(es: Uint8Array, ss: Uint8Array, salt: Uint8Array, label: string, nonce: Uint8Array): Uint8Array {
   if (!(nonce instanceof Uint8Array) || nonce.length !== OBJECT_NONCE_LENGTH) throw new CaseKeyError(`object nonce must be ${OBJECT_NONCE_LENGTH} bytes`)
   return hkdfSha256(concatBytes(es, ss), salt, objectInfo(label, nonce), 32)
 }
@@ -93,7 +94,7 @@ export function createCaseEnvelope(options: CaseEnvelopeOptions): CaseEnvelope {
       if (destroyed) throw new CaseKeyError('case envelope destroyed')
       const parsed = parseCaseLabel(label)
       if (!parsed || parsed.caseId !== caseId || parsed.msgId !== msgId) throw new CaseKeyError(`label ${String(label)} is not one of this message's`)
-      return deriveKey(es[recipientOf(from, parsed.kind)], ss, salt, label, nonce)
+      return caseKey(es[recipientOf(from, parsed.kind)], ss, salt, label, nonce)
     },
     destroy(): void {
       destroyed = true
@@ -131,7 +132,7 @@ export function caseObjectKey(headerInput: unknown, reader: CaseReader, from: Ca
   const es = agree(reader.secret, E, 'the ephemeral key')
   const ss = agree(reader.secret, reader.peerPublicKey, 'the other side\'s key')
   try {
-    return deriveKey(es, ss, concatBytes(E, B, D), label, nonce)
+    return caseKey(es, ss, concatBytes(E, B, D), label, nonce)
   } finally {
     es.fill(0)
     ss.fill(0)

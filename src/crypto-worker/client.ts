@@ -8,7 +8,7 @@ import type { ScryptParams } from '@/crypto/scrypt'
 import type { CaseMessageHeader } from '@/case/header'
 import type { CaseSecrets } from '@/case/keys'
 import type { CaseRole } from '@/case/labels'
-import type { CaseMessagePlaintext } from '@/case/message'
+import type { CaseMessagePlaintext } from '@/case/plaintext'
 import { exactBuffer, type SealReply, type SealTransport } from './protocol'
 
 /** The worker died mid-file (WeChat reclaimed it, or it crashed): the file must be sealed again. */

@@ -37,7 +37,7 @@ import type { EnvelopeHeader } from '@/crypto/envelope'
 import type { ScryptParams } from '@/crypto/scrypt'
 import type { CaseMessageHeader } from '@/case/header'
 import type { CaseRole } from '@/case/labels'
-import type { CaseMessagePlaintext } from '@/case/message'
+import type { CaseMessagePlaintext } from '@/case/plaintext'
 
 export interface EnvelopeRequest {
   type: 'envelope'

@@ -8,7 +8,7 @@
 import { startSealWorker } from '@/platform/crypto-worker'
 import type { EnvelopeHeader } from '@/crypto/envelope'
 import type { CaseMessageHeader } from '@/case/header'
-import type { CaseMessagePlaintext } from '@/case/message'
+import type { CaseMessagePlaintext } from '@/case/plaintext'
 import {
   SealClient,
   WorkerDiedError,
