@@ -4,7 +4,8 @@
  */
 import Taro, { __reset } from '../mocks/taro'
 import { ApiError, CancelledError, Cancellation, apiBase, messageOf, request } from '@/services/request'
-import { finalizeSubmission, getConfig, headAttachment, putChunk, queryStatus } from '@/services/api'
+import { finalizeSubmission, getConfig, headAttachment, putChunk } from '@/services/api'
+import { fetchCase } from '@/services/case-api'
 import { bundledConfig } from '@/domain/campaign'
 
 const mockRequest = Taro.request as unknown as jest.Mock
@@ -142,7 +143,7 @@ describe('status codes become typed errors with plain Chinese messages', () => {
 
   it('a 2xx answer of the wrong shape (a captive portal page) is a retryable server error', async () => {
     answer({ statusCode: 200, data: '<html>请登录 Wi-Fi</html>' })
-    const e = await errorOf(queryStatus('1234567890123456'))
+    const e = await errorOf(fetchCase('A'.repeat(43)))
     expect(e).toMatchObject({ kind: 'server', code: 'BAD_RESPONSE' })
     answer({ statusCode: 200, data: { version: 1 } })
     expect((await errorOf(getConfig())).code).toBe('BAD_RESPONSE')

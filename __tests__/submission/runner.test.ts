@@ -29,7 +29,12 @@ import { createInThreadTransport } from '@/crypto-worker/in-thread'
 import type { SealTransport } from '@/crypto-worker/protocol'
 import { encodeReportPlaintext, toReportPlaintext } from '@/domain/report-plaintext'
 import { createEnvelopeV1, encryptObjectV1 } from '../support/envelope-v1'
-import { queryStatus } from '@/services/api'
+import { fetchCase } from '@/services/case-api'
+
+/** The case's public status, asked the way the phone asks now: with A, never the receipt. */
+async function caseStatus(job: { caseKeys?: { auth: string } }): Promise<string> {
+  return (await fetchCase(job.caseKeys!.auth)).status
+}
 
 jest.mock('@/platform/files', () => require('../app/support/memory-files'))
 
@@ -236,8 +241,10 @@ describe('submitting a report', () => {
     expect(view.status).toBe('done')
     expect(view.progress.uploaded.done).toBe(view.progress.uploaded.total)
 
-    const status = await queryStatus(done.receipt)
-    expect(status.status).toBe('received')
+    expect(await caseStatus(done)).toBe('received')
+    // The 查询码 itself never left the phone: only A, derived from it in the worker.
+    expect(network.sent.some((r) => JSON.stringify([r.json, r.header, r.url]).includes(done.receipt))).toBe(false)
+    expect(network.sent.filter(isFinalize).map((r) => r.json)).toEqual([{ authenticator: done.caseKeys!.auth }])
 
     expect(await confirmReceipt('full1')).toBe(true)
     expect(loadJob('full1')).toBeUndefined()
@@ -413,8 +420,10 @@ describe('offline and failures', () => {
     await retryNow('fin1')
     await expectDelivered('fin1', made)
     const finals = network.sent.filter(isFinalize)
-    expect(finals.map((r) => r.json)).toEqual([{ receipt: job.receipt }, { receipt: job.receipt }])
-    expect((await queryStatus(job.receipt)).status).toBe('received')
+    const auth = loadJob('fin1')!.caseKeys!.auth
+    expect(job.caseKeys).toBeUndefined()
+    expect(finals.map((r) => r.json)).toEqual([{ authenticator: auth }, { authenticator: auth }])
+    expect(await caseStatus(loadJob('fin1')!)).toBe('received')
   })
 
   it('a crash mid-encryption is redone from scratch before anything is sent', async () => {
@@ -462,19 +471,22 @@ describe('offline and failures', () => {
     await startSubmission('rA')
     await idle()
     const taken = loadJob('rA')!.receipt
+    const takenAuth = loadJob('rA')!.caseKeys!.auth
     await expectDelivered('rA', first)
 
     const second = await makeDraft('rB', [])
     network.after = (r) => {
-      if (isCreate(r)) saveJob({ ...loadJob('rB')!, receipt: taken })
+      if (isCreate(r) && loadJob('rB')!.receipt !== taken && network.sent.filter(isCreate).length === 2) saveJob({ ...loadJob('rB')!, receipt: taken, caseKeys: loadJob('rA')!.caseKeys })
     }
     await startSubmission('rB')
     await idle()
     const { job } = await expectDelivered('rB', second)
     expect(job.receipt).not.toBe(taken)
     expect(job.receipt).toMatch(/^\d{16}$/)
-    expect(network.sent.filter(isFinalize).map((r) => r.json.receipt)).toEqual([taken, taken, job.receipt])
-    expect((await queryStatus(job.receipt)).status).toBe('received')
+    // Someone else's 查询码: the report (whose reply key came from it) is made again under new digits.
+    expect(network.sent.filter(isFinalize).map((r) => r.json.authenticator)).toEqual([takenAuth, takenAuth, job.caseKeys!.auth])
+    expect(network.sent.filter(isCreate)).toHaveLength(3)
+    expect(await caseStatus(job)).toBe('received')
   })
 
   it('a submission the server no longer has is created again, with the same bytes', async () => {

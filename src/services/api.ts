@@ -33,14 +33,6 @@ export interface FinalizeResult {
   acceptedAt: string
 }
 
-export type PublicStatus = 'received' | 'reviewing' | 'closed'
-
-export interface StatusResult {
-  status: PublicStatus
-  changedAt: string
-  note?: string
-}
-
 export function badResponse(): ApiError {
   return new ApiError('server', { code: 'BAD_RESPONSE' })
 }
@@ -135,16 +127,4 @@ export async function finalizeSubmission(id: string, proof: { authenticator: str
   const data = res.data
   if (!isObject(data) || data.state !== 'accepted' || typeof data.acceptedAt !== 'string') throw badResponse()
   return { id: typeof data.id === 'string' ? data.id : id, state: 'accepted', acceptedAt: data.acceptedAt }
-}
-
-const STATUSES: readonly PublicStatus[] = ['received', 'reviewing', 'closed']
-
-/** POST /api/v1/status: the public status of the report with this receipt. */
-export async function queryStatus(receipt: string, cancel?: Cancellation): Promise<StatusResult> {
-  const res = await request<unknown>({ method: 'POST', path: '/api/v1/status', json: { receipt }, cancel })
-  const data = res.data
-  if (!isObject(data) || !STATUSES.includes(data.status as PublicStatus) || typeof data.changedAt !== 'string') throw badResponse()
-  const out: StatusResult = { status: data.status as PublicStatus, changedAt: data.changedAt }
-  if (typeof data.note === 'string' && data.note.trim() !== '') out.note = data.note
-  return out
 }
