@@ -13,7 +13,7 @@ import { x25519, x25519Base } from '@/crypto/x25519'
 import { ObjectOpenError } from '@/crypto/object-open'
 import { CaseKeyError, caseKey, createCaseEnvelope, openCaseMessage, sealCaseMessage, type CaseMessagePlaintext } from '@/case'
 import vectors from '../../docs/vectors/case-v1.json'
-import { EnvelopeError, bureauKeyPairFromRaw, generateBureauKeyPair, openCaseObject, type CaseObjectKind } from '../../server/src/envelope'
+import { EnvelopeError, bureauKeyPairFromRaw, generateBureauKeyPair, openCaseObject, type CaseObjectKind, type BureauCaseReader } from '../../server/src/envelope'
 
 const bytes = (h: string) => fromHex(h)
 const k = vectors.kdf
@@ -43,7 +43,7 @@ function phoneOpens(object: Uint8Array, where: Where, header: unknown = bureauRe
 }
 
 /** The bureau opening an object addressed to it. */
-function bureauOpens(object: Uint8Array, where: Where & { kind: CaseObjectKind; n?: number }, header: unknown = residentMessage.header, reader = bureauReader): string {
+function bureauOpens(object: Uint8Array, where: Where & { kind: CaseObjectKind; n?: number }, header: unknown = residentMessage.header, reader: BureauCaseReader = bureauReader): string {
   try {
     openCaseObject({ header, reader, object, ...where })
     return 'ok'

@@ -6,6 +6,8 @@ import { Admission, type AdmissionLimits, type FreeSpace } from './admission'
 import type { BlobStore } from './blobstore'
 import { FsBlobStore } from './blobstore'
 import type { Campaign } from './campaign'
+import { DEFAULT_CASE_LIMITS, type CaseLimits } from './case/limits'
+import path from 'node:path'
 import { ReceiptHasher, developmentPepper } from './receipts'
 import type { QueueOptions } from './work-queue'
 import type { SubmissionRepository } from './repository'
@@ -25,13 +27,25 @@ export interface Services {
   statusMinMs: number
   /** Free-space reserve, unfinished-bytes caps and uploads in flight (in memory). */
   admission: Admission
+  /** Added files of case messages, one object per (msgId, n). */
+  caseBlobs: BlobStore
+  /** Case channel limits (default DEFAULT_CASE_LIMITS). */
+  caseLimits?: CaseLimits
 }
 
 export interface Storage {
   repository: SubmissionRepository
   blobs: BlobStore
+  caseBlobs: BlobStore
   receipts: ReceiptHasher
 }
+
+/** The case limits in force. */
+export function caseLimitsOf(services: Pick<Services, 'caseLimits'>): CaseLimits {
+  return services.caseLimits ?? DEFAULT_CASE_LIMITS
+}
+
+export const CASE_BLOBS_DIR = 'case-blobs'
 
 export interface StorageOptions {
   /** The receipt pepper (server/src/pepper.ts); a development one in the data directory when absent. */
@@ -46,14 +60,25 @@ export function openStorage(dataDir: string, options: StorageOptions = {}): Stor
   return {
     repository: SqliteRepository.open(dataDir),
     blobs: FsBlobStore.open(dataDir),
+    caseBlobs: new FsBlobStore(path.join(dataDir, CASE_BLOBS_DIR)),
     receipts: ReceiptHasher.open(dataDir, { pepper: options.pepper ?? developmentPepper(dataDir), queue: options.hashQueue }),
   }
+}
+
+/**
+ * At boot, with the pepper: every receipt finalized before the pepper existed (scheme 1, a bare
+ * scrypt output, which is exactly a legacy phone's authenticator A') becomes scheme 2 once, so that
+ * a stolen database holds no value a phone sends (docs/protocol.md §18.5). Returns how many.
+ */
+export function upgradeLegacyReceipts(storage: Pick<Storage, 'repository' | 'receipts'>): Promise<number> {
+  return storage.repository.cases.upgradeLegacyReceipts((h) => storage.receipts.upgradeScheme1(h))
 }
 
 /** The in-memory admission state, seeded with the unfinished submissions already stored. */
 export async function openAdmission(dataDir: string, repository: SubmissionRepository, limits: AdmissionLimits, freeSpace?: FreeSpace): Promise<Admission> {
   const admission = new Admission(dataDir, limits, freeSpace)
   admission.adopt(await repository.listOpenSizes())
+  admission.adopt(await repository.cases.listOpenMessageSizes())
   return admission
 }
 
@@ -63,7 +88,9 @@ export async function sweep(
   blobs: BlobStore,
   now: number,
   onDeleted: (id: string) => void = () => {},
+  caseBlobs?: BlobStore,
 ): Promise<{ expired: number; orphans: number }> {
+  const cases = caseBlobs ? await sweepCaseMessages(repository, caseBlobs, now, onDeleted) : { expired: 0, orphans: 0 }
   let expired = 0
   for (;;) {
     const ids = await repository.listExpired(now, 500)
@@ -82,12 +109,38 @@ export async function sweep(
       orphans += 1
     }
   }
+  return { expired: expired + cases.expired, orphans: orphans + cases.orphans }
+}
+
+/** The same for case messages whose files never finished uploading, and case blobs with no message. */
+async function sweepCaseMessages(repository: SubmissionRepository, caseBlobs: BlobStore, now: number, onDeleted: (id: string) => void) {
+  let expired = 0
+  for (;;) {
+    const ids = await repository.cases.listExpiredMessages(now, 500)
+    for (const id of ids) {
+      await repository.cases.deleteMessage(id)
+      await caseBlobs.deleteSubmission(id)
+      onDeleted(id)
+      expired += 1
+    }
+    if (ids.length < 500) break
+  }
+  let orphans = 0
+  for (const id of await caseBlobs.listSubmissionIds()) {
+    if (!(await repository.cases.messageExists(id))) {
+      await caseBlobs.deleteSubmission(id)
+      orphans += 1
+    }
+  }
   return { expired, orphans }
 }
 
 /** Deletes a submission and its blobs (bureau purge). */
-export async function purgeSubmission(storage: Pick<Storage, 'repository' | 'blobs'>, id: string): Promise<boolean> {
+export async function purgeSubmission(storage: Pick<Storage, 'repository' | 'blobs'> & { caseBlobs?: BlobStore }, id: string): Promise<boolean> {
+  // The case's messages go with it (ON DELETE CASCADE); their added files here.
+  const messages = await storage.repository.cases.messageIds(id)
   const existed = await storage.repository.deleteSubmission(id)
+  if (storage.caseBlobs) for (const msgId of messages) await storage.caseBlobs.deleteSubmission(msgId)
   await storage.blobs.deleteSubmission(id)
   return existed
 }
