@@ -4,7 +4,8 @@
  * server mid-upload, resume from the server's offsets, never a second submission; then the stored
  * objects are decrypted with the Node decryptor and compared field by field.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, hkdfSync, randomBytes, scryptSync } from 'node:crypto'
+import { bureauKeyPairFromRaw } from '../../server/src/envelope'
 import fs from 'node:fs'
 import type { Readable } from 'node:stream'
 import { memoryFiles } from '../app/support/memory-files'
@@ -147,6 +148,17 @@ async function submissionCount(): Promise<number> {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
+/** scrypt(R, "clue-report/case/v1/" ‖ campaign id, 2^14, 8, 1, 64) by node:crypto (the independent implementation). */
+function caseKdf(receipt: string): Buffer {
+  return scryptSync(receipt, `clue-report/case/v1/${bundledConfig.campaign.id}`, 64, { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 })
+}
+
+/** D = X25519(HKDF-SHA256(seed, "", "clue-report/case/v1/reply-key", 32), 9), base64. */
+function expectedReplyKey(receipt: string): string {
+  const d = Buffer.from(hkdfSync('sha256', caseKdf(receipt).subarray(32), Buffer.alloc(0), 'clue-report/case/v1/reply-key', 32))
+  return bureauKeyPairFromRaw(d).publicKey.toString('base64')
+}
+
 /** Decrypts what the server stored and checks every field of the report and every file. */
 async function expectDelivered(jobId: string, made: Made, privateKey = env.key) {
   const job = loadJob(jobId)!
@@ -171,7 +183,10 @@ async function expectDelivered(jobId: string, made: Made, privateKey = env.key) 
     reporter: d.reporter,
     declaration: { truthful: true, liability: true, declaredAt: d.declaration.declaredAt },
     attachments: d.attachments.map((a, n) => ({ n, label: a.label, name: a.name, mime: a.mime, size: a.size })),
+    // D from this report's 查询码 (docs/protocol.md §18), computed here with node:crypto's scrypt.
+    ...(job.caseKeys ? { replyKey: expectedReplyKey(job.receipt) } : {}),
   })
+  if (job.caseKeys) expect(job.caseKeys.auth).toBe(Buffer.from(caseKdf(job.receipt).subarray(0, 32)).toString('base64url'))
   // What phones send now: envelope v2.
   expect(sub.header.v).toBe(2)
   expect(opened.attachments.map((b) => sha256(b))).toEqual(made.plain.map(sha256))
