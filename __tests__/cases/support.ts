@@ -39,7 +39,7 @@ export async function postBureauReply(o: ReplyOptions): Promise<string> {
   const repo = SqliteRepository.open(o.dataDir)
   try {
     const requestHash = createHash('sha256').update(sealed.message).update(sealed.copy).digest('hex')
-    const result = await repo.postBureauMessage({ caseId: o.caseId, msgId, from: 'bureau', header: sealed.header as never, message: sealed.message, copy: sealed.copy, attachments: [], requestHash }, Date.now())
+    const result = await repo.cases.postBureauMessage({ caseId: o.caseId, msgId, from: 'bureau', header: sealed.header as never, message: sealed.message, copy: sealed.copy, attachments: [], requestHash }, Date.now())
     if (result.outcome !== 'created') throw new Error(`reply not posted: ${result.outcome}`)
   } finally {
     await repo.close()
@@ -52,9 +52,9 @@ export async function residentMessages(dataDir: string, key: BureauKeyPair, case
   const repo = SqliteRepository.open(dataDir)
   try {
     const out = []
-    for (const m of await repo.listMessages(caseId, Date.now())) {
+    for (const m of await repo.cases.listMessages(caseId, Date.now())) {
       if (m.from !== 'resident') continue
-      const object = (await repo.getObject(m.msgId, 'message'))!
+      const object = (await repo.cases.getObject(m.msgId, 'message'))!
       const bytes = openCaseObject({ header: m.header, reader: { keys: key, replyPublicKey: replyPublicKey(receipt) }, caseId, msgId: m.msgId, from: 'resident', kind: 'message', object })
       out.push({ msgId: m.msgId, state: m.state, seq: m.seq, plaintext: JSON.parse(bytes.toString('utf8')) })
     }
