@@ -10,10 +10,10 @@
  *   POST /api/v1/case/reply-key                legacy cases: register D'
  *   GET  /api/v1/case/legacy-salt              what a phone needs to open a legacy case
  */
-import { createHash } from 'node:crypto'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { CaseAuthenticator } from '../case/auth'
 import { writableUntil } from '../case/limits'
+import { messageRequestHash } from '../case/messages'
 import { EnvelopeError, checkEpk, decodeReplyKey, kidOf } from '../envelope'
 import { ApiError, errorResponses } from '../errors'
 import { clientKey } from '../http/client-address'
@@ -203,11 +203,7 @@ const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { ser
         const { t, v, suite, kid, rkid } = body.header
         const header = { t, v, suite, kid, rkid, epk: body.header.epk }
         const attachments = body.attachments.map((a, n) => ({ n, size: a.size, crc32: a.crc32 }))
-        const requestHash = createHash('sha256')
-          .update(JSON.stringify([header, attachments]))
-          .update(createHash('sha256').update(objects.message!).digest())
-          .update(createHash('sha256').update(objects.copy!).digest())
-          .digest('hex')
+        const requestHash = messageRequestHash(header, attachments, objects.message!, objects.copy!)
         // A retry of a message that arrived (its answer lost) is answered as such, whatever changed since.
         const earlier = await cases.getMessage(c.caseId, body.msgId, now)
         if (!(earlier && earlier.requestHash === requestHash) && !writingWindow(c, services).canWrite) {
