@@ -70,7 +70,7 @@ test('the app boots and walks under the production headers without a CSP violati
   await page.waitForTimeout(4000)
   expect(await pageViolations(page)).toEqual([])
   // The status page (another API call) after a reload under the same policy.
-  await page.goto(`${server.url}/#/pages/status/index`)
+  await page.goto(`${server.url}/#/pages/case/index`)
   await page.waitForTimeout(1500)
   expect(await pageViolations(page)).toEqual([])
   expect(violations).toEqual([])

@@ -144,15 +144,15 @@ test('the whole report: two pictures and a PDF, receipt, status 已收到, and t
   await screen.waitForRoute('pages/index/index')
   await screen.waitForText('我的草稿（0）')
 
-  // The status page, as a resident uses it: a wrong code first, then the real one.
-  await screen.tap('查询举报进度')
-  await screen.waitForRoute('pages/status/index')
+  // The case page, as a resident uses it: a wrong code first, then the real one.
+  await screen.tap('查看办理进度和留言')
+  await screen.waitForRoute('pages/case/index')
   await screen.fill('查询码', '1234')
-  await screen.tap('查询')
+  await screen.tap('打开案件')
   await screen.waitForText(/16 位/)
   await screen.fill('查询码', code)
-  await screen.tap('查询')
-  await screen.waitForText('已收到', 15000)
+  await screen.tap('打开案件')
+  await screen.waitForText('已收到', 60000)
 
   // What the server holds opens with the bureau's key into exactly what was entered.
   const stored = await openAllSubmissions(server.dataDir)
