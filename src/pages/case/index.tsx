@@ -117,7 +117,7 @@ export default function CasePage() {
         <Text className="card__text">更新时间：{dayjs(view.changedAt).format('YYYY年M月D日 HH:mm')}</Text>
         {view.note ? <Text className="card__text status__note">公安机关说明：{view.note}</Text> : null}
       </View>
-      {keys.legacy ? <Hint text="这是较早提交的举报，公安机关的回复在您的手机上解密；部分保护措施弱于新的举报（详见隐私说明）。" /> : null}
+      {keys.legacy ? <Hint text="这是较早提交的举报：当时查询码曾发送给服务器，回复用的密钥也经服务器登记，保护比新的举报弱。留言内容仍只在您的手机上解密。" /> : null}
       {c.error ? <Hint tone="warn" text={c.error} /> : null}
       <View className="row row--spread">
         <Text className="section__title">消息{c.unread.size > 0 ? `（${c.unread.size} 条新消息）` : ''}</Text>
