@@ -96,6 +96,10 @@ test('case channel: reply by the bureau, answer with two files offline from a fr
   const second = await phoneContext(browser)
   const page = await second.newPage()
   const requests = recordRequests(page)
+  const created: number[] = []
+  page.on('response', (r) => {
+    if (r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/case/messages') created.push(r.status())
+  })
   const snap2 = screenshotter(page, 'case-fresh-profile')
   await page.goto(`${server.url}/`)
   await tap(page, page.locator('[data-testid="open-case"] >> visible=true'))
@@ -146,7 +150,10 @@ test('case channel: reply by the bureau, answer with two files offline from a fr
   await expect(page.locator('[data-testid="case-pending"]').count()).resolves.toBe(0)
   await snap2('answer-arrived')
   expect(await residentCount()).toEqual([{ state: 'accepted', files: 2 }])
-  expect(requests.filter((r) => r.startsWith('["POST"') && r.includes('/api/v1/case/messages"'))).toHaveLength(1)
+  // Every post of it (the offline attempts failed before reaching the server) carried the same msgId; one was created.
+  const posts = requests.filter((r) => r.startsWith('["POST"') && r.includes('/api/v1/case/messages"'))
+  expect(new Set(posts.map((r) => /msgId\\":\\"([0-9a-f]{32})/.exec(r)?.[1])).size).toBe(1)
+  expect(created.filter((s) => s === 201)).toHaveLength(1)
 
   // 6. The bureau's export: the conversation in order, the new files decrypted and verified.
   const list = await bureau(['list', '--data', server.dataDir])
