@@ -12,6 +12,7 @@ import path from 'node:path'
 import { FsBlobStore } from '../server/src/blobstore'
 import { DATABASE_FILE, SqliteRepository, type Submission, type SubmissionRepository } from '../server/src/repository'
 import { MIGRATIONS } from '../server/src/repository/migrations'
+import { CASE_BLOBS_DIR } from '../server/src/services'
 import { CliError } from './errors'
 
 const SALT_FILE = 'receipt-salt'
@@ -21,6 +22,8 @@ export interface DataDir {
   dir: string
   repository: SubmissionRepository
   blobs: FsBlobStore
+  /** Added files of case messages (server/src/services.ts CASE_BLOBS_DIR). */
+  caseBlobs: FsBlobStore
   close(): Promise<void>
 }
 
@@ -98,7 +101,8 @@ export function openDataDir(dir: string): DataDir {
   if (!fs.existsSync(path.join(dir, 'blobs'))) throw notServerDir(dir, '没有 blobs 目录', 'there is no blobs directory')
   const repository = SqliteRepository.open(dir)
   const blobs = FsBlobStore.open(dir)
-  return { dir, repository, blobs, close: () => repository.close() }
+  const caseBlobs = new FsBlobStore(path.join(dir, CASE_BLOBS_DIR))
+  return { dir, repository, blobs, caseBlobs, close: () => repository.close() }
 }
 
 /** Every submission matching `query`, page by page. */
