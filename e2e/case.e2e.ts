@@ -14,9 +14,10 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { makeEvidence, walkToReview } from './flows'
-import { artifactsDir, launchBrowser, makePdf, makePng, phoneContext, ROOT, screenshotter, startServer, type RunningServer } from './harness'
+import { artifactsDir, launchBrowser, makePdf, makePng, phoneContext, screenshotter, startServer, type RunningServer } from './harness'
 import { eventually, fillField, pickFiles, tap } from './phone'
 import { openAllSubmissions } from './stored'
+import { bureau, DEV_KEY_FILE, residentMessages } from './bureau-cli'
 
 const REPLY = '请补充对方收款账号的截图，以及最近一次转账的记录。'
 const ANSWER = '收款账号是某银行尾号 8842，截图和转账记录已补充。'
@@ -29,22 +30,6 @@ afterEach(async () => {
   await server?.stop()
   server = undefined
 })
-
-/** `npm run bureau -- …` as staff run it (dev key; passphrase from the environment). */
-async function bureau(args: string[]): Promise<{ code: number | null; output: string }> {
-  const { spawn } = await import('node:child_process')
-  const { DEV_KEY_PASSPHRASE } = await import('../server/src/envelope/dev-key')
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bureau', 'cli.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BUREAU_KEY_PASSPHRASE: DEV_KEY_PASSPHRASE } as unknown as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d))
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d))
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-  return { code, output }
-}
 
 /** Every request a page sends, to check that the 查询码 never leaves the phone. */
 function recordRequests(page: Page): string[] {
@@ -62,7 +47,6 @@ function allFiles(dir: string): string[] {
 
 test('case channel: reply by the bureau, answer with two files offline from a fresh profile, exactly once, export, nothing readable on the server', async () => {
   server = await startServer()
-  const { DEV_KEY_FILE } = await import('../server/src/envelope/dev-key')
   browser = await launchBrowser()
 
   // 1. The resident reports from their phone.
@@ -130,15 +114,7 @@ test('case channel: reply by the bureau, answer with two files offline from a fr
   await pending.waitFor()
   await eventually(async () => expect(await pending.innerText()).toMatch(/等待网络|联网/), 30000)
   await snap2('queued-offline')
-  const { SqliteRepository } = await import('../server/src/repository')
-  const residentCount = async () => {
-    const repo = SqliteRepository.open(server!.dataDir)
-    try {
-      return (await repo.cases.listMessages(caseId, Date.now())).filter((m) => m.from === 'resident').map((m) => ({ state: m.state, files: m.attachments.length }))
-    } finally {
-      await repo.close()
-    }
-  }
+  const residentCount = () => residentMessages(server!.dataDir, caseId)
   expect(await residentCount()).toEqual([])
 
   // 5. The network is back: the message and both files arrive, once.

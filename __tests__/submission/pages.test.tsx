@@ -60,10 +60,6 @@ async function queued(id: string, patch: Partial<OutboxJob> = {}): Promise<Outbo
   return job
 }
 
-function answer(statusCode: number, data: unknown) {
-  mockRequest.mockImplementationOnce(() => Object.assign(Promise.resolve({ statusCode, data, header: {}, errMsg: 'request:ok' }), { abort: jest.fn() }))
-}
-
 beforeEach(() => {
   resetApp()
   resetOutboxForTests()

@@ -7,6 +7,7 @@
 import { REPORT_SCHEMA } from '../../src/domain/report-plaintext'
 import { startServer, type RunningServer } from '../harness'
 import { openAllSubmissions } from '../stored'
+import { bureau, DEV_KEY_FILE, residentMessages } from '../bureau-cli'
 import { DESCRIPTION, LENDING_APP, LINK, LOAN, makeFixtures, PHONES, RECEIPT_CODE, STEP, today, walkFromDetails, waitForStep, YUDONG } from './flow'
 import { closeAll, launch, newDevice } from './harness'
 
@@ -180,6 +181,20 @@ test('the whole report: two pictures and a PDF, receipt, status 已收到, and t
     expect(a.sha256).toBeUndefined()
     expect(stored[0].attachments[n].equals(files[n].bytes)).toBe(true)
   })
+
+  // The case page (issue 14): the bureau replies with its CLI; the resident refreshes, reads the
+  // reply (marked new), answers; the answer reaches the server once.
+  const replied = await bureau(['reply', stored[0].id, '--text', '请补充对方的收款账号。', '--data', server.dataDir, '--key', DEV_KEY_FILE])
+  expect(replied.code).toBe(0)
+  await screen.tap('刷新')
+  await screen.waitForText('请补充对方的收款账号。', 30000)
+  expect(screen.text()).toContain('新消息')
+  await screen.fill('回复', '对方收款账号尾号 8842。')
+  await screen.tap('发送')
+  await screen.waitForText('对方收款账号尾号 8842。')
+  await screen.waitFor('the answer to be delivered', () => !screen.has('我（尚未送达）'), 60000)
+  expect(await residentMessages(server.dataDir, stored[0].id)).toEqual([{ state: 'accepted', files: 0 }])
+  expect(screen.text()).toContain('对方收款账号尾号 8842。')
 
   // Figures: what setData costs on a phone.
   const loads = new Map<number, { route: string; bytes: number }>()

@@ -6,6 +6,9 @@
  * Nothing is kept for a case the resident did not choose to keep.
  */
 import { readKey, writeKey } from '@/platform/storage'
+import { savedCasesChanged } from './saved-index'
+
+export { onSavedCasesChange, unreadTotal } from './saved-index'
 
 export interface SavedCase {
   caseId: string
@@ -65,7 +68,7 @@ export function findSavedCase(caseId: string): SavedCase | undefined {
 
 function write(list: SavedCase[]): void {
   writeKey('cases/saved', list)
-  for (const listener of [...listeners]) listener()
+  savedCasesChanged()
 }
 
 /** Keeps (or replaces) a case on this phone. */
@@ -88,19 +91,4 @@ export function updateSavedCase(caseId: string, patch: Partial<Pick<SavedCase, '
   if (i < 0) return
   list[i] = { ...list[i], ...patch }
   write(list)
-}
-
-/** New bureau messages over all saved cases (the home page's badge). */
-export function unreadTotal(): number {
-  return listSavedCases().reduce((n, c) => n + c.unread, 0)
-}
-
-const listeners = new Set<() => void>()
-
-/** Calls `listener` whenever the saved cases change; returns the unsubscribe. */
-export function onSavedCasesChange(listener: () => void): () => void {
-  listeners.add(listener)
-  return () => {
-    listeners.delete(listener)
-  }
 }

@@ -8,17 +8,17 @@ import type { Cancellation } from '@/services/request'
 import { createStep } from './create'
 import { LocalJobError } from './errors'
 import { finalizeStep } from './finalize'
-import { processMessageJob } from './message/process'
+import { loadMessaging } from './load-messaging'
 import { loadSending } from './load-sending'
 import { current, MAX_STEPS } from './state'
 import type { AnyJob } from './types'
 import { uploadStep } from './upload'
 import { progressFor } from './views'
 
-
 export async function processJob(id: string, cancel: Cancellation, run: { madeProgress: boolean }): Promise<void> {
   const any = current<AnyJob>(id)
-  if (any.kind === 'message') return processMessageJob(id, cancel, run)
+  // H5: the message phases are a chunk of their own (load-messaging.ts).
+  if (any.kind === 'message') return (await loadMessaging()).processMessageJob(id, cancel, run)
   const p = progressFor(any)
   const context = { id, cancel, run, p }
   for (let step = 0; step < MAX_STEPS; step++) {

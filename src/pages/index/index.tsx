@@ -10,7 +10,7 @@ import { useCampaignConfig } from '@/hooks/useCampaignConfig'
 import { useDrafts } from '@/hooks/useDrafts'
 import { useEntry } from '@/hooks/useEntry'
 import { useOutboxList } from '@/hooks/useOutbox'
-import { useUnreadTotal } from '@/hooks/useSavedCases'
+import { useUnreadTotal } from '@/hooks/useUnreadCases'
 import { go } from '@/navigation'
 
 export default function Home() {
