@@ -2,13 +2,23 @@ import { Text, View } from '@tarojs/components'
 import dayjs from 'dayjs'
 import type { ConversationEntry } from '@/cases/open'
 import { formatBytes } from '@/domain/format'
+import { canWithdrawMessage } from '@/outbox/message/actions'
 import { statusText } from '@/outbox/views'
+import { LinkButton } from './LinkButton'
 import type { MessageJob } from '@/outbox/types'
 
 const when = (iso: string) => dayjs(iso).format('YYYY年M月D日 HH:mm')
 
 /** The conversation of a case: bureau messages (new ones marked), the resident's own, and those still in the outbox. */
-export function CaseConversation({ entries, unread, jobs }: { entries: readonly ConversationEntry[]; unread: ReadonlySet<string>; jobs: readonly MessageJob[] }) {
+interface Props {
+  entries: readonly ConversationEntry[]
+  unread: ReadonlySet<string>
+  jobs: readonly MessageJob[]
+  onRetry: (job: MessageJob) => void
+  onDiscard: (job: MessageJob) => void
+}
+
+export function CaseConversation({ entries, unread, jobs, onRetry, onDiscard }: Props) {
   if (entries.length === 0 && jobs.length === 0) {
     return <Text className="empty" data-testid="case-no-messages">还没有消息。公安机关如需向您了解情况，会在这里留言。</Text>
   }
@@ -54,6 +64,18 @@ export function CaseConversation({ entries, unread, jobs }: { entries: readonly 
           {job.text ? <Text className="bubble__text">{job.text}</Text> : null}
           {job.files.length > 0 ? <Text className="bubble__file">补充材料 {job.files.length} 个：{job.files.map((f) => f.name).join('、')}</Text> : null}
           <Text className="bubble__status">{statusText(job)}</Text>
+          {job.lastError ? (
+            <View className="row">
+              <LinkButton onClick={() => onRetry(job)} testId="case-pending-retry">
+                重试
+              </LinkButton>
+              {canWithdrawMessage(job) ? (
+                <LinkButton className="link link--danger" onClick={() => onDiscard(job)} testId="case-pending-discard">
+                  删除
+                </LinkButton>
+              ) : null}
+            </View>
+          ) : null}
         </View>
       ))}
     </View>

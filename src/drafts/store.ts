@@ -3,11 +3,9 @@
  * home page never loads every draft. Attachment bytes live in platform file storage under
  * `attachmentKey(draftId, attachmentId)` and are deleted with their draft.
  */
-import { storePickedFiles, type AddResult } from '@/attachments/store'
 import { emptyDraft, isStale } from '@/domain/draft-model'
-import type { AttachmentLabel, DraftAttachment, DraftReport } from '@/domain/types'
+import type { DraftAttachment, DraftReport } from '@/domain/types'
 import { files } from '@/platform/files'
-import type { PickedFile } from '@/platform/files.types'
 import {
   readDraftRecord,
   readKey,
@@ -18,8 +16,6 @@ import {
 } from '@/platform/storage'
 import { newId } from './ids'
 import { parseDraftRecord } from './serialize'
-
-export type { AddResult }
 
 export function attachmentKey(draftId: string, attachmentId: string): string {
   return `att/${draftId}/${attachmentId}`
@@ -105,14 +101,6 @@ export async function purgeStaleDrafts(now = new Date()): Promise<number> {
     }
   }
   return purged
-}
-
-/**
- * Copies picked files into durable storage under the draft and answers the attachments to add
- * (src/attachments/store.ts: the same limits, type checks and messages as every other picker).
- */
-export function storeAttachments(draft: DraftReport, picked: PickedFile[], label: AttachmentLabel): Promise<AddResult> {
-  return storePickedFiles({ existing: draft.attachments, refOf: (id) => attachmentKey(draft.id, id) }, picked, label)
 }
 
 export async function removeAttachmentFile(attachment: DraftAttachment): Promise<void> {

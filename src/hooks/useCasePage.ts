@@ -9,7 +9,11 @@ import { parseReceiptInput } from '@/outbox/codes'
 import { CaseOpenError, openCaseWithReceipt, openConversation, type ConversationEntry } from '@/cases/open'
 import { rememberCaseKeys, type CaseKeyMaterial } from '@/cases/keys'
 import { findSavedCase, forgetSavedCase, updateSavedCase } from '@/cases/saved'
+import Taro from '@tarojs/taro'
 import { retryNow } from '@/outbox/actions'
+import { canWithdrawMessage, withdrawMessage } from '@/outbox/message/actions'
+import type { MessageJob } from '@/outbox/types'
+import { files } from '@/platform/files'
 import { fetchCase, type CaseView } from '@/services/case-api'
 import { messageOf } from '@/services/request'
 import { listMessageJobs } from '@/outbox/store'
@@ -135,6 +139,22 @@ export function useCasePage() {
 
   const forget = useCallback((caseId: string) => forgetSavedCase(caseId), [])
 
+  /** A message that could not be sent: try again now. */
+  const retry = useCallback((job: MessageJob) => void retryNow(job.id), [])
+
+  /** Deletes a message the server cannot have yet (its text and files leave the phone), after a confirmation. */
+  const discardJob = useCallback(async (job: MessageJob) => {
+    if (!canWithdrawMessage(job)) {
+      await Taro.showModal({ title: '无法删除', content: '这条消息已经开始上传，服务器可能已经收到，不能再删除。', showCancel: false })
+      return
+    }
+    const { confirm } = await Taro.showModal({ title: '删除这条未送达的消息？', content: '消息和补充的材料都会从手机上删除，不会发送。', confirmText: '删除', confirmColor: '#c62828' })
+    if (!confirm) return
+    const result = await withdrawMessage(job.id)
+    if (result.result === 'withdrawn') for (const f of result.job.sources) await files.removeFile(f.ref).catch(() => undefined)
+    else if (result.result === 'too-late') await Taro.showModal({ title: '无法删除', content: '这条消息刚刚开始上传，不能再删除。', showCancel: false })
+  }, [])
+
   // Opened from the home page's saved case (?case=<caseId>).
   useEffect(() => {
     if (params.case) void openSaved(params.case)
@@ -149,5 +169,5 @@ export function useCasePage() {
   }, [queued, refresh])
 
   const latest = entries.length > 0 ? entries[entries.length - 1].meta.msgId : null
-  return { stage, input, change, submit, error, progress, keys, view, entries, unread, jobs, refresh, refreshing, saved, openSaved, forget, latest }
+  return { stage, input, change, submit, error, progress, keys, view, entries, unread, jobs, refresh, refreshing, saved, openSaved, forget, latest, retry, discardJob }
 }

@@ -125,7 +125,7 @@ export default function CasePage() {
           {c.refreshing ? '正在刷新…' : '刷新'}
         </LinkButton>
       </View>
-      <CaseConversation entries={c.entries} unread={c.unread} jobs={c.jobs} />
+      <CaseConversation entries={c.entries} unread={c.unread} jobs={c.jobs} onRetry={c.retry} onDiscard={(job) => void c.discardJob(job)} />
       {view.canWrite ? (
         <Composer caseId={keys.caseId} auth={keys.auth} inReplyTo={c.latest} asked={asked} />
       ) : (
