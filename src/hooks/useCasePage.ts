@@ -3,13 +3,12 @@
  * from a case kept on this phone, show its status and conversation, mark bureau messages not seen
  * before, and refresh when a message of this case leaves the outbox (it is on the server now).
  */
-import { useRouter } from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { parseReceiptInput } from '@/outbox/codes'
 import { CaseOpenError, openCaseWithReceipt, openConversation, type ConversationEntry } from '@/cases/open'
 import { rememberCaseKeys, type CaseKeyMaterial } from '@/cases/keys'
 import { findSavedCase, forgetSavedCase, updateSavedCase } from '@/cases/saved'
-import Taro from '@tarojs/taro'
 import { retryNow } from '@/outbox/actions'
 import { canWithdrawMessage, withdrawMessage } from '@/outbox/message/actions'
 import type { MessageJob } from '@/outbox/types'
