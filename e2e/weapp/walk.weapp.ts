@@ -194,7 +194,8 @@ test('the whole report: two pictures and a PDF, receipt, status 已收到, and t
   await screen.waitForText('对方收款账号尾号 8842。')
   await screen.waitFor('the answer to be delivered', () => !screen.has('我（尚未送达）'), 60000)
   expect(await residentMessages(server.dataDir, stored[0].id)).toEqual([{ state: 'accepted', files: 0 }])
-  expect(screen.text()).toContain('对方收款账号尾号 8842。')
+  // The case page reads it back from the server (the resident's own copy, decrypted on the phone).
+  await screen.waitFor('the answer read back from the server', () => !screen.has('正在刷新…') && screen.text().includes('对方收款账号尾号 8842。'), 30000)
 
   // Figures: what setData costs on a phone.
   const loads = new Map<number, { route: string; bytes: number }>()
