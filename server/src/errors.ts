@@ -217,9 +217,6 @@ function validationError(errors: AjvError[], context: string): ApiError {
     if ((path === '/message' || path === '/copy') && keyword === 'maxLength') {
       return new ApiError('MESSAGE_TOO_LARGE', 'A message object is at most 64 KiB of plaintext', { field: path })
     }
-    if (path === '' && (keyword === 'minProperties' || keyword === 'maxProperties')) {
-      return new ApiError(keyword === 'minProperties' ? 'MISSING_FIELD' : 'INVALID_FIELD', 'Send exactly one of "authenticator" and "receipt"', { field: '' })
-    }
     if (refused && path === '/receipt') return new ApiError('INVALID_RECEIPT', 'The receipt must be exactly 16 digits', { field: path })
     if (path === '/report' && keyword === 'maxLength') {
       return new ApiError('REPORT_TOO_LARGE', 'The report object is too large', { field: path })

@@ -196,12 +196,14 @@ export const legacySaltView = {
   },
 } as const
 
-/** Finalize of a submission: the receipt (old apps) or the authenticator (new apps: the 查询码 stays on the phone). */
+/**
+ * Finalize of a submission: the receipt (old apps) or the authenticator (new apps: the 查询码 stays
+ * on the phone); exactly one of them (checked by the route, so that an unknown member is still
+ * UNKNOWN_FIELD).
+ */
 export const finalizeBodySchema = {
   type: 'object',
   additionalProperties: false,
-  minProperties: 1,
-  maxProperties: 1,
   properties: {
     receipt: { type: 'string', pattern: '^[0-9]{16}$', description: '查询码 (apps before the case channel)' },
     authenticator: { type: 'string', pattern: CASE_AUTH_PATTERN, description: 'base64url of A (docs/protocol.md §18): what new apps send' },

@@ -289,11 +289,15 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
       const started = performance.now()
       const { id } = request.params
       reply.header('Cache-Control', 'no-store')
+      const { authenticator } = request.body
+      if (authenticator !== undefined && request.body.receipt !== undefined) {
+        throw new ApiError('INVALID_FIELD', 'Send exactly one of "authenticator" and "receipt"', { field: '/receipt' })
+      }
+      if (authenticator === undefined && request.body.receipt === undefined) throw new ApiError('MISSING_FIELD', 'Missing field "authenticator" (or "receipt")', { field: '/authenticator' })
       // Nothing to finalize: answered before any hashing, so random ids cost no scrypt.
       if (!(await repository.getSubmission(id, services.now()))) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
       // New apps send the authenticator A (the 查询码 stays on the phone): its verifier HMAC(pepper, A)
       // is stored as the receipt hash, no scrypt here. Old apps send the receipt (scrypt in the queue).
-      const { authenticator } = request.body
       const kind = authenticator !== undefined ? 'case' : 'legacy'
       const receipt: ReceiptDigests =
         authenticator !== undefined
