@@ -118,7 +118,7 @@ export class Fixture {
     const report = buildReport(spec, options.version)
     const sealed = seal(key, report, files.map((f) => new Uint8Array(f.bytes)), options.version)
     const base = this.server.url
-    const created = await request(base, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed) })
+    const created = await request(base, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed, undefined, spec.branch) })
     if (created.status !== 201) throw new Error(`create answered ${created.status} ${created.text}`)
     const id: string = created.json.id
     const code = receipt()
