@@ -55,7 +55,7 @@ export function noteAad(caseId: string, noteId: string, kid: string): Buffer {
 
 export function sealNoteWith(noteKeyBytes: Uint8Array, kid: string, nonce: Buffer, plaintext: NotePlaintext): { header: NoteHeader; object: Buffer } {
   const cipher = createCipheriv('chacha20-poly1305', noteKeyBytes, nonce, { authTagLength: 16 })
-  cipher.setAAD(noteAad(plaintext.caseId, plaintext.noteId, kid))
+  cipher.setAAD(noteAad(plaintext.caseId, plaintext.noteId, kid), { plaintextLength: 0 })
   const ct = Buffer.concat([cipher.update(Buffer.from(JSON.stringify(plaintext), 'utf8')), cipher.final()])
   return { header: { v: 1, t: 'bureau-note', kid, nonce: nonce.toString('base64') }, object: Buffer.concat([ct, cipher.getAuthTag()]) }
 }
@@ -81,7 +81,7 @@ export function openNote(keys: readonly BureauKeyPair[], caseId: string, noteId:
   let text: string
   try {
     const d = createDecipheriv('chacha20-poly1305', k, nonce, { authTagLength: 16 })
-    d.setAAD(noteAad(caseId, noteId, h.kid))
+    d.setAAD(noteAad(caseId, noteId, h.kid), { plaintextLength: 0 })
     d.setAuthTag(object.subarray(object.length - 16))
     text = Buffer.concat([d.update(object.subarray(0, object.length - 16)), d.final()]).toString('utf8')
   } catch {
