@@ -15,7 +15,7 @@ import { MAX_NOTE_TEXT, NoteError, openNote, sealNote } from '../../note-crypto'
 import type { AuditView, NoteView, PublicStatus } from '../shared/types'
 import { FILE_CSP, WsError, type WorkstationContext } from './app'
 import { writeCaseFolder, zipCase, folderName, type ExportInput } from './export'
-import { loadMessages } from './messages'
+import { CASE_CHANNEL_AVAILABLE, loadMessages } from './messages'
 import { computeStats, statsCsv } from './stats'
 import { checkCaseMeta } from './untrusted'
 import type { CaseEntry } from './vault'
@@ -136,6 +136,11 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
       return { row: vault.row(e) }
     },
   )
+
+  app.get<{ Params: { id: string } }>('/api/cases/:id/messages', { schema: { params: idParams } }, async (request) => {
+    const e = entry(request.params.id)
+    return { available: CASE_CHANNEL_AVAILABLE, messages: CASE_CHANNEL_AVAILABLE ? await loadMessages(ctx, e) : [] }
+  })
 
   app.get<{ Params: { id: string } }>('/api/cases/:id/notes', { schema: { params: idParams } }, async (request) => {
     const e = entry(request.params.id)
