@@ -38,7 +38,7 @@ async function makeToken(name: string, branches: string[] = []) {
 
 async function shot(page: Page, name: string, docsName?: string) {
   await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true })
-  if (docsShots && docsName) await page.screenshot({ path: path.join(ROOT, 'docs', docsName), fullPage: false })
+  if (docsShots && docsName) await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshots', docsName), fullPage: false })
 }
 
 /** Opens the login URL, saves the connection, and unlocks with the key file. */

@@ -95,7 +95,7 @@ export class Fixture {
   }
 
   /** A temporary directory, a campaign listing two keys (rotation: old, and new = current), key files, and the server running. */
-  static async start(): Promise<Fixture> {
+  static async start(options: { serverEnv?: Record<string, string> } = {}): Promise<Fixture> {
     const oldKey = makeBureauKey()
     const env = makeTestEnv((c) => {
       c.keys.push({ kid: oldKey.kid, publicKey: oldKey.publicKey.toString('base64'), current: false })
@@ -103,7 +103,7 @@ export class Fixture {
     const fixture = new Fixture(env, oldKey)
     await writePrivateKeyFile(fixture.newKeyFile, fixture.newKey, PASSPHRASE, { scryptLogN: 14 })
     await writePrivateKeyFile(fixture.oldKeyFile, oldKey, PASSPHRASE, { scryptLogN: 14 })
-    fixture.server = await startServer(env)
+    fixture.server = await startServer(env, { env: options.serverEnv })
     return fixture
   }
 

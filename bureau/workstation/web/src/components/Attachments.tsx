@@ -40,8 +40,8 @@ export function Attachments({ id, print }: { id: string; print?: boolean }) {
   return (
     <Card title="证明材料" size="small" loading={loading} style={{ marginBottom: 16 }} data-testid="attachments">
       {error ? <Alert type="error" showIcon message={error} /> : null}
-      {data && data.files.length === 0 ? <Empty description="这条举报没有附件" /> : null}
       <List
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="这条举报没有附件" /> }}
         dataSource={data?.files ?? []}
         renderItem={(f) => (
           <List.Item key={f.n} data-testid={`file-${f.n}`}>

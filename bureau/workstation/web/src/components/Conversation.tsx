@@ -37,8 +37,8 @@ export function Conversation({ id, print }: { id: string; print?: boolean }) {
   return (
     <Card title="与举报人的对话" size="small" loading={loading} style={{ marginBottom: 16 }} data-testid="conversation">
       {error ? <Alert type="error" showIcon message={error} /> : null}
-      {data && data.messages.length === 0 ? <Empty description="还没有对话" /> : null}
       <List
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有对话" /> }}
         dataSource={data?.messages ?? []}
         renderItem={(m) => (
           <List.Item key={m.msgId} data-testid="message">

@@ -25,8 +25,8 @@ export function NotesPanel({ id, print }: { id: string; print?: boolean }) {
   return (
     <Card title="内部备注（仅扫黑办可见）" size="small" loading={loading} style={{ marginBottom: 16 }} data-testid="notes">
       {error ? <Alert type="error" showIcon message={error} /> : null}
-      {data && data.notes.length === 0 ? <Empty description="还没有内部备注" /> : null}
       <List
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有内部备注" /> }}
         dataSource={data?.notes ?? []}
         renderItem={(n) => (
           <List.Item key={n.id} data-testid="note">

@@ -61,7 +61,7 @@ export function ReportView({ report, branchName, print }: { report: CaseReport; 
   const links = report.links.filter((l) => l.trim())
   const item = (label: string, children: ReactNode) => ({ key: label, label, children })
   const box = (step: (typeof STEPS)[number], items: ReturnType<typeof item>[]) => (
-    <Descriptions bordered size="small" column={1} title={`${n(step)}. ${STEP_TITLES[step]}`} style={{ marginBottom: 16 }} labelStyle={{ width: 140 }} items={items} data-testid={`section-${step}`} />
+    <Descriptions bordered size="small" column={1} title={`${n(step)}. ${STEP_TITLES[step]}`} style={{ marginBottom: 16 }} styles={{ label: { width: 140 } }} items={items} data-testid={`section-${step}`} />
   )
   return (
     <div data-testid="report">
