@@ -84,7 +84,13 @@ async function main(): Promise<void> {
     await page.getByTestId('passphrase').fill(PASSPHRASE)
     const u0 = performance.now()
     await page.getByTestId('unlock').click()
-    await page.locator('[data-testid^="case-row-"]').first().waitFor({ timeout: 300000 })
+    await page
+      .locator('[data-testid^="case-row-"]')
+      .first()
+      .waitFor({ timeout: 300000 })
+      .catch(async (e: unknown) => {
+        throw new Error(`the inbox did not open: ${String(e)}\n${(await page.locator('body').innerText()).slice(0, 2000)}\n${ws.output()}`)
+      })
     const unlockMs = performance.now() - u0
     const count = await page.getByTestId('inbox-count').innerText()
 

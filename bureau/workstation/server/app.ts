@@ -190,19 +190,22 @@ export async function buildWorkstation(options: WorkstationOptions): Promise<Wor
     return reply.type(file.type).header('Cache-Control', 'private, max-age=3600').send(file.bytes)
   })
 
-  const ctx: WorkstationContext = { vault, options, activity, campaign: { branches: [] } }
-  await app.register(sessionRoutes, ctx)
-  await app.register(casesRoutes, ctx)
+  // Before the routes: a plugin takes the error handler in force when it is registered.
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ code: 'NOT_FOUND', message: '没有这个页面。' }))
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof WsError) return reply.code(err.status).send({ code: err.code, message: err.message })
-    if (err instanceof RemoteError) return reply.code(502).send({ code: err.code, message: err.zh })
+    // The bureau API's errors: 502 when the server answered or could not be reached; 400 when the
+    // address or token typed in is malformed (refused before any request).
+    if (err instanceof RemoteError) return reply.code(err.status === undefined && (err.code === 'REFUSED' || err.code === 'TOKEN_INVALID') ? 400 : 502).send({ code: err.code, message: err.zh })
     const status = (err as { statusCode?: number }).statusCode
     if (status && status < 500) return reply.code(status).send({ code: 'BAD_REQUEST', message: '请求格式错误。' })
     request.log.error({ err }, 'workstation request failed')
     return reply.code(500).send({ code: 'INTERNAL', message: '工作站内部错误，请重试；如果反复出现，请重新启动工作站。' })
   })
 
+  const ctx: WorkstationContext = { vault, options, activity, campaign: { branches: [] } }
+  await app.register(sessionRoutes, ctx)
+  await app.register(casesRoutes, ctx)
   return { app, vault, loginSecret, setPort: (p) => (port = p) }
 }
 
