@@ -5,6 +5,7 @@
  */
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Result, Space, Tag } from 'antd'
 import zhCN from 'antd/locale/zh_CN'
+import { lazy, Suspense } from 'react'
 import { api } from './api'
 import { useActivityPing, useSession } from './hooks/useSession'
 import { routes, useRoute } from './hooks/useRoute'
@@ -13,8 +14,10 @@ import { CasePage } from './pages/CasePage'
 import { InboxPage } from './pages/InboxPage'
 import { PrintPage } from './pages/PrintPage'
 import { SetupPage } from './pages/SetupPage'
-import { StatsPage } from './pages/StatsPage'
 import { UnlockPage } from './pages/UnlockPage'
+
+// ECharts is loaded with the statistics page only (a separate chunk).
+const StatsPage = lazy(() => import('./pages/StatsPage').then((m) => ({ default: m.StatsPage })))
 
 const nonce = document.querySelector('meta[name="csp-nonce"]')?.getAttribute('content') ?? undefined
 
@@ -50,7 +53,11 @@ function Console({ tokenName, branches, onLock }: { tokenName?: string; branches
       <Layout.Content className="ws-content">
         {route.page === 'inbox' ? <InboxPage /> : null}
         {route.page === 'case' ? <CasePage id={route.id} /> : null}
-        {route.page === 'stats' ? <StatsPage /> : null}
+        {route.page === 'stats' ? (
+          <Suspense fallback={null}>
+            <StatsPage />
+          </Suspense>
+        ) : null}
         {route.page === 'audit' ? <AuditPage /> : null}
       </Layout.Content>
     </Layout>
