@@ -75,7 +75,7 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
     const t0 = performance.now()
     const ids = vault.search(q)
     const searchMs = performance.now() - t0
-    return { rows: ids.map((id) => vault.row(vault.cases.get(id)!)), refused: vault.refused, searchMs, loadedAt: vault.loadedAt, total: vault.cases.size }
+    return { rows: ids.map((id) => vault.row(vault.cases.get(id)!)), refused: vault.refused, searchMs, loadedAt: vault.loadedAt, total: vault.cases.size, ...(vault.loadError ? { loadError: vault.loadError } : {}) }
   })
 
   app.get<{ Params: { id: string } }>('/api/cases/:id', { schema: { params: idParams } }, async (request) => {

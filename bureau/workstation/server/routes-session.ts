@@ -91,7 +91,10 @@ const sessionRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) =
         ctx.campaign.branches = await loadBranches(ctx)
         await vault.load(conn.client())
       } catch (e) {
-        if (e instanceof RemoteError) return { unlocked: true, kids: keys.map((k) => k.kid), error: e.zh, code: e.code }
+        if (e instanceof RemoteError) {
+          vault.loadError = e.zh
+          return { unlocked: true, kids: keys.map((k) => k.kid), error: e.zh, code: e.code }
+        }
         throw e
       }
       return { unlocked: true, kids: keys.map((k) => k.kid), cases: vault.cases.size }
@@ -105,9 +108,14 @@ const sessionRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) =
 
   app.post('/api/reload', async () => {
     if (!vault.unlocked) throw new WsError(423, 'LOCKED', '工作站已锁定，请重新解锁。')
-    await conn.check()
-    ctx.campaign.branches = await loadBranches(ctx)
-    await vault.load(conn.client())
+    try {
+      await conn.check()
+      ctx.campaign.branches = await loadBranches(ctx)
+      await vault.load(conn.client())
+    } catch (e) {
+      if (e instanceof RemoteError) vault.loadError = e.zh
+      throw e
+    }
     return { cases: vault.cases.size }
   })
 

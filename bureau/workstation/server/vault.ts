@@ -44,6 +44,8 @@ export class Vault {
   /** Cases the server sent that the workstation refused (malformed metadata). */
   refused: string[] = []
   loadedAt = 0
+  /** Why the last load from the server failed (plain Chinese), until one succeeds. */
+  loadError: string | undefined
 
   get unlocked(): boolean {
     return this.keys.length > 0
@@ -61,6 +63,7 @@ export class Vault {
     this.fileBytes = 0
     this.cases.clear()
     this.refused = []
+    this.loadError = undefined
   }
 
   /** Lists every case the token sees and decrypts each report (in batches). */
@@ -108,6 +111,7 @@ export class Vault {
     this.cases = cases
     this.refused = refused
     this.loadedAt = Date.now()
+    this.loadError = undefined
   }
 
   row(e: CaseEntry): CaseRow {

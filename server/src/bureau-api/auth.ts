@@ -37,6 +37,13 @@ export async function audit(ctx: BureauContext, request: FastifyRequest, action:
   await ctx.repository.appendAudit({ at: ctx.now(), tokenId: t.id, tokenName: t.name, action, caseId, detail })
 }
 
+/** The same action on many cases, one entry each, written in one transaction. */
+export async function auditMany(ctx: BureauContext, request: FastifyRequest, action: AuditAction, caseIds: string[]): Promise<void> {
+  const t = request.bureauToken
+  const at = ctx.now()
+  await ctx.repository.appendAuditMany(caseIds.map((caseId) => ({ at, tokenId: t.id, tokenName: t.name, action, caseId, detail: null })))
+}
+
 async function authenticate(ctx: BureauContext, request: FastifyRequest): Promise<void> {
   const secret = bearerToken(request.headers.authorization)
   if (secret === undefined) throw new ApiError('TOKEN_MISSING', 'Send the workstation token as "Authorization: Bearer cw1_…"')

@@ -135,6 +135,13 @@ export abstract class SqliteBureauTables implements BureauRepository {
     return toAudit(this.bureau.auditBySeq.get(lastInsertRowid) as AuditRow)
   }
 
+  async appendAuditMany(entries: NewAuditEntry[]): Promise<void> {
+    // One transaction, one fsync: a workstation loading its inbox reads hundreds of reports at once.
+    this.bureauDb.transaction((list: NewAuditEntry[]) => {
+      for (const e of list) this.bureau.insertAudit.run(e)
+    })(entries)
+  }
+
   async listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
     const where: string[] = []
     const params: Record<string, unknown> = {}

@@ -236,6 +236,8 @@ export interface BureauRepository {
 
   /** Appends to the audit log; there is no way to change or remove an entry. */
   appendAudit(entry: NewAuditEntry): Promise<AuditEntry>
+  /** Appends several entries at once (all or none). */
+  appendAuditMany(entries: NewAuditEntry[]): Promise<void>
   listAudit(query?: AuditQuery): Promise<AuditEntry[]>
 
   addNote(note: BureauNote): Promise<BureauNote>

@@ -9,7 +9,7 @@ import { ApiError, errorResponses } from '../../errors'
 import { PUBLIC_STATUSES, type PublicStatus, type Submission } from '../../repository'
 import { SUBMISSION_ID_PATTERN } from '../../routes/submissions'
 import type { BlobStore } from '../../blobstore'
-import { audit, caseFor, visibleTo, type BureauContext } from '../auth'
+import { audit, auditMany, caseFor, visibleTo, type BureauContext } from '../auth'
 import { parseRange } from '../range'
 
 export interface CasesOptions extends BureauContext {
@@ -159,9 +159,9 @@ const casesRoutes: FastifyPluginAsync<CasesOptions> = async (app, ctx) => {
         if (!visibleTo(request.bureauToken, s)) continue
         const report = await ctx.repository.getReport(id)
         if (!report) continue
-        await audit(ctx, request, 'case.report', id)
         out.push({ id, header: s.header, report: report.toString('base64') })
       }
+      await auditMany(ctx, request, 'case.report', out.map((o) => o.id))
       return { reports: out }
     },
   )

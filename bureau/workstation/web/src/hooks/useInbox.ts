@@ -10,6 +10,8 @@ interface CasesAnswer {
   searchMs: number
   loadedAt: number
   total: number
+  /** Why the cases could not be (re)loaded from the server. */
+  loadError?: string
 }
 
 export function useInbox() {

@@ -133,6 +133,9 @@ export function InboxPage() {
         </Checkbox>
       </Space>
       {inbox.error ? <Alert type="error" showIcon message={inbox.error} style={{ marginBottom: 16 }} data-testid="inbox-error" /> : null}
+      {inbox.answer?.loadError && inbox.answer.loadError !== inbox.error ? (
+        <Alert type="error" showIcon message={`没能从服务器读取举报：${inbox.answer.loadError}`} description="列表可能不完整。问题解决后请点“从服务器刷新”。" style={{ marginBottom: 16 }} data-testid="load-error" />
+      ) : null}
       {refused.length > 0 ? (
         <Alert
           type="warning"
