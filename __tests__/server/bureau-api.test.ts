@@ -130,6 +130,11 @@ test('a branch-limited token sees only its branch, directly too', async () => {
   expect(put.status).toBe(404)
   const batch = await request(bureau, '/bureau/v1/reports', { method: 'POST', headers: auth(yd), body: { ids: sent.map((s) => s.id) } })
   expect(batch.json.reports.map((x: { id: string }) => x.id)).toEqual([sent[0].id])
+  // The bulk read is in the audit log once per case it returned (written in one transaction), none for the others.
+  const reads = (await request(bureau, '/bureau/v1/audit?limit=1000', { headers: auth(all) })).json.entries.filter(
+    (e: { action: string; tokenName: string }) => e.action === 'case.report' && e.tokenName === '御东分局工作站',
+  )
+  expect(reads.map((e: { caseId: string }) => e.caseId)).toEqual([sent[0].id])
   // The case of its own branch opens.
   expect((await request(bureau, `/bureau/v1/cases/${sent[0].id}`, { headers: auth(yd) })).status).toBe(200)
 })

@@ -9,8 +9,8 @@ import { useLoad } from '../hooks/useLoad'
 function charts(s: StatsView): { weekly: ChartOption; branch: ChartOption; status: ChartOption; reply: ChartOption } {
   const bar = (names: string[], values: number[]): ChartOption => ({
     tooltip: {},
-    grid: { left: 40, right: 16, top: 16, bottom: 60 },
-    xAxis: { type: 'category', data: names, axisLabel: { interval: 0, rotate: names.length > 4 ? 30 : 0 } },
+    grid: { left: 40, right: 24, top: 24, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: names, axisLabel: { interval: 0, rotate: names.length > 4 || names.some((n) => n.length > 6) ? 25 : 0 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [{ type: 'bar', data: values, label: { show: true, position: 'top' } }],
   })
