@@ -71,6 +71,8 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
 
   app.get<{ Querystring: { q?: string } }>('/api/cases', async (request) => {
     unlocked()
+    await vault.settled()
+    unlocked()
     const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 200) : ''
     const t0 = performance.now()
     const ids = vault.search(q)
@@ -185,13 +187,14 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
     return { entries }
   })
 
-  const stats = () => {
+  const stats = async () => {
     unlocked()
+    await vault.settled()
     return computeStats([...vault.cases.values()].map((e) => vault.row(e)), ctx.campaign.branches)
   }
   app.get('/api/stats', async () => stats())
   app.get('/api/stats.csv', async (_request, reply) =>
-    reply.type('text/csv; charset=utf-8').header('Content-Disposition', contentDisposition('attachment', '举报统计.csv')).send(statsCsv(stats())),
+    reply.type('text/csv; charset=utf-8').header('Content-Disposition', contentDisposition('attachment', '举报统计.csv')).send(statsCsv(await stats())),
   )
 
   app.get<{ Params: { id: string } }>('/api/cases/:id/export.zip', { schema: { params: idParams } }, async (request, reply) => {

@@ -66,8 +66,26 @@ export class Vault {
     this.loadError = undefined
   }
 
-  /** Lists every case the token sees and decrypts each report (in batches). */
-  async load(client: BureauClient): Promise<void> {
+  private pending: Promise<void> | undefined
+
+  /**
+   * Lists every case the token sees and decrypts each report (in batches). The page may ask for
+   * the inbox while this runs (it sees "unlocked" at once): `settled()` waits for it.
+   */
+  load(client: BureauClient): Promise<void> {
+    const p = this.loadAll(client)
+    this.pending = p
+    return p.finally(() => {
+      if (this.pending === p) this.pending = undefined
+    })
+  }
+
+  /** Resolves once no load is running (whatever its outcome). */
+  async settled(): Promise<void> {
+    await this.pending?.catch(() => undefined)
+  }
+
+  private async loadAll(client: BureauClient): Promise<void> {
     const metas: RemoteCase[] = []
     const refused: string[] = []
     let after: string | null = null
