@@ -10,7 +10,7 @@ import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
 import { FsBlobStore } from '../server/src/blobstore'
-import { DATABASE_FILE, SqliteRepository, type Submission, type SubmissionRepository } from '../server/src/repository'
+import { DATABASE_FILE, SqliteRepository, type Repository, type Submission, type SubmissionRepository } from '../server/src/repository'
 import { MIGRATIONS } from '../server/src/repository/migrations'
 import { CASE_BLOBS_DIR } from '../server/src/services'
 import { CliError } from './errors'
@@ -20,7 +20,7 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
 
 export interface DataDir {
   dir: string
-  repository: SubmissionRepository
+  repository: Repository
   blobs: FsBlobStore
   /** Added files of case messages (server/src/services.ts CASE_BLOBS_DIR). */
   caseBlobs: FsBlobStore

@@ -43,7 +43,7 @@ const uploadConnections = Number(args['upload-connections'])
 async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'src', 'main.ts'), '--port', '0', '--data', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, RATE_LIMIT: 'off', LOG_LEVEL: args['log-level'], NODE_ENV: 'development' },
+    env: { ...process.env, BUREAU_PORT: '0', RATE_LIMIT: 'off', LOG_LEVEL: args['log-level'], NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   let out = ''

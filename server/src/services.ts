@@ -10,13 +10,13 @@ import { DEFAULT_CASE_LIMITS, type CaseLimits } from './case/limits'
 import path from 'node:path'
 import { ReceiptHasher, developmentPepper } from './receipts'
 import type { QueueOptions } from './work-queue'
-import type { SubmissionRepository } from './repository'
+import type { Repository, SubmissionRepository } from './repository'
 import { SqliteRepository } from './repository'
 
 export interface Services {
   /** The campaign currently in force (may be replaced at run time, e.g. on SIGHUP). */
   campaign: { current: Campaign }
-  repository: SubmissionRepository
+  repository: Repository
   blobs: BlobStore
   receipts: ReceiptHasher
   /** Epoch ms; injectable for tests. */
@@ -34,7 +34,7 @@ export interface Services {
 }
 
 export interface Storage {
-  repository: SubmissionRepository
+  repository: Repository
   blobs: BlobStore
   caseBlobs: BlobStore
   receipts: ReceiptHasher

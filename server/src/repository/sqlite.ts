@@ -23,8 +23,9 @@ import type {
   PublicStatus,
   StatusView,
   Submission,
-  SubmissionRepository,
+  Repository,
 } from './types'
+import { SqliteBureauTables } from './sqlite-bureau'
 
 interface Row {
   id: string
@@ -43,10 +44,11 @@ interface Row {
   status: PublicStatus | null
   status_changed_at: number | null
   public_note: string | null
+  branch: string | null
 }
 
 const COLUMNS = `id, request_hash, envelope_version, suite, kid, epk, length(report) AS report_size, state, created_at,
-  expires_at, accepted_at, receipt_hash, receipt_scheme, status, status_changed_at, public_note`
+  expires_at, accepted_at, receipt_hash, receipt_scheme, status, status_changed_at, public_note, branch`
 
 export const DATABASE_FILE = 'submissions.sqlite'
 export { toMinute }
@@ -76,7 +78,7 @@ function declarationOf(row: { n: number; size: number; sha256: string }): Attach
   return row.sha256.length === 8 ? { n: row.n, size: row.size, crc32: row.sha256 } : { n: row.n, size: row.size, sha256: row.sha256 }
 }
 
-export class SqliteRepository implements SubmissionRepository {
+export class SqliteRepository extends SqliteBureauTables implements Repository {
   private readonly db: Database.Database
   private pending: PendingCreate[] = []
   private readonly stmts
@@ -84,6 +86,7 @@ export class SqliteRepository implements SubmissionRepository {
   readonly cases: SqliteCaseRepository
 
   constructor(file: string) {
+    super()
     if (file !== ':memory:') createPrivate(file)
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
@@ -91,6 +94,7 @@ export class SqliteRepository implements SubmissionRepository {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
     this.migrate()
+    super.prepareBureau(this.db)
     const db = this.db
     this.cases = new SqliteCaseRepository(db)
     this.stmts = {
@@ -101,7 +105,7 @@ export class SqliteRepository implements SubmissionRepository {
       ),
       insert: db.prepare(
         `INSERT INTO submissions (id, idempotency_key, request_hash, envelope_version, suite, kid, epk, report, state,
-          created_at, expires_at) VALUES (@id, @key, @requestHash, @v, @suite, @kid, @epk, @report, 'open', @createdAt, @expiresAt)`,
+          created_at, expires_at, branch) VALUES (@id, @key, @requestHash, @v, @suite, @kid, @epk, @report, 'open', @createdAt, @expiresAt, @branch)`,
       ),
       insertAttachment: db.prepare('INSERT INTO attachments (submission_id, n, size, sha256) VALUES (?, ?, ?, ?)'),
       report: db.prepare<[string], { report: Buffer }>('SELECT report FROM submissions WHERE id = ?'),
@@ -158,6 +162,7 @@ export class SqliteRepository implements SubmissionRepository {
       header: { v: row.envelope_version as 1 | 2, suite: row.suite, kid: row.kid, epk: row.epk },
       attachments: this.stmts.attachments.all(row.id).map(declarationOf),
       reportSize: row.report_size,
+      branch: row.branch,
       createdAt: row.created_at,
       expiresAt: row.expires_at,
       acceptedAt: row.accepted_at,
@@ -197,6 +202,7 @@ export class SqliteRepository implements SubmissionRepository {
       report: input.report,
       createdAt: toMinute(input.createdAt),
       expiresAt: toMinute(input.expiresAt),
+      branch: input.branch ?? null,
     })
     for (const a of input.attachments) this.stmts.insertAttachment.run(input.id, a.n, a.size, a.crc32 ?? a.sha256)
     return { outcome: 'created', submission: this.toSubmission(this.stmts.byId.get(input.id) as Row) }
@@ -273,6 +279,18 @@ export class SqliteRepository implements SubmissionRepository {
     if (query.since !== undefined) {
       where.push('created_at >= @since')
       params.since = query.since
+    }
+    if (query.until !== undefined) {
+      where.push('created_at < @until')
+      params.until = query.until
+    }
+    if (query.branches !== undefined) {
+      // Bound parameters only: the codes never become SQL text.
+      const names = query.branches.map((b, i) => {
+        params[`branch${i}`] = b
+        return `@branch${i}`
+      })
+      where.push(names.length ? `branch IN (${names.join(', ')})` : '0')
     }
     if (query.after !== undefined) {
       const after = this.stmts.byId.get(query.after)
