@@ -40,6 +40,10 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Minimum time a status lookup takes, hit or miss, so timing tells nothing. */
   statusMinMs: number
+  /** postgres://… (DATABASE_URL): PostgreSQL shared by several instances; absent = embedded SQLite. */
+  databaseUrl?: string
+  /** PostgreSQL connections per instance (PG_POOL_MAX). */
+  poolMax: number
 }
 
 export const USAGE = `Usage: npm start -- [options]   (or: tsx server/src/main.ts [options])
@@ -58,7 +62,9 @@ Options (environment variable in brackets):
                        (default info; warn in production)
   --help               print this text
 
-Also: TRUST_PROXY=<addresses or CIDR ranges of the reverse proxies> so that rate limiting sees
+Also: DATABASE_URL=postgres://user:password@host:5432/db selects PostgreSQL (several instances
+share it: rows, attachment chunks, locks; PG_POOL_MAX connections each, default 10); without it the
+embedded SQLite in the data directory is used. TRUST_PROXY=<addresses or CIDR ranges of the reverse proxies> so that rate limiting sees
 client addresses (kept in memory only); RECEIPT_PEPPER_FILE=<file outside the data directory>
 (required in production); RATE_LIMIT=off disables rate limiting (benchmarks only). Timeouts,
 connection and storage limits: see docs/server.md.`
@@ -128,6 +134,20 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     if (e instanceof TrustProxyError) throw new ConfigError(e.message)
     throw e
   }
+  const databaseUrl = env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL
+  if (databaseUrl !== undefined) {
+    let ok = false
+    try {
+      ok = /^postgres(ql)?:$/.test(new URL(databaseUrl).protocol)
+    } catch {
+      ok = false
+    }
+    // The value holds a password: never echo it.
+    if (!ok) throw new ConfigError('DATABASE_URL must be a postgres:// (or postgresql://) URL; leave it unset for the embedded SQLite database')
+  }
+  const poolRaw = env.PG_POOL_MAX ?? '10'
+  if (!/^\d{1,4}$/.test(poolRaw) || Number(poolRaw) < 2) throw new ConfigError('PG_POOL_MAX must be a whole number of at least 2')
+
   const limits = parseOperationalLimits(env, (message) => {
     throw new ConfigError(message)
   })
@@ -145,6 +165,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     limits,
     logLevel: level as ServerConfig['logLevel'],
     statusMinMs: Number(statusMinRaw),
+    databaseUrl,
+    poolMax: Number(poolRaw),
   }
 }
 

@@ -1,15 +1,22 @@
 /**
- * What the routes depend on, gathered once and passed to each route plugin. The storage pair can
- * be swapped (PostgreSQL + S3) by building a different Services object.
+ * What the routes depend on, gathered once and passed to each route plugin. The storage is either
+ * embedded (SQLite + blob files in the data directory, one process) or shared (PostgreSQL for rows,
+ * chunk rows and cluster locks, for several instances), chosen by DATABASE_URL.
  */
 import { Admission, type AdmissionLimits, type FreeSpace } from './admission'
 import type { BlobStore } from './blobstore'
 import { FsBlobStore } from './blobstore'
+import { PgBlobStore } from './blobstore/pg'
 import type { Campaign } from './campaign'
-import { ReceiptHasher, developmentPepper } from './receipts'
+import { LocalLocks, type ClusterLocks } from './locks'
+import { PgLocks } from './postgres/locks'
+import { createPool, type PoolOptions } from './postgres/pool'
+import { sharedSecret } from './postgres/secrets'
+import { ReceiptHasher, developmentPepper, type HasherOptions } from './receipts'
 import type { QueueOptions } from './work-queue'
 import type { SubmissionRepository } from './repository'
 import { SqliteRepository } from './repository'
+import { PgRepository } from './repository/postgres'
 
 export interface Services {
   /** The campaign currently in force (may be replaced at run time, e.g. on SIGHUP). */
@@ -17,6 +24,8 @@ export interface Services {
   repository: SubmissionRepository
   blobs: BlobStore
   receipts: ReceiptHasher
+  /** Locks that hold across every instance sharing the storage (finalize, sweep). */
+  locks: ClusterLocks
   /** Epoch ms; injectable for tests. */
   now: () => number
   /** Lifetime of an unfinished submission. */
@@ -28,25 +37,51 @@ export interface Services {
 }
 
 export interface Storage {
+  backend: 'sqlite' | 'postgres'
   repository: SubmissionRepository
   blobs: BlobStore
   receipts: ReceiptHasher
+  locks: ClusterLocks
 }
 
 export interface StorageOptions {
-  /** The receipt pepper (server/src/pepper.ts); a development one in the data directory when absent. */
+  /**
+   * The receipt pepper (server/src/pepper.ts). When absent, a development one: in the data
+   * directory (SQLite) or in the database (PostgreSQL, so that every instance has the same).
+   */
   pepper?: Buffer
   hashQueue?: QueueOptions
+  /** postgres://… selects PostgreSQL (DATABASE_URL); otherwise SQLite in the data directory. */
+  databaseUrl?: string
+  pool?: PoolOptions
 }
 
 /**
- * Opens the embedded storage in a data directory: SQLite database, blob files and receipt salt.
+ * Opens the storage: PostgreSQL when `databaseUrl` is given (migrated once under an advisory
+ * lock; the receipt salt shared in the database), else the embedded one in the data directory
+ * (SQLite database, blob files and receipt salt).
  */
-export function openStorage(dataDir: string, options: StorageOptions = {}): Storage {
-  return {
-    repository: SqliteRepository.open(dataDir),
-    blobs: FsBlobStore.open(dataDir),
-    receipts: ReceiptHasher.open(dataDir, { pepper: options.pepper ?? developmentPepper(dataDir), queue: options.hashQueue }),
+export async function openStorage(dataDir: string, options: StorageOptions = {}): Promise<Storage> {
+  const hasher = (pepper: Buffer): HasherOptions => ({ pepper, queue: options.hashQueue })
+  if (!options.databaseUrl) {
+    return {
+      backend: 'sqlite',
+      repository: SqliteRepository.open(dataDir),
+      blobs: FsBlobStore.open(dataDir),
+      receipts: ReceiptHasher.open(dataDir, hasher(options.pepper ?? developmentPepper(dataDir))),
+      locks: new LocalLocks(),
+    }
+  }
+  const pool = createPool(options.databaseUrl, options.pool)
+  const lockPool = createPool(options.databaseUrl, { ...options.pool, max: 8, connectTimeoutMs: 30_000 })
+  try {
+    const repository = await PgRepository.open(pool, true)
+    const salt = await sharedSecret(pool, 'receipt-salt')
+    const pepper = options.pepper ?? (await sharedSecret(pool, 'receipt-pepper.dev'))
+    return { backend: 'postgres', repository, blobs: new PgBlobStore(pool), receipts: new ReceiptHasher(salt, hasher(pepper)), locks: new PgLocks(lockPool) }
+  } catch (e) {
+    await Promise.allSettled([pool.end(), lockPool.end()])
+    throw e
   }
 }
 
@@ -57,21 +92,30 @@ export async function openAdmission(dataDir: string, repository: SubmissionRepos
   return admission
 }
 
-/** Deletes expired unfinished submissions with their blobs, then blobs with no submission left. */
+/**
+ * Deletes expired unfinished submissions with their blobs, then blobs with no submission left.
+ * With `locks`, only one instance sweeps at a time; the others skip (`skipped: true`).
+ */
 export async function sweep(
   repository: SubmissionRepository,
   blobs: BlobStore,
   now: number,
   onDeleted: (id: string) => void = () => {},
-): Promise<{ expired: number; orphans: number }> {
+  locks?: ClusterLocks,
+): Promise<{ expired: number; orphans: number; skipped?: true }> {
+  if (locks) {
+    const r = await locks.tryRun('sweep', () => sweep(repository, blobs, now, onDeleted))
+    return r.ran ? r.value : { expired: 0, orphans: 0, skipped: true }
+  }
   let expired = 0
   for (;;) {
     const ids = await repository.listExpired(now, 500)
     for (const id of ids) {
-      await repository.deleteSubmission(id)
+      // Counted once even if another sweeper got there first (without locks).
+      const deleted = await repository.deleteSubmission(id)
       await blobs.deleteSubmission(id)
       onDeleted(id)
-      expired += 1
+      if (deleted) expired += 1
     }
     if (ids.length < 500) break
   }

@@ -8,12 +8,12 @@
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ReceiptDigests, ReceiptScheme } from '../receipts'
+import type { ReceiptDigests } from '../receipts'
 import { CURRENT_SCHEME } from '../receipts'
 import { MIGRATIONS } from './migrations'
+import { checkNote, isLive, pageSize, submissionColumns, toMinute, toSubmission, type AttachmentRow, type SubmissionRow } from './rows'
 import type {
   AcceptResult,
-  AttachmentDeclaration,
   CreateResult,
   ListQuery,
   NewSubmission,
@@ -23,37 +23,11 @@ import type {
   SubmissionRepository,
 } from './types'
 
-interface Row {
-  id: string
-  request_hash: string
-  envelope_version: number
-  suite: string
-  kid: string
-  epk: string
-  report_size: number
-  state: 'open' | 'accepted'
-  created_at: number
-  expires_at: number | null
-  accepted_at: number | null
-  receipt_hash: string | null
-  receipt_scheme: ReceiptScheme | null
-  status: PublicStatus | null
-  status_changed_at: number | null
-  public_note: string | null
-}
+type Row = SubmissionRow
 
-const COLUMNS = `id, request_hash, envelope_version, suite, kid, epk, length(report) AS report_size, state, created_at,
-  expires_at, accepted_at, receipt_hash, receipt_scheme, status, status_changed_at, public_note`
+const COLUMNS = submissionColumns('length')
 
 export const DATABASE_FILE = 'submissions.sqlite'
-
-/**
- * Times are stored to the minute (rounded down): what the protocol needs exactly is order and
- * expiry, and a coarser time is harder to match against a proxy's or an ISP's logs.
- */
-export function toMinute(ms: number): number {
-  return ms - (((ms % 60_000) + 60_000) % 60_000)
-}
 
 /** Creates the database file mode 0600 (whatever the umask) before SQLite opens it; SQLite gives its -wal and -shm files the same mode. */
 function createPrivate(file: string): void {
@@ -70,14 +44,6 @@ interface PendingCreate {
   now: number
   resolve: (r: CreateResult) => void
   reject: (e: unknown) => void
-}
-
-/**
- * The attachments table's `sha256` column holds the declared upload checksum of either version,
- * told apart by length: 64 hex digits are a v1 SHA-256, 8 are a v2 CRC-32 (no migration needed).
- */
-function declarationOf(row: { n: number; size: number; sha256: string }): AttachmentDeclaration {
-  return row.sha256.length === 8 ? { n: row.n, size: row.size, crc32: row.sha256 } : { n: row.n, size: row.size, sha256: row.sha256 }
 }
 
 export class SqliteRepository implements SubmissionRepository {
@@ -97,7 +63,7 @@ export class SqliteRepository implements SubmissionRepository {
     this.stmts = {
       byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE id = ?`),
       byKey: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE idempotency_key = ?`),
-      attachments: db.prepare<[string], { n: number; size: number; sha256: string }>(
+      attachments: db.prepare<[string], AttachmentRow>(
         'SELECT n, size, sha256 FROM attachments WHERE submission_id = ? ORDER BY n',
       ),
       insert: db.prepare(
@@ -152,34 +118,13 @@ export class SqliteRepository implements SubmissionRepository {
   }
 
   private toSubmission(row: Row): Submission {
-    return {
-      id: row.id,
-      state: row.state,
-      header: { v: row.envelope_version as 1 | 2, suite: row.suite, kid: row.kid, epk: row.epk },
-      attachments: this.stmts.attachments.all(row.id).map(declarationOf),
-      reportSize: row.report_size,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      acceptedAt: row.accepted_at,
-      status: row.status,
-      statusChangedAt: row.status_changed_at,
-      publicNote: row.public_note,
-      receiptHash: row.receipt_hash,
-      receiptScheme: row.receipt_scheme,
-      requestHash: row.request_hash,
-    }
-  }
-
-  /** Present, and not an open submission past its expiry (when `now` is given). */
-  private static live(row: Row | undefined, now: number | undefined): boolean {
-    if (!row) return false
-    return now === undefined || row.state !== 'open' || (row.expires_at ?? Infinity) > now
+    return toSubmission(row, this.stmts.attachments.all(row.id))
   }
 
   private createOne(input: NewSubmission, now: number): CreateResult {
     const existing = this.stmts.byKey.get(input.idempotencyKeyHash)
     if (existing) {
-      if (SqliteRepository.live(existing, now)) {
+      if (isLive(existing, now)) {
         if (existing.request_hash !== input.requestHash) return { outcome: 'conflict' }
         return { outcome: 'existing', submission: this.toSubmission(existing) }
       }
@@ -232,7 +177,7 @@ export class SqliteRepository implements SubmissionRepository {
 
   async getSubmission(id: string, now?: number): Promise<Submission | undefined> {
     const row = this.stmts.byId.get(id)
-    return row && SqliteRepository.live(row, now) ? this.toSubmission(row) : undefined
+    return row && isLive(row, now) ? this.toSubmission(row) : undefined
   }
 
   async getReport(id: string): Promise<Buffer | undefined> {
@@ -242,7 +187,7 @@ export class SqliteRepository implements SubmissionRepository {
   async acceptSubmission(id: string, receipt: ReceiptDigests, now: number): Promise<AcceptResult> {
     return this.db.transaction((): AcceptResult => {
       const row = this.stmts.byId.get(id)
-      if (!row || !SqliteRepository.live(row, now)) return { outcome: 'not-found' }
+      if (!row || !isLive(row, now)) return { outcome: 'not-found' }
       if (row.state === 'accepted') {
         return row.receipt_scheme !== null && row.receipt_hash === receipt[row.receipt_scheme]
           ? { outcome: 'already', submission: this.toSubmission(row) }
@@ -282,7 +227,7 @@ export class SqliteRepository implements SubmissionRepository {
         params.afterId = after.id
       }
     }
-    params.limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1000)
+    params.limit = pageSize(query.limit)
     const sql = `SELECT ${COLUMNS} FROM submissions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at, id LIMIT @limit`
     return this.db
@@ -292,7 +237,7 @@ export class SqliteRepository implements SubmissionRepository {
   }
 
   async setStatus(id: string, status: PublicStatus, note: string | null | undefined, now: number): Promise<Submission | undefined> {
-    if (note !== undefined && note !== null && note.length > 500) throw new RangeError('The public note is limited to 500 characters')
+    checkNote(note)
     return this.db.transaction(() => {
       const row = this.stmts.byId.get(id)
       if (!row || row.state !== 'accepted') return undefined

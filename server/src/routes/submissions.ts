@@ -12,7 +12,6 @@ import { EnvelopeError, SUITE_V1, SUITE_V2, checkEpk } from '../envelope'
 import { ApiError, errorResponses } from '../errors'
 import { clientKey } from '../http/client-address'
 import { LIMITS, MIN_CIPHERTEXT, isCiphertextSize } from '../limits'
-import { KeyedMutex } from '../locks'
 import { receiptBodySchema } from '../receipts'
 import type { AttachmentDeclaration, EnvelopeHeader, Submission } from '../repository'
 import type { Services } from '../services'
@@ -129,8 +128,7 @@ const finalizeResult = {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const { repository, blobs, receipts } = services
-  const finalizeLocks = new KeyedMutex()
+  const { repository, blobs, receipts, locks } = services
   app.addSchema(submissionView)
 
   async function view(sub: Submission) {
@@ -296,7 +294,8 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
         if (wait > 0) await sleep(wait)
         return answer()
       }
-      return finalizeLocks.run(id, async () => {
+      // One finalize of a submission at a time, across every instance sharing the storage.
+      return locks.run(`finalize/${id}`, async () => {
         const sub = await repository.getSubmission(id, services.now())
         if (!sub) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
         if (sub.state === 'open') {
