@@ -341,6 +341,22 @@ export async function upload(base: string, id: string, n: number, bytes: Uint8Ar
   }
 }
 
+/** Sends the head of a PUT body and never the rest; resolves once those bytes are on the wire. */
+export function startPartialPut(base: string, path: string, offset: number, chunk: Uint8Array, sendBytes: number): Promise<void> {
+  return new Promise((resolve) => {
+    const url = new URL(path, base)
+    const req = http.request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'PUT',
+      headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': offset, 'content-length': chunk.length },
+    })
+    req.on('error', () => {}) // the server dies under it
+    req.write(Buffer.from(chunk.subarray(0, sendBytes)), () => setTimeout(resolve, 100))
+  })
+}
+
 /** Every file under `dir`, recursively. */
 export function filesUnder(dir: string): string[] {
   const out: string[] = []

@@ -240,12 +240,15 @@ export function storageContract(backend: Backend): void {
       const first = await open()
       const second = backend.openAnother ? await open(true) : first
       const id = hex(16)
-      const results = await Promise.allSettled([1, 2, 3, 4].map((i) => (i % 2 ? second : first).blobs.append(id, 1, 0, Buffer.alloc(1000, i))))
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
-      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(OffsetMismatchError)
-      expect(await first.blobs.size(id, 1)).toBe(1000)
-      const winner = (await readAll(second, id, 1))[0]
-      expect(Buffer.alloc(1000, winner)).toEqual(await readAll(first, id, 1))
+      // At 0 (the object is new) and at 1000 (it exists): one winner each time, the others told the offset.
+      for (const offset of [0, 1000]) {
+        const results = await Promise.allSettled([1, 2, 3, 4].map((i) => (i % 2 ? second : first).blobs.append(id, 1, offset, Buffer.alloc(1000, i))))
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+        for (const r of results) if (r.status === 'rejected') expect(r.reason).toEqual(new OffsetMismatchError(offset + 1000))
+      }
+      expect(await first.blobs.size(id, 1)).toBe(2000)
+      const bytes = await readAll(second, id, 1)
+      expect(bytes).toEqual(Buffer.concat([Buffer.alloc(1000, bytes[0]), Buffer.alloc(1000, bytes[1000])]))
     })
 
     test('refuses ids that are not 32 hex digits (no path or key tricks)', async () => {
