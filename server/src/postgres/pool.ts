@@ -50,9 +50,37 @@ export function q(name: string, text: string, values: unknown[] = []): pg.QueryC
   return { name, text, values }
 }
 
+export interface Checkout {
+  client: pg.PoolClient
+  /** Whether the connection failed while checked out (then it is not reused). */
+  lost(): Error | undefined
+  /** Returns the connection to the pool, or closes it when `err` is given or it was lost. */
+  release(err?: Error): void
+}
+
+/**
+ * A connection for several statements. While it is checked out between statements, a connection
+ * the server drops (restart, failover) emits 'error' with nobody listening, which would end the
+ * process: the error is caught here and the connection closed on release.
+ */
+export async function checkout(pool: pg.Pool): Promise<Checkout> {
+  const client = await pool.connect()
+  let lost: Error | undefined
+  const onError = (err: Error) => (lost = err)
+  client.on('error', onError)
+  return {
+    client,
+    lost: () => lost,
+    release: (err) => {
+      client.removeListener('error', onError)
+      client.release(err ?? lost)
+    },
+  }
+}
+
 /** Runs `task` in a transaction on one connection (ROLLBACK on any error). */
 export async function transaction<T>(pool: pg.Pool, task: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect()
+  const { client, release } = await checkout(pool)
   let broken: Error | undefined
   try {
     await client.query('BEGIN')
@@ -64,6 +92,6 @@ export async function transaction<T>(pool: pg.Pool, task: (client: pg.PoolClient
     throw e
   } finally {
     // A connection that could not roll back is destroyed, not reused.
-    client.release(broken)
+    release(broken)
   }
 }
