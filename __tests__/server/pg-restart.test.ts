@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { readObject, openStorage } from '../../server/src/services'
 import { makeTestEnv, receipt, request, seal, startServer, submissionBody, type HttpResponse, type RunningServer, type TestEnv } from './helpers'
-import { startPrivateCluster, type PrivateCluster } from './pg-cluster'
+import { startPrivateCluster, type PrivateCluster } from '../../scripts/pg-private-cluster'
 import { PG_URL } from './pg-test-db'
 
 const KiB = 1024

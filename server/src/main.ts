@@ -101,7 +101,7 @@ async function main(): Promise<void> {
         ? '  WARNING: the campaign lists the DEVELOPMENT key (keys/dev/, public passphrase): never use it for real reports.\n'
         : '') +
       (pepper.source === 'development'
-        ? `  Receipt pepper: a DEVELOPMENT one in the data directory; production needs RECEIPT_PEPPER_FILE outside it.\n`
+        ? `  Receipt pepper: a DEVELOPMENT one in the ${storage.backend === 'postgres' ? 'database' : 'data directory'}; production needs RECEIPT_PEPPER_FILE outside it.\n`
         : '') +
       '\n',
   )

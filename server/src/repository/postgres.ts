@@ -30,12 +30,12 @@ const SQL = {
   attachments: 'SELECT n, size, sha256 FROM attachments WHERE submission_id = $1 ORDER BY n',
   attachmentsOf: 'SELECT submission_id, n, size, sha256 FROM attachments WHERE submission_id = ANY($1::text[]) ORDER BY submission_id, n',
   insert: `INSERT INTO submissions (id, idempotency_key, request_hash, envelope_version, suite, kid, epk, report, state, created_at, expires_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10) ON CONFLICT (idempotency_key) DO NOTHING`,
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10) ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
   insertAttachments: `INSERT INTO attachments (submission_id, n, size, sha256)
     SELECT $1, n, size, sha256 FROM unnest($2::smallint[], $3::bigint[], $4::text[]) AS a(n, size, sha256)`,
   report: 'SELECT report FROM submissions WHERE id = $1',
   accept: `UPDATE submissions SET state = 'accepted', accepted_at = $2, expires_at = NULL, receipt_hash = $3, receipt_scheme = $4,
-    status = 'received', status_changed_at = $2 WHERE id = $1 AND state = 'open'`,
+    status = 'received', status_changed_at = $2 WHERE id = $1 AND state = 'open' RETURNING ${COLUMNS}`,
   // A receipt is one hash per scheme; a row matches under its own scheme only.
   receiptOwner: `SELECT id FROM submissions WHERE (receipt_hash = $1 AND receipt_scheme = 2) OR (receipt_hash = $2 AND receipt_scheme = 1)`,
   status: `SELECT status, status_changed_at, public_note FROM submissions
@@ -99,7 +99,7 @@ export class PgRepository implements SubmissionRepository {
           await run(client, 'delete', [existing.id])
         }
         const { header } = input
-        const inserted = await run(client, 'insert', [
+        const inserted = await run<SubmissionRow>(client, 'insert', [
           input.id, input.idempotencyKeyHash, input.requestHash, header.v, header.suite, header.kid, header.epk, input.report,
           toMinute(input.createdAt), toMinute(input.expiresAt),
         ])
@@ -109,8 +109,8 @@ export class PgRepository implements SubmissionRepository {
           const a = input.attachments
           await run(client, 'insertAttachments', [input.id, a.map((x) => x.n), a.map((x) => x.size), a.map((x) => x.crc32 ?? x.sha256)])
         }
-        const row = (await run<SubmissionRow>(client, 'byId', [input.id])).rows[0]
-        return { outcome: 'created', submission: await this.withAttachments(client, row) }
+        const declared = input.attachments.map((x) => ({ n: x.n, size: x.size, sha256: (x.crc32 ?? x.sha256)! }))
+        return { outcome: 'created', submission: toSubmission(inserted.rows[0], declared) }
       })
       if (result) return result
       if (attempt >= 3) throw new Error('createSubmission: the idempotency key kept changing hands')
@@ -137,8 +137,8 @@ export class PgRepository implements SubmissionRepository {
             : { outcome: 'receipt-mismatch' }
         }
         if ((await run(client, 'receiptOwner', [receipt[2], receipt[1]])).rowCount! > 0) return { outcome: 'receipt-in-use' }
-        await run(client, 'accept', [id, toMinute(now), receipt[CURRENT_SCHEME], CURRENT_SCHEME])
-        return { outcome: 'accepted', submission: await this.withAttachments(client, (await run<SubmissionRow>(client, 'byId', [id])).rows[0]) }
+        const accepted = await run<SubmissionRow>(client, 'accept', [id, toMinute(now), receipt[CURRENT_SCHEME], CURRENT_SCHEME])
+        return { outcome: 'accepted', submission: await this.withAttachments(client, accepted.rows[0]) }
       })
     } catch (e) {
       // Another submission took the same receipt hash in a concurrent transaction.

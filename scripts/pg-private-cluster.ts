@@ -1,5 +1,5 @@
 /**
- * A private PostgreSQL server for one test file (initdb in a temporary directory, a free port on
+ * A private PostgreSQL server for one test file or benchmark run (initdb in a temporary directory, a free port on
  * 127.0.0.1), for tests that stop and start the server itself: the shared test database must not
  * be restarted under the other test files. Uses the binaries of Debian's postgresql package
  * (/usr/lib/postgresql/<version>/bin), which .ci/run installs; as root, the server runs as the
