@@ -27,20 +27,6 @@ function start(dataDir: string): Promise<RunningServer> {
   return startServer({ ...env, dataDir }, { env: { DATABASE_URL: db.url, PG_POOL_MAX: '6' } })
 }
 
-beforeAll(async () => {
-  requirePg()
-  env = makeTestEnv()
-  db = await freshSchema()
-  // Started together: the migrations must run once under the advisory lock.
-  ;[a, b] = await Promise.all([start(`${env.dataDir}-a`), start(`${env.dataDir}-b`)])
-}, 60_000)
-
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()])
-  await db?.drop()
-  env?.cleanup()
-})
-
 /** A sealed report with attachments (real report plaintext, so that the bureau can export it). */
 function makeReport(sizes: number[]): { sealed: Sealed; files: { name: string; bytes: Buffer }[] } {
   const files = sizes.map((size, i) => ({ name: `证据-${i + 1}.png`, bytes: randomBytes(size) }))
@@ -65,6 +51,20 @@ const finalize = (server: RunningServer, id: string, code: string) =>
   request(server.url, `/api/v1/submissions/${id}/finalize`, { method: 'POST', body: { receipt: code } })
 
 describePg('two instances on one PostgreSQL database', () => {
+  beforeAll(async () => {
+    requirePg()
+    env = makeTestEnv()
+    db = await freshSchema()
+    // Started together: the migrations must run once under the advisory lock.
+    ;[a, b] = await Promise.all([start(`${env.dataDir}-a`), start(`${env.dataDir}-b`)])
+  }, 60_000)
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()])
+    await db?.drop()
+    env?.cleanup()
+  })
+
   test('the migrations ran once although both instances started together', async () => {
     const versions = await db.query('SELECT version FROM schema_migrations')
     expect(versions.rows).toEqual([{ version: 1 }])

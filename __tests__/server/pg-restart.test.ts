@@ -19,20 +19,6 @@ let env: TestEnv
 let cluster: PrivateCluster
 let servers: RunningServer[] = []
 
-beforeAll(async () => {
-  env = makeTestEnv()
-  cluster = await startPrivateCluster()
-  servers = await Promise.all(
-    ['a', 'b'].map((x) => startServer({ ...env, dataDir: `${env.dataDir}-${x}` }, { env: { DATABASE_URL: cluster.url, PG_POOL_MAX: '6' } })),
-  )
-}, 90_000)
-
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()))
-  cluster?.destroy()
-  env?.cleanup()
-})
-
 interface Tally {
   unavailable: number
   connectionErrors: number
@@ -98,6 +84,20 @@ async function sendReport(server: RunningServer, object: Uint8Array, sealed: Ret
 }
 
 runs('PostgreSQL restarted during uploads', () => {
+  beforeAll(async () => {
+    env = makeTestEnv()
+    cluster = await startPrivateCluster()
+    servers = await Promise.all(
+      ['a', 'b'].map((x) => startServer({ ...env, dataDir: `${env.dataDir}-${x}` }, { env: { DATABASE_URL: cluster.url, PG_POOL_MAX: '6' } })),
+    )
+  }, 90_000)
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()))
+    cluster?.destroy()
+    env?.cleanup()
+  })
+
   test('clients get 503s and retry; nothing acknowledged is lost; every report is finalized intact', async () => {
     const tally: Tally = { unavailable: 0, connectionErrors: 0, acknowledged: 0 }
     const reports = [0, 1, 2, 3].map(() => {

@@ -12,18 +12,18 @@ import { storageContract } from './repository-contract'
 
 let env: TestEnv
 let db: TestSchema
-beforeAll(() => void requirePg())
-beforeEach(async () => {
-  env = makeTestEnv()
-  fs.mkdirSync(env.dataDir)
-  db = await freshSchema()
-})
-afterEach(async () => {
-  await db.drop()
-  env.cleanup()
-})
-
 describePg('PostgreSQL storage', () => {
+  beforeAll(() => void requirePg())
+  beforeEach(async () => {
+    env = makeTestEnv()
+    fs.mkdirSync(env.dataDir)
+    db = await freshSchema()
+  })
+  afterEach(async () => {
+    await db.drop()
+    env.cleanup()
+  })
+
   storageContract({
     open: () => openStorage(env.dataDir, { databaseUrl: db.url }),
     openAnother: () => openStorage(`${env.dataDir}-another`, { databaseUrl: db.url }),

@@ -6,17 +6,13 @@
 import { Admission, type AdmissionLimits, type FreeSpace } from './admission'
 import type { BlobStore } from './blobstore'
 import { FsBlobStore } from './blobstore'
-import { PgBlobStore } from './blobstore/pg'
 import type { Campaign } from './campaign'
 import { LocalLocks, type ClusterLocks } from './locks'
-import { PgLocks } from './postgres/locks'
-import { createPool, type PoolOptions } from './postgres/pool'
-import { sharedSecret } from './postgres/secrets'
+import type { PoolOptions } from './postgres/pool'
 import { ReceiptHasher, developmentPepper, type HasherOptions } from './receipts'
 import type { QueueOptions } from './work-queue'
 import type { SubmissionRepository } from './repository'
 import { SqliteRepository } from './repository'
-import { PgRepository } from './repository/postgres'
 
 export interface Services {
   /** The campaign currently in force (may be replaced at run time, e.g. on SIGHUP). */
@@ -72,17 +68,9 @@ export async function openStorage(dataDir: string, options: StorageOptions = {})
       locks: new LocalLocks(),
     }
   }
-  const pool = createPool(options.databaseUrl, options.pool)
-  const lockPool = createPool(options.databaseUrl, { ...options.pool, max: 8, connectTimeoutMs: 30_000 })
-  try {
-    const repository = await PgRepository.open(pool, true)
-    const salt = await sharedSecret(pool, 'receipt-salt')
-    const pepper = options.pepper ?? (await sharedSecret(pool, 'receipt-pepper.dev'))
-    return { backend: 'postgres', repository, blobs: new PgBlobStore(pool), receipts: new ReceiptHasher(salt, hasher(pepper)), locks: new PgLocks(lockPool) }
-  } catch (e) {
-    await Promise.allSettled([pool.end(), lockPool.end()])
-    throw e
-  }
+  // Loaded only here: a SQLite deployment never loads the PostgreSQL client.
+  const { openPostgresStorage } = await import('./postgres/storage')
+  return openPostgresStorage(options.databaseUrl, { pool: options.pool, pepper: options.pepper, hasher })
 }
 
 /** The in-memory admission state, seeded with the unfinished submissions already stored. */
