@@ -1,6 +1,7 @@
 /**
  * The trust anchor at build time (issue 10): reads the bureau's signing key from the campaign
- * configuration and defines it in the app as the constant CLUE_TRUST (src/keys/anchor.ts).
+ * configuration (campaign/campaign.json, or the file CAMPAIGN_FILE names) and defines it in the
+ * app as the constant CLUE_TRUST (src/keys/anchor.ts); the app bundles that same file.
  *
  * The release build (`--mode release`, npm run release:weapp / release:h5: what goes to WeChat
  * review or to residents) refuses a campaign whose signing key or current encryption key is a
@@ -10,6 +11,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import type { Compiler } from 'webpack'
 // JSON, not src/keys/development.ts: Taro loads this file with a loader that compiles config/ only.
 import devKids from '../keys/dev/development-kids.json'
 
@@ -18,14 +20,38 @@ export const RELEASE_MODE = 'release'
 
 export const CAMPAIGN_FILE = path.resolve(__dirname, '..', 'campaign', 'campaign.json')
 
+/**
+ * The campaign configuration a build takes: CAMPAIGN_FILE when set (the same variable the server
+ * reads), else campaign/campaign.json. Its signing key becomes the anchor and the app bundles it.
+ */
+export function buildCampaignFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CAMPAIGN_FILE ? path.resolve(env.CAMPAIGN_FILE) : CAMPAIGN_FILE
+}
+
+/**
+ * Bundles `file` where the app imports campaign/campaign.json (src/domain/campaign.ts), so that
+ * a build's bundled keys and its anchor come from the same configuration.
+ */
+export class CampaignFilePlugin {
+  constructor(private readonly file: string) {}
+
+  apply(compiler: Compiler): void {
+    if (this.file === CAMPAIGN_FILE) return
+    new compiler.webpack.NormalModuleReplacementPlugin(/[\\/]campaign[\\/]campaign\.json$/, this.file).apply(compiler)
+  }
+}
+
 export interface BuildTrust {
   anchor: { kid: string; publicKey: string; development: boolean }
   release: boolean
 }
 
 export class BuildTrustError extends Error {
-  constructor(message: string) {
-    super(`campaign/campaign.json: ${message}`)
+  constructor(
+    readonly detail: string,
+    file = 'campaign/campaign.json',
+  ) {
+    super(`${file}: ${detail}`)
     this.name = 'BuildTrustError'
   }
 }
@@ -74,5 +100,11 @@ export function buildTrust(campaign: unknown, mode: string | undefined): BuildTr
 /** The defineConstants entry for Taro (a JavaScript expression, as DefinePlugin wants). */
 export function trustDefines(mode: string | undefined, file = CAMPAIGN_FILE): { CLUE_TRUST: string } {
   const campaign: unknown = JSON.parse(fs.readFileSync(file, 'utf8'))
-  return { CLUE_TRUST: JSON.stringify(buildTrust(campaign, mode)) }
+  try {
+    return { CLUE_TRUST: JSON.stringify(buildTrust(campaign, mode)) }
+  } catch (e) {
+    // Name the file the build was given.
+    if (e instanceof BuildTrustError && file !== CAMPAIGN_FILE) throw new BuildTrustError(e.detail, file)
+    throw e
+  }
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 
 export const ROOT = resolve(__dirname, '..')
 export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts')
@@ -65,7 +65,8 @@ export async function startServer(
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30000
+  // Starting compiles the server with tsx: seconds when the machine is quiet, over 30 s at load 20.
+  const deadline = Date.now() + 90000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`)
     try {
@@ -74,7 +75,7 @@ export async function startServer(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not start in 30 s:\n${out}`)
+    if (Date.now() > deadline) throw new Error(`server did not start in 90 s:\n${out}`)
     await new Promise((r) => setTimeout(r, 150))
   }
   return {
@@ -97,7 +98,7 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh phone-sized profile: empty HTTP cache, no service worker, no storage. */
-export function phoneContext(browser: Browser): Promise<BrowserContext> {
+export function phoneContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   return browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
@@ -105,6 +106,7 @@ export function phoneContext(browser: Browser): Promise<BrowserContext> {
     hasTouch: true,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    ...options,
   })
 }
 

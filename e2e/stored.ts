@@ -1,5 +1,6 @@
-/** Reads what the server stored and decrypts it with the development key, as the bureau would. */
+/** Reads what the server stored and decrypts it with the bureau's key (the development one unless given), as the bureau would. */
 import type { Readable } from 'node:stream'
+import type { BureauKeyPair } from '../server/src/envelope'
 import { openStored } from './harness'
 
 async function collect(stream: Readable): Promise<Buffer> {
@@ -10,6 +11,8 @@ async function collect(stream: Readable): Promise<Buffer> {
 
 export interface OpenedSubmission {
   id: string
+  /** The key the envelope was made for. */
+  kid: string
   state: string
   status: string | null
   report: Record<string, any>
@@ -17,8 +20,9 @@ export interface OpenedSubmission {
 }
 
 /** Every submission in the data directory, decrypted. */
-export async function openAllSubmissions(dataDir: string): Promise<OpenedSubmission[]> {
-  const { repository, blobs, key } = await openStored(dataDir)
+export async function openAllSubmissions(dataDir: string, bureauKey?: BureauKeyPair): Promise<OpenedSubmission[]> {
+  const { repository, blobs, key: devKey } = await openStored(dataDir)
+  const key = bureauKey ?? devKey
   const { openObject } = await import('../server/src/envelope')
   try {
     const out: OpenedSubmission[] = []
@@ -32,7 +36,7 @@ export async function openAllSubmissions(dataDir: string): Promise<OpenedSubmiss
           attachments.push(openObject({ header: s.header as never, privateKey: key, label: `attachment/${a.n}`, object: ciphertext }))
         }
       }
-      out.push({ id: s.id, state: s.state, status: s.status, report, attachments })
+      out.push({ id: s.id, kid: (s.header as { kid: string }).kid, state: s.state, status: s.status, report, attachments })
     }
     return out
   } finally {

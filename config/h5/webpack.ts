@@ -11,7 +11,8 @@ import { buildReport } from './report'
 import { writeServiceWorker } from './shell'
 
 const ROOT = path.resolve(__dirname, '..', '..')
-export const REPORT_FILE = path.join(ROOT, 'dist', 'h5-report.json')
+/** The build report beside (not inside) the served directory: dist/h5 → dist/h5-report.json. */
+export const reportFileOf = (outputDir: string) => `${outputDir.replace(/[\\/]+$/, '')}-report.json`
 /** The page the app opens on (the first of src/routes.ts MAIN_PAGES, home). */
 export const HOME_PAGE = 'pages/index/index'
 
@@ -44,7 +45,7 @@ class H5FinishPlugin {
       if (compilation.errors.length > 0) return
       const dir = compiler.outputPath
       const report = buildReport(compilation, ROOT)
-      fs.writeFileSync(REPORT_FILE, `${JSON.stringify(report)}\n`)
+      fs.writeFileSync(reportFileOf(dir), `${JSON.stringify(report)}\n`)
       preloadPage(dir, report.pages[HOME_PAGE] ?? [])
       const { version, files } = finishH5Build(dir)
       console.log(`H5 release ${version}: ${files} files in the service worker's shell; brotli and gzip copies written`)

@@ -37,6 +37,8 @@ export interface AppOptions {
   limits?: Partial<OperationalLimits>
   /** Keys the rate limiter holds per route before newcomers share one bucket (default 50,000). */
   rateLimitCapacity?: number
+  /** The rate limiter's clock (tests: a window that cannot end while they run). */
+  rateLimitClock?: () => number
   /** Pino level, or false for no logging at all. */
   logLevel: string | false
   /** Where logs go (default stdout). */
@@ -143,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.rateLimit) {
     // Keyed by client address, held in memory only (never written anywhere).
     const capacity = options.rateLimitCapacity
+    const now = options.rateLimitClock
     await app.register(rateLimit, {
       global: true,
       max: 300,
@@ -151,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       keyGenerator: (request) => clientKey(request.ip),
       store: class extends WindowStore {
         constructor() {
-          super({ capacity })
+          super({ capacity, now })
         }
       },
       errorResponseBuilder: (_request, context) => ({
