@@ -26,18 +26,26 @@ const ID = /^[0-9a-f]{32}$/
 /** Chunks fetched per round trip when reading an object (≤ 1 MiB each). */
 const READ_BATCH = 4
 
-const SQL = {
-  size: 'SELECT size, committed FROM blob_objects WHERE submission_id = $1 AND n = $2',
-  ensure: 'INSERT INTO blob_objects (submission_id, n) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-  lock: 'SELECT size, committed FROM blob_objects WHERE submission_id = $1 AND n = $2 FOR UPDATE',
-  insertChunk: 'INSERT INTO blob_chunks (submission_id, n, off, data) VALUES ($1, $2, $3, $4)',
-  grow: 'UPDATE blob_objects SET size = $3 WHERE submission_id = $1 AND n = $2',
-  chunks: 'SELECT off, data FROM blob_chunks WHERE submission_id = $1 AND n = $2 AND off >= $3 ORDER BY off LIMIT $4',
-  commit: 'UPDATE blob_objects SET committed = TRUE WHERE submission_id = $1 AND n = $2',
-  discard: 'DELETE FROM blob_objects WHERE submission_id = $1 AND n = $2',
-  deleteAll: 'DELETE FROM blob_objects WHERE submission_id = $1',
-  ids: 'SELECT DISTINCT submission_id FROM blob_objects',
-} as const
+/** The statements over one pair of tables (`<prefix>_objects`, `<prefix>_chunks`). */
+function statements(prefix: string) {
+  const objects = `${prefix}_objects`
+  const chunks = `${prefix}_chunks`
+  return {
+    size: `SELECT size, committed FROM ${objects} WHERE submission_id = $1 AND n = $2`,
+    ensure: `INSERT INTO ${objects} (submission_id, n) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+    lock: `SELECT size, committed FROM ${objects} WHERE submission_id = $1 AND n = $2 FOR UPDATE`,
+    insertChunk: `INSERT INTO ${chunks} (submission_id, n, off, data) VALUES ($1, $2, $3, $4)`,
+    grow: `UPDATE ${objects} SET size = $3 WHERE submission_id = $1 AND n = $2`,
+    chunks: `SELECT off, data FROM ${chunks} WHERE submission_id = $1 AND n = $2 AND off >= $3 ORDER BY off LIMIT $4`,
+    commit: `UPDATE ${objects} SET committed = TRUE WHERE submission_id = $1 AND n = $2`,
+    discard: `DELETE FROM ${objects} WHERE submission_id = $1 AND n = $2`,
+    deleteAll: `DELETE FROM ${objects} WHERE submission_id = $1`,
+    ids: `SELECT DISTINCT submission_id FROM ${objects}`,
+  } as const
+}
+
+/** The table pairs a schema has: attachments of submissions ('blob'); more are added by migrations. */
+export type BlobTables = 'blob'
 
 function check(id: string, n: number): void {
   if (!ID.test(id)) throw new Error('invalid submission id')
@@ -45,10 +53,18 @@ function check(id: string, n: number): void {
 }
 
 export class PgBlobStore implements BlobStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly sql
 
-  private run<R extends pg.QueryResultRow>(db: pg.Pool | pg.PoolClient, name: keyof typeof SQL, values: unknown[]) {
-    return db.query<R>(q(`clue_blob_${name}`, SQL[name], values))
+  /** `tables`: which pair of tables holds this store's objects (one store per kind of object). */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly tables: BlobTables = 'blob',
+  ) {
+    this.sql = statements(tables)
+  }
+
+  private run<R extends pg.QueryResultRow>(db: pg.Pool | pg.PoolClient, name: keyof ReturnType<typeof statements>, values: unknown[]) {
+    return db.query<R>(q(`clue_${this.tables}_${name}`, this.sql[name], values))
   }
 
   private async state(id: string, n: number): Promise<{ size: number; committed: boolean } | undefined> {
