@@ -5,6 +5,8 @@
  *   sign-keys  sign the key list phones may encrypt to (keys.signed.json)
  *   list     submissions on the server (ids, times, sizes, status: all the server knows)
  *   export   decrypt finalized submissions into folders staff can read and archive
+ *   messages the conversation of a case, decrypted
+ *   reply    an encrypted message to the resident (optionally a request for more material)
  *   status   set what a reporter sees on the status page
  *   qrcode   a QR code image for the notice
  *   purge    delete closed submissions for data retention (dry run first)
@@ -27,6 +29,8 @@ export const COMMANDS: readonly Entry[] = [
   { name: 'sign-keys', summary: ['给手机可用的公钥列表签名（keys.signed.json）', 'sign the key list phones may encrypt to (keys.signed.json)'], load: async () => (await import('./commands/sign-keys')).signKeysCommand },
   { name: 'list', summary: ['列出服务器上的举报（编号、时间、大小、状态）', 'list submissions (ids, times, sizes, status)'], load: async () => (await import('./commands/list')).listCommand },
   { name: 'export', summary: ['解密已提交的举报，导出到文件夹', 'decrypt finalized submissions into folders'], load: async () => (await import('./commands/export')).exportCommand },
+  { name: 'messages', summary: ['显示与举报人的往来消息（解密）', 'show the conversation with the resident (decrypted)'], load: async () => (await import('./commands/messages')).messagesCommand },
+  { name: 'reply', summary: ['给举报人发送加密消息（可请求补充材料）', 'send the resident an encrypted message (may request material)'], load: async () => (await import('./commands/reply')).replyCommand },
   { name: 'status', summary: ['设置举报人看到的处理状态', 'set the status the reporter sees'], load: async () => (await import('./commands/status')).statusCommand },
   { name: 'qrcode', summary: ['生成通告上的二维码（PNG 或 SVG）', 'make the QR code for the notice (PNG or SVG)'], load: async () => (await import('./commands/qrcode')).qrcodeCommand },
   { name: 'purge', summary: ['按保存期限删除已办结的举报（先试运行）', 'delete closed submissions for data retention (dry run first)'], load: async () => (await import('./commands/purge')).purgeCommand },

@@ -46,21 +46,24 @@ export async function openDatabase(dir: string, url: string): Promise<DataDir> {
   }
   const repository = new PgRepository(pool, true)
   const blobs = new PgBlobStore(pool)
+  const caseBlobs = new PgBlobStore(pool, 'case_blob')
   return {
     dir,
     where,
     repository,
     blobs,
-    blobFile: async (id, n, size) => {
+    caseBlobs,
+    blobFile: async (id, n, size, store = 'attachment') => {
+      const from = store === 'case' ? caseBlobs : blobs
       const label = `${where} ${id}/${n}`
-      if (!(await blobs.isCommitted(id, n))) return { path: label, problem: 'missing' }
-      const stored = await blobs.size(id, n)
+      if (!(await from.isCommitted(id, n))) return { path: label, problem: 'missing' }
+      const stored = await from.size(id, n)
       if (stored !== size) return { path: label, problem: `${stored} bytes instead of the declared ${size}` }
       // Ciphertext only, in a directory of our own (0700) outside every export folder.
       const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'clue-blob-'))
       const file = path.join(tmp, `${n}.bin`)
       try {
-        await pipeline(await blobs.openRead(id, n), fs.createWriteStream(file, { mode: 0o600 }))
+        await pipeline(await from.openRead(id, n), fs.createWriteStream(file, { mode: 0o600 }))
       } catch (e) {
         await fsp.rm(tmp, { recursive: true, force: true })
         return { path: label, problem: (e as Error).message }

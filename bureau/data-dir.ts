@@ -14,11 +14,15 @@ import path from 'node:path'
 import { FsBlobStore, type BlobStore } from '../server/src/blobstore'
 import { DATABASE_FILE, SqliteRepository, type Submission, type SubmissionRepository } from '../server/src/repository'
 import { MIGRATIONS } from '../server/src/repository/migrations'
+import { CASE_BLOBS_DIR } from '../server/src/services'
 import { CliError } from './errors'
 import { checkBlobFile } from './untrusted'
 
 const SALT_FILE = 'receipt-salt'
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
+
+/** Which blob store: submissions' attachments, or case messages' added files. */
+export type BlobKind = 'attachment' | 'case'
 
 /** A committed object's ciphertext as a local file, checked; `release` deletes a temporary copy. */
 export type BlobFile = { path: string; problem?: undefined; release(): Promise<void> } | { path: string; problem: string }
@@ -30,11 +34,14 @@ export interface DataDir {
   where: string
   repository: SubmissionRepository
   blobs: BlobStore
+  /** Added files of case messages (server/src/services.ts CASE_BLOBS_DIR; PostgreSQL: their own chunk tables). */
+  caseBlobs: BlobStore
   /**
-   * The ciphertext of a committed attachment as a file of exactly `size` bytes, or the problem
-   * ('missing', or what is wrong). PostgreSQL's chunks are copied to a private temporary file.
+   * The ciphertext of a committed object (an attachment, or a case message's added file with
+   * `store` 'case') as a file of exactly `size` bytes, or the problem ('missing', or what is
+   * wrong). PostgreSQL's chunks are copied to a private temporary file.
    */
-  blobFile(id: string, n: number, size: number): Promise<BlobFile>
+  blobFile(id: string, n: number, size: number, store?: BlobKind): Promise<BlobFile>
   close(): Promise<void>
 }
 
@@ -114,14 +121,17 @@ export async function openDataDir(dir: string, env: NodeJS.ProcessEnv): Promise<
   if (!fs.existsSync(path.join(dir, 'blobs'))) throw notServerDir(dir, '没有 blobs 目录', 'there is no blobs directory')
   const repository = SqliteRepository.open(dir)
   const blobs = FsBlobStore.open(dir)
+  const caseBlobs = new FsBlobStore(path.join(dir, CASE_BLOBS_DIR))
   return {
     dir,
     where: dir,
     repository,
     blobs,
-    blobFile: async (id, n, size) => {
-      const file = blobs.filePath(id, n, true)
-      const problem = checkBlobFile(file, blobs.root, size)
+    caseBlobs,
+    blobFile: async (id, n, size, store = 'attachment') => {
+      const from = store === 'case' ? caseBlobs : blobs
+      const file = from.filePath(id, n, true)
+      const problem = checkBlobFile(file, from.root, size)
       return problem ? { path: file, problem } : { path: file, release: async () => {} }
     },
     close: () => repository.close(),

@@ -11,9 +11,11 @@
  * `node --import tsx scripts/bench-crypto.ts --child` prints one JSON line (used for --jitless).
  */
 import { execFileSync } from 'node:child_process'
-import { createCipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, randomBytes, scryptSync } from 'node:crypto'
+import { Worker } from 'node:worker_threads'
 import { crc32 } from 'node:zlib'
 import { ObjectSealer, chunkNonce, framedLength, sealObject, CHUNK_LENGTH } from '../src/crypto'
+import { CASE_KDF, caseSalt, deriveCaseSecrets } from '../src/case'
 
 const MiB = 1024 * 1024
 const READ = 256 * 1024
@@ -69,7 +71,44 @@ function nodeAttachment(): void {
 
 const clientObject = () => void sealObject(key, nonce, input)
 
+/**
+ * The case KDF (docs/protocol.md §18.2): scrypt(R, "clue-report/case/v1/" ‖ campaignId, N = 2^14,
+ * r = 8, p = 1, 64 bytes), 16 MiB, seconds per derivation (median): the phone's code on this thread
+ * and in a worker thread (the phone runs it in its encryption worker), and node:crypto's native scrypt.
+ */
+function kdfSeconds(run: () => void, runs: number): number {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint()
+    run()
+    times.push(Number(process.hrtime.bigint() - start) / 1e9)
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]
+}
+
+const SALT = caseSalt('datong-2023')
+
+/** The same derivation in a worker thread (execArgv inherited: --jitless applies there too). */
+function kdfInWorker(runs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(require.resolve('./bench-kdf-worker.mjs'), { workerData: { runs } })
+    worker.once('message', (s: number) => {
+      resolve(s)
+      void worker.terminate()
+    })
+    worker.once('error', reject)
+  })
+}
+
+async function kdfFigures(): Promise<Figures['kdf']> {
+  const runs = jitless ? 1 : 3
+  const client = kdfSeconds(() => deriveCaseSecrets('1234567890123456', SALT, CASE_KDF), runs)
+  const node = kdfSeconds(() => scryptSync('1234567890123456', SALT, 64, { N: CASE_KDF.N, r: 8, p: 1, maxmem: 64 * MiB }), 3)
+  return { client, worker: await kdfInWorker(runs), node }
+}
+
 interface Figures {
+  kdf?: { client: number; worker: number; node: number }
   attachment: { client: number; node: number }
   object: { client: number; node: number }
   heap?: { peak: number; retained: number; rss: number; gc: boolean }
@@ -118,12 +157,12 @@ function figures(withHeap: boolean): Figures {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (child) {
-    console.log(JSON.stringify(figures(false)))
+    console.log(JSON.stringify({ ...figures(false), kdf: await kdfFigures() }))
     return
   }
-  const jit = figures(true)
+  const jit = { ...figures(true), kdf: await kdfFigures() }
   const noJit: Figures = JSON.parse(
     execFileSync(process.execPath, ['--jitless', '--expose-gc', '--import', 'tsx', __filename, '--child'], {
       encoding: 'utf8',
@@ -150,6 +189,15 @@ function main(): void {
     `\nEncrypting ${HEAP_BYTES / MiB} MiB as an attachment: peak heap growth ${mib(h.peak)} (heapUsed, uncollected garbage included; target < 16 MiB${h.peak < 16 * MiB ? ' ok' : ' MISSED'}), retained after GC ${mib(h.retained)}, peak rss growth ${mib(h.rss)}`,
   )
   if (!h.gc) console.log('(run with node --expose-gc for a clean baseline)')
+  const k = (name: string, f: NonNullable<Figures['kdf']>, target: number) =>
+    row(name, ...[f.client, f.worker, f.node].map((x) => `${x.toFixed(2)} s`.padStart(12)), `   target <= ${target} s${Math.max(f.client, f.worker) <= target ? ' ok' : ' MISSED'}`)
+  console.log(`\nCase KDF: scrypt N=2^${Math.log2(CASE_KDF.N)}, r=${CASE_KDF.r}, p=${CASE_KDF.p}, ${CASE_KDF.dkLen} bytes, ${(128 * CASE_KDF.r * CASE_KDF.N) / MiB} MiB; seconds per derivation (median)`)
+  row('', ...['this thread', 'worker', 'node:crypto'].map((h) => h.padStart(12)))
+  k('case KDF, JIT', jit.kdf!, 1)
+  k('case KDF, --jitless (iOS stand-in)', noJit.kdf!, 3)
 }
 
-main()
+main().catch((e: unknown) => {
+  console.error(e)
+  process.exit(1)
+})

@@ -13,6 +13,8 @@ import { LIMITS } from '../../server/src/limits'
 import type { NewSubmission } from '../../server/src/repository'
 import { purgeSubmission, readObject, sweep, type Storage } from '../../server/src/services'
 
+const header = { t: 'case-message' as const, v: 1 as const, suite: 'x25519-hkdf-sha256-chacha20poly1305-stream64k-padme', kid: '0011223344556677', rkid: '8899aabbccddeeff', epk: randomBytes(32).toString('base64') }
+
 export interface Backend {
   open(): Promise<Storage>
   openAnother?(): Promise<Storage>
@@ -291,9 +293,9 @@ export function storageContract(backend: Backend): void {
       await first.blobs.append(orphan, 0, 0, Buffer.from('orphan'))
       const now = inputs[0].expiresAt
       const results = await Promise.all([
-        sweep(first.repository, first.blobs, now, undefined, first.locks),
-        sweep(second.repository, second.blobs, now, undefined, second.locks),
-        sweep(first.repository, first.blobs, now, undefined, first.locks),
+        sweep(first.repository, first.blobs, now, undefined, first.caseBlobs, first.locks),
+        sweep(second.repository, second.blobs, now, undefined, second.caseBlobs, second.locks),
+        sweep(first.repository, first.blobs, now, undefined, first.caseBlobs, first.locks),
       ])
       expect(results.reduce((n, r) => n + r.expired, 0)).toBe(3)
       expect(results.reduce((n, r) => n + r.orphans, 0)).toBe(1)
@@ -314,6 +316,66 @@ export function storageContract(backend: Backend): void {
       expect(await sweep(storage.repository, storage.blobs, input.expiresAt - 1)).toEqual({ expired: 0, orphans: 0 })
       expect(await purgeSubmission(storage, input.id)).toBe(true)
       expect(await storage.blobs.listSubmissionIds()).toEqual([])
+    })
+  })
+
+  describe('case channel', () => {
+    test('open messages expire with their uploads; purge removes a case with its added files; closing starts the writing window', async () => {
+      const storage = await open()
+      const sub = newSubmission({ attachments: [] })
+      await storage.repository.createSubmission(sub, MINUTE)
+      await storage.repository.acceptSubmission(sub.id, { 1: '-', 2: hex(32) }, MINUTE, 'case')
+      const quota = { messagesPerDay: 20, materialBytes: 1 << 30, ttlMs: 86_400_000 }
+      const base = { caseId: sub.id, from: 'resident' as const, header, message: randomBytes(48), copy: randomBytes(48), requestHash: hex(32) }
+      const pending = await storage.repository.cases.createResidentMessage({ ...base, msgId: hex(16), attachments: [{ n: 0, size: 100, crc32: '00000000' }] }, quota, MINUTE)
+      const done = await storage.repository.cases.createResidentMessage({ ...base, msgId: hex(16), attachments: [{ n: 0, size: 100, crc32: '00000000' }] }, quota, MINUTE)
+      if (pending.outcome !== 'created' || done.outcome !== 'created') throw new Error('not created')
+      await storage.caseBlobs.append(pending.message.msgId, 0, 0, randomBytes(50))
+      await storage.caseBlobs.append(done.message.msgId, 0, 0, randomBytes(100))
+      await storage.caseBlobs.commit(done.message.msgId, 0)
+      expect((await storage.repository.cases.acceptMessage(sub.id, done.message.msgId, 2 * MINUTE))?.seq).toBe(1)
+
+      const swept = await sweep(storage.repository, storage.blobs, MINUTE + 86_400_000 + MINUTE, () => {}, storage.caseBlobs)
+      expect(swept.expired).toBe(1)
+      expect(await storage.repository.cases.messageExists(pending.message.msgId)).toBe(false)
+      expect(await storage.caseBlobs.size(pending.message.msgId, 0)).toBe(0)
+      expect(await storage.caseBlobs.isCommitted(done.message.msgId, 0)).toBe(true)
+
+      const closed = await storage.repository.setStatus(sub.id, 'closed', null, 10 * MINUTE)
+      expect(closed?.status).toBe('closed')
+      expect((await storage.repository.cases.getCase(sub.id))?.closedAt).toBe(10 * MINUTE)
+      await storage.repository.setStatus(sub.id, 'closed', 'note', 20 * MINUTE)
+      expect((await storage.repository.cases.getCase(sub.id))?.closedAt).toBe(10 * MINUTE)
+      await storage.repository.setStatus(sub.id, 'reviewing', null, 30 * MINUTE)
+      expect((await storage.repository.cases.getCase(sub.id))?.closedAt).toBeNull()
+
+      expect(await purgeSubmission(storage, sub.id)).toBe(true)
+      expect(await storage.repository.cases.messageExists(done.message.msgId)).toBe(false)
+      expect(await storage.caseBlobs.isCommitted(done.message.msgId, 0)).toBe(false)
+    })
+
+    test('messages written at once on every instance: the quota holds and each accepted message gets its own seq', async () => {
+      const first = await open()
+      const second = backend.openAnother ? await open(true) : first
+      const sub = newSubmission({ attachments: [] })
+      await first.repository.createSubmission(sub, MINUTE)
+      await first.repository.acceptSubmission(sub.id, { 1: '-', 2: hex(32) }, MINUTE, 'case')
+      const base = { caseId: sub.id, from: 'resident' as const, header, message: randomBytes(48), copy: randomBytes(48), attachments: [] }
+      const quota = { messagesPerDay: 3, materialBytes: 1 << 30, ttlMs: 86_400_000 }
+      const results = await Promise.all(
+        [0, 1, 2, 3, 4, 5].map((i) => (i % 2 ? second : first).repository.cases.createResidentMessage({ ...base, msgId: hex(16), requestHash: hex(32) }, quota, 2 * MINUTE)),
+      )
+      expect(results.filter((r) => r.outcome === 'created')).toHaveLength(3)
+      expect(results.filter((r) => r.outcome === 'quota')).toHaveLength(3)
+      const seqs = (await second.repository.cases.listMessages(sub.id, 2 * MINUTE)).map((m) => m.seq)
+      expect(seqs).toEqual([1, 2, 3])
+      const replies = await Promise.all(
+        [0, 1, 2, 3].map((i) => (i % 2 ? second : first).repository.cases.postBureauMessage({ ...base, from: 'bureau', msgId: hex(16), requestHash: hex(32) }, 3 * MINUTE)),
+      )
+      expect(replies.every((r) => r.outcome === 'created')).toBe(true)
+      expect((await first.repository.cases.listMessages(sub.id, 3 * MINUTE)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7])
+      expect(await first.repository.cases.markRead(sub.id, 4 * MINUTE, 2)).toBe(2)
+      expect(await second.repository.cases.listActivity()).toEqual([{ caseId: sub.id, unread: 1, unreadAttachments: 0, messages: 7, lastAt: 3 * MINUTE }])
     })
   })
 }

@@ -38,6 +38,7 @@ import { formatBytes, renderReportMarkdown, type ExportedAttachment } from '../r
 import { safeFileNames } from '../safe-name'
 import { cstDate, cstDateTime, parseCstDate } from '../time'
 import { childPath, partitionStored } from '../untrusted'
+import { exportConversation } from './export-case'
 
 export const MARKER_FILE = '.exported'
 export const WARNING_FILE = 'INTEGRITY-WARNING.txt'
@@ -51,9 +52,14 @@ const HELP = `npm run bureau -- export --key FILE [--key FILE …] --out DIR [--
   附件           按举报人手机上的文件名保存（已去掉不安全的字符）
   INTEGRITY-WARNING.txt   只有当附件与举报中记录的 SHA-256 指纹不一致时才会出现，请务必查看
 已导出的文件夹再次运行时会跳过，所以可以每天运行一次，只导出新的举报。
+与举报人的往来消息按顺序写在 report.md 末尾（每次运行更新），举报人补充的材料解密后放在同一文件夹
+（补充材料-<消息序号>-<n>-<文件名>），经过与原附件相同的完整性校验；再次运行只导出新的消息和材料。
 Decrypts each finalized submission into DIR/<date>-<id>/: report.md (Chinese), report.json, the
 attachments under their original names (made safe), and INTEGRITY-WARNING.txt if an attachment's
 SHA-256 does not match the report. Folders already exported are skipped on the next run.
+The conversation with the resident is written at the end of report.md (updated on every run), and
+the files the resident added are decrypted into the same folder with the same integrity checks; a
+rerun exports only the new messages and files.
 
 选项 Options:
   --key FILE          私钥文件；密钥轮换后可给多次，每条举报用它记录的 kid 对应的私钥打开
@@ -435,6 +441,29 @@ async function exportAll(
       io.err(`✗ 失败 FAILED ${s.id}\n  错误：${error.zh}\n  Error: ${error.en}`)
     }
   }
+
+  // The case channel: new messages and added files of every exported case (new or earlier).
+  let conversations = 0
+  for (const s of subs) {
+    const folder = childPath(outDir, folderName(s))
+    if (!fs.existsSync(childPath(folder, MARKER_FILE))) continue
+    try {
+      const { newMessages, problems } = await exportConversation(data, s, keys, folder, io)
+      if (newMessages > 0) {
+        conversations += 1
+        io.out(`      往来消息 conversation: ${newMessages} 条新消息 new messages → ${path.join(folder, 'report.md')}`)
+      }
+      if (problems.length > 0) {
+        flagged.push({ folder: folderName(s), warnings: problems })
+        io.err(`\n!!!!!!!! 完整性警告 INTEGRITY WARNING: ${folderName(s)} !!!!!!!!\n${problems.map((w) => `  ${w}`).join('\n')}\n`)
+      }
+    } catch (e) {
+      const error = new SubmissionError(`往来消息导出失败：${(e as Error).message}`, `Conversation export failed: ${(e as Error).message}`)
+      failed.push({ id: s.id, error })
+      io.err(`✗ 失败 FAILED ${s.id}\n  错误：${error.zh}\n  Error: ${error.en}`)
+    }
+  }
+  if (conversations > 0) io.out(`有新消息的案件 ${conversations} 件 / ${conversations} cases with new messages.`)
 
   io.out(
     `\n完成：导出 ${exported} 条，跳过 ${skipped} 条，失败 ${failed.length} 条，完整性警告 ${flagged.length} 条。\n` +

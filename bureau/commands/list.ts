@@ -39,6 +39,9 @@ interface Row {
   status: string | null
   statusChangedAt: string | null
   note: string | null
+  /** Case channel: the resident's messages not yet read (messages shows them), and their added files. */
+  unreadMessages: number
+  unreadFiles: number
 }
 
 export const listCommand: Command = {
@@ -57,6 +60,9 @@ export const listCommand: Command = {
         io.err(`⚠️ 无效记录（可能被篡改），不列出 / invalid record (tampered?), not listed: ${r.shownId}: ${r.problem}`)
       }
       const subs = stored.valid
+      // Counts from the data directory: only non-negative integers are believed.
+      const count = (n: unknown) => (Number.isSafeInteger(n) && (n as number) >= 0 ? (n as number) : 0)
+      const activity = new Map((await data.repository.cases.listActivity()).map((a) => [a.caseId, a]))
       const rows: Row[] = []
       for (const s of subs) {
         const declared = s.reportSize + s.attachments.reduce((sum, a) => sum + a.size, 0)
@@ -78,6 +84,8 @@ export const listCommand: Command = {
           status: s.status,
           statusChangedAt: s.statusChangedAt !== null ? new Date(s.statusChangedAt).toISOString() : null,
           note: s.publicNote,
+          unreadMessages: count(activity.get(s.id)?.unread),
+          unreadFiles: count(activity.get(s.id)?.unreadAttachments),
         })
       }
       if (values.json) {
@@ -98,14 +106,20 @@ export const listCommand: Command = {
             String(r.attachments),
             r.status ? `${STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] ?? r.status} ${r.status}` : '—',
             ms(r.statusChangedAt),
+            r.unreadMessages > 0 ? `${r.unreadMessages} 条` : '—',
+            r.unreadFiles > 0 ? `${r.unreadFiles} 个` : '—',
             r.kid,
           ]
         })
-        const header = ['编号 id', '状态 state', '创建 created', '收到 received', '大小 size', '附件 files', '处理状态 status', '状态更新 changed', 'kid']
+        const header = ['编号 id', '状态 state', '创建 created', '收到 received', '大小 size', '附件 files', '处理状态 status', '状态更新 changed', '未读消息 unread', '新材料 new files', 'kid']
         const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/.test(ch) ? 2 : 1), 0)
         const widths = header.map((h, i) => Math.max(width(h), ...table.map((row) => width(row[i]))))
         const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i] - width(c))).join('  ').trimEnd()
         io.out([line(header), ...table.map(line)].join('\n'))
+        const unread = rows.filter((r) => r.unreadMessages > 0)
+        if (unread.length > 0) {
+          io.out(`\n有未读的举报人消息：${unread.length} 条案件；用 messages 编号 查看，export 导出新材料。\n${unread.length} cases have unread resident messages: read them with messages ID; export fetches the new material.`)
+        }
         const notes = rows.filter((r) => r.note)
         if (notes.length > 0) {
           io.out('\n公开备注（举报人可见）/ Public notes (the reporter sees them):')

@@ -17,6 +17,8 @@ import { h5ScriptHashes, securityHeaders } from './http/security-headers'
 import { DEFAULT_LIMITS, type OperationalLimits } from './operations'
 import { errorCodeOf, errorSchema, installErrorHandlers, sendError, toApiError } from './errors'
 import attachmentRoutes from './routes/attachments'
+import caseRoutes from './routes/case'
+import caseUploadRoutes from './routes/case-uploads'
 import configRoutes, { campaignConfigSchema } from './routes/config'
 import entryRoutes, { h5Available } from './routes/entry'
 import keysRoutes from './routes/keys'
@@ -172,17 +174,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(submissionRoutes, { services })
   await app.register(attachmentRoutes, { services })
   await app.register(statusRoutes, { services })
+  await app.register(caseRoutes, { services })
+  await app.register(caseUploadRoutes, { services })
   await app.register(entryRoutes, { h5Dir: options.h5Dir })
 
   // Expired unfinished submissions and orphaned blobs: at boot, then periodically.
   let timer: NodeJS.Timeout | undefined
   let sweeping: Promise<unknown> = Promise.resolve()
   const runSweep = () => {
-    sweeping = sweep(services.repository, services.blobs, services.now(), (id) => services.admission.release(id), services.locks)
+    sweeping = sweep(services.repository, services.blobs, services.now(), (id) => services.admission.release(id), services.caseBlobs, services.locks)
       .then(async (r) => {
         if (r.expired || r.orphans) app.log.info(r, 'swept expired submissions')
         // What other instances finished or swept stops counting here too.
-        services.admission.reconcile(await services.repository.listOpenSizes())
+        services.admission.reconcile([...(await services.repository.listOpenSizes()), ...(await services.repository.cases.listOpenMessageSizes())])
       })
       .catch((err) => app.log.error({ err }, 'sweep failed'))
     return sweeping
@@ -219,6 +223,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'submissions', description: 'Create and finalize submissions' },
         { name: 'attachments', description: 'Resumable attachment uploads' },
         { name: 'status', description: 'Status by receipt' },
+        { name: 'case', description: 'The encrypted case channel, authenticated by Case-Auth' },
         { name: 'entry', description: 'QR code entry into the H5 app' },
       ],
     },

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import type { CampaignConfig } from '../../src/domain/types'
 import { checkCampaign } from './campaign'
 import { TrustProxyError, parseTrustProxy } from './http/client-address'
+import { parseCaseLimits, type CaseLimits } from './case/limits'
 import { parseOperationalLimits, type OperationalLimits } from './operations'
 
 export class ConfigError extends Error {
@@ -44,6 +45,8 @@ export interface ServerConfig {
   databaseUrl?: string
   /** PostgreSQL connections per instance (PG_POOL_MAX). */
   poolMax: number
+  /** Case channel limits (CASE_* variables, server/src/case/limits.ts). */
+  caseLimits: CaseLimits
 }
 
 export const USAGE = `Usage: npm start -- [options]   (or: tsx server/src/main.ts [options])
@@ -152,7 +155,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     throw new ConfigError(message)
   })
 
+  const caseLimits = parseCaseLimits(env, (message) => {
+    throw new ConfigError(message)
+  })
+
   return {
+    caseLimits,
     host,
     port,
     dataDir,

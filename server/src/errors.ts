@@ -54,6 +54,27 @@ export const ERROR_STATUS = {
   RECEIPT_MISMATCH: 409,
   RECEIPT_IN_USE: 409,
   RECEIPT_NOT_FOUND: 404,
+  // Case channel (docs/server.md "Case channel")
+  CASE_AUTH_REQUIRED: 401,
+  INVALID_CASE_AUTH: 400,
+  INVALID_AUTHENTICATOR: 400,
+  CASE_NOT_FOUND: 404,
+  MESSAGE_NOT_FOUND: 404,
+  MESSAGE_ID_REUSED: 409,
+  MESSAGE_FINALIZED: 409,
+  CASE_CLOSED_FOR_WRITING: 403,
+  MESSAGE_QUOTA: 429,
+  CASE_MATERIAL_LIMIT: 400,
+  INVALID_MESSAGE_SIZE: 400,
+  MESSAGE_TOO_LARGE: 400,
+  REPLY_KEY_REQUIRED: 409,
+  WRONG_REPLY_KEY: 400,
+  REPLY_KEY_ALREADY_SET: 409,
+  NOT_A_LEGACY_CASE: 409,
+  INVALID_REPLY_KEY: 400,
+  UNSUPPORTED_HEADER_TYPE: 400,
+  INVALID_KID: 400,
+  AUTH_FAILURES: 429,
   // Load and storage (answered with Retry-After): come back later, nothing is lost.
   UPLOADS_IN_FLIGHT: 429,
   UNFINISHED_QUOTA: 429,
@@ -78,6 +99,8 @@ export interface ErrorExtras {
 /** Seconds a client is asked to wait (Retry-After) by the codes that mean "come back later". */
 export const RETRY_AFTER_S: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 60,
+  AUTH_FAILURES: 60,
+  MESSAGE_QUOTA: 3600,
   UPLOADS_IN_FLIGHT: 10,
   UNFINISHED_QUOTA: 600,
   BUSY: 5,
@@ -159,6 +182,7 @@ function validationError(errors: AjvError[], context: string): ApiError {
   const keyword = e?.keyword ?? ''
   if (context === 'params') {
     if (path === '/n') return new ApiError('ATTACHMENT_NOT_FOUND', 'No such attachment')
+    if (path === '/msgId') return new ApiError('MESSAGE_NOT_FOUND', 'No such message')
     return new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
   }
   if (context === 'headers') {
@@ -186,6 +210,15 @@ function validationError(errors: AjvError[], context: string): ApiError {
     if (refused && path === '/header/suite') return new ApiError('UNSUPPORTED_SUITE', 'Unsupported cipher suite', { field: path })
     if (refused && path === '/idempotencyKey') {
       return new ApiError('INVALID_IDEMPOTENCY_KEY', 'idempotencyKey must be 22-64 characters of [A-Za-z0-9_-]', { field: path })
+    }
+    if (refused && path === '/header/t') return new ApiError('UNSUPPORTED_HEADER_TYPE', 'header.t must be "case-message"', { field: path })
+    if (refused && (path === '/header/kid' || path === '/header/rkid')) return new ApiError('INVALID_KID', 'Key ids are 16 lowercase hex digits', { field: path })
+    if (refused && path === '/authenticator') {
+      return new ApiError('INVALID_AUTHENTICATOR', 'authenticator must be base64url (no padding) of 32 bytes: 43 characters', { field: path })
+    }
+    if (refused && path === '/replyKey') return new ApiError('INVALID_REPLY_KEY', 'replyKey must be canonical base64 of 32 bytes', { field: path })
+    if ((path === '/message' || path === '/copy') && keyword === 'maxLength') {
+      return new ApiError('MESSAGE_TOO_LARGE', 'A message object is at most 64 KiB of plaintext', { field: path })
     }
     if (refused && path === '/receipt') return new ApiError('INVALID_RECEIPT', 'The receipt must be exactly 16 digits', { field: path })
     if (path === '/report' && keyword === 'maxLength') {

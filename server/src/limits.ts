@@ -53,4 +53,11 @@ export const LIMITS = {
   submissionTtlMs: 24 * 60 * 60 * 1000,
   /** Public note the bureau may attach to a status. */
   maxPublicNote: 500,
+  /**
+   * One object of a case message (the message or its copy): a plaintext of at most 64 KiB, which
+   * 2000 characters of text and 20 file entries fit even with every character escaped.
+   */
+  maxCaseObjectBytes: objectSizeV2(64 * 1024),
+  /** JSON bodies of POST /case/messages: two base64 objects plus the file list. */
+  caseMessageBodyBytes: 200 * 1024,
 } as const

@@ -10,7 +10,7 @@ import { ConfigError, USAGE, loadCampaign, parseConfig, prepareDataDir, type Ser
 import { loadKeyList } from './key-list-file'
 import { LIMITS } from './limits'
 import { PepperError, loadPepper } from './pepper'
-import { openAdmission, openStorage } from './services'
+import { openAdmission, openStorage, upgradeLegacyReceipts } from './services'
 
 /** The campaign file with the signed key list beside it, both checked (production refuses what phones would). */
 function loadCampaignAndKeys(config: ServerConfig): Campaign {
@@ -52,10 +52,11 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     pool: { max: config.poolMax, onError: (err) => process.stderr.write(`database connection lost (${err.message}); reconnecting on next use\n`) },
   })
+  await upgradeLegacyReceipts(storage)
   const admission = await openAdmission(config.dataDir, storage.repository, limits)
 
   const app = await buildApp({
-    services: { ...storage, campaign, now: Date.now, ttlMs: LIMITS.submissionTtlMs, statusMinMs: config.statusMinMs, admission },
+    services: { ...storage, campaign, now: Date.now, ttlMs: LIMITS.submissionTtlMs, statusMinMs: config.statusMinMs, admission, caseLimits: config.caseLimits },
     h5Dir: config.h5Dir,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,

@@ -103,6 +103,25 @@ export class ReceiptHasher {
   }
 
   /**
+   * The verifier of a case authenticator A (or of a legacy A' = scrypt(R, serverSalt)[0..32)):
+   * hex(HMAC-SHA256(pepper, A)), i.e. scheme 2's outer step. No scrypt here: the slow part ran
+   * on the phone (docs/protocol.md §18.3).
+   */
+  verifier(authenticator: Uint8Array): string {
+    return createHmac('sha256', this.pepper).update(authenticator).digest('hex')
+  }
+
+  /** Scheme 1's hash (hex of the scrypt output) rewritten as scheme 2 (boot migration). */
+  upgradeScheme1(scheme1Hex: string): string {
+    return this.verifier(Buffer.from(scheme1Hex, 'hex'))
+  }
+
+  /** The server salt, published for phones opening legacy cases (GET /api/v1/case/legacy-salt). */
+  get legacySalt(): Buffer {
+    return Buffer.from(this.salt)
+  }
+
+  /**
    * The receipt's hash under every scheme. The scrypt runs on the libuv pool through the bounded
    * queue: rejects with QueueFullError when the queue is full or the wait too long.
    */

@@ -7,6 +7,8 @@ import { Admission, type AdmissionLimits, type FreeSpace } from './admission'
 import type { BlobStore } from './blobstore'
 import { FsBlobStore } from './blobstore'
 import type { Campaign } from './campaign'
+import { DEFAULT_CASE_LIMITS, type CaseLimits } from './case/limits'
+import path from 'node:path'
 import { LocalLocks, type ClusterLocks } from './locks'
 import type { PoolOptions } from './postgres/pool'
 import { ReceiptHasher, developmentPepper, type HasherOptions } from './receipts'
@@ -30,15 +32,27 @@ export interface Services {
   statusMinMs: number
   /** Free-space reserve, unfinished-bytes caps and uploads in flight (in memory). */
   admission: Admission
+  /** Added files of case messages, one object per (msgId, n). */
+  caseBlobs: BlobStore
+  /** Case channel limits (default DEFAULT_CASE_LIMITS). */
+  caseLimits?: CaseLimits
 }
 
 export interface Storage {
   backend: 'sqlite' | 'postgres'
   repository: SubmissionRepository
   blobs: BlobStore
+  caseBlobs: BlobStore
   receipts: ReceiptHasher
   locks: ClusterLocks
 }
+
+/** The case limits in force. */
+export function caseLimitsOf(services: Pick<Services, 'caseLimits'>): CaseLimits {
+  return services.caseLimits ?? DEFAULT_CASE_LIMITS
+}
+
+export const CASE_BLOBS_DIR = 'case-blobs'
 
 export interface StorageOptions {
   /**
@@ -64,6 +78,7 @@ export async function openStorage(dataDir: string, options: StorageOptions = {})
       backend: 'sqlite',
       repository: SqliteRepository.open(dataDir),
       blobs: FsBlobStore.open(dataDir),
+      caseBlobs: new FsBlobStore(path.join(dataDir, CASE_BLOBS_DIR)),
       receipts: ReceiptHasher.open(dataDir, hasher(options.pepper ?? developmentPepper(dataDir))),
       locks: new LocalLocks(),
     }
@@ -73,10 +88,20 @@ export async function openStorage(dataDir: string, options: StorageOptions = {})
   return openPostgresStorage(options.databaseUrl, { pool: options.pool, pepper: options.pepper, hasher })
 }
 
+/**
+ * At boot, with the pepper: every receipt finalized before the pepper existed (scheme 1, a bare
+ * scrypt output, which is exactly a legacy phone's authenticator A') becomes scheme 2 once, so that
+ * a stolen database holds no value a phone sends (docs/protocol.md §18.5). Returns how many.
+ */
+export function upgradeLegacyReceipts(storage: Pick<Storage, 'repository' | 'receipts'>): Promise<number> {
+  return storage.repository.cases.upgradeLegacyReceipts((h) => storage.receipts.upgradeScheme1(h))
+}
+
 /** The in-memory admission state, seeded with the unfinished submissions already stored. */
 export async function openAdmission(dataDir: string, repository: SubmissionRepository, limits: AdmissionLimits, freeSpace?: FreeSpace): Promise<Admission> {
   const admission = new Admission(dataDir, limits, freeSpace)
   admission.adopt(await repository.listOpenSizes())
+  admission.adopt(await repository.cases.listOpenMessageSizes())
   return admission
 }
 
@@ -89,12 +114,14 @@ export async function sweep(
   blobs: BlobStore,
   now: number,
   onDeleted: (id: string) => void = () => {},
+  caseBlobs?: BlobStore,
   locks?: ClusterLocks,
 ): Promise<{ expired: number; orphans: number; skipped?: true }> {
   if (locks) {
-    const r = await locks.tryRun('sweep', () => sweep(repository, blobs, now, onDeleted))
+    const r = await locks.tryRun('sweep', () => sweep(repository, blobs, now, onDeleted, caseBlobs))
     return r.ran ? r.value : { expired: 0, orphans: 0, skipped: true }
   }
+  const cases = caseBlobs ? await sweepCaseMessages(repository, caseBlobs, now, onDeleted) : { expired: 0, orphans: 0 }
   let expired = 0
   for (;;) {
     const ids = await repository.listExpired(now, 500)
@@ -114,12 +141,38 @@ export async function sweep(
       orphans += 1
     }
   }
+  return { expired: expired + cases.expired, orphans: orphans + cases.orphans }
+}
+
+/** The same for case messages whose files never finished uploading, and case blobs with no message. */
+async function sweepCaseMessages(repository: SubmissionRepository, caseBlobs: BlobStore, now: number, onDeleted: (id: string) => void) {
+  let expired = 0
+  for (;;) {
+    const ids = await repository.cases.listExpiredMessages(now, 500)
+    for (const id of ids) {
+      const deleted = await repository.cases.deleteMessage(id)
+      await caseBlobs.deleteSubmission(id)
+      onDeleted(id)
+      if (deleted) expired += 1
+    }
+    if (ids.length < 500) break
+  }
+  let orphans = 0
+  for (const id of await caseBlobs.listSubmissionIds()) {
+    if (!(await repository.cases.messageExists(id))) {
+      await caseBlobs.deleteSubmission(id)
+      orphans += 1
+    }
+  }
   return { expired, orphans }
 }
 
 /** Deletes a submission and its blobs (bureau purge). */
-export async function purgeSubmission(storage: Pick<Storage, 'repository' | 'blobs'>, id: string): Promise<boolean> {
+export async function purgeSubmission(storage: Pick<Storage, 'repository' | 'blobs'> & { caseBlobs?: BlobStore }, id: string): Promise<boolean> {
+  // The case's messages go with it (ON DELETE CASCADE); their added files here.
+  const messages = await storage.repository.cases.messageIds(id)
   const existed = await storage.repository.deleteSubmission(id)
+  if (storage.caseBlobs) for (const msgId of messages) await storage.caseBlobs.deleteSubmission(msgId)
   await storage.blobs.deleteSubmission(id)
   return existed
 }

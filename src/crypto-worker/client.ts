@@ -4,6 +4,11 @@
  * in flight while the next is read, so file reads and encryption overlap.
  */
 import type { EnvelopeHeader } from '@/crypto/envelope'
+import type { ScryptParams } from '@/crypto/scrypt'
+import type { CaseMessageHeader } from '@/case/header'
+import type { CaseSecrets } from '@/case/keys'
+import type { CaseRole } from '@/case/labels'
+import type { CaseMessagePlaintext } from '@/case/plaintext'
 import { exactBuffer, type SealReply, type SealTransport } from './protocol'
 
 /** The worker died mid-file (WeChat reclaimed it, or it crashed): the file must be sealed again. */
@@ -19,6 +24,53 @@ export interface EnvelopeOptions {
   /** The report's ephemeral secret e; the worker zeroes its copy once the envelope is made. */
   ephemeralSecret: Uint8Array
   expectedKid?: string
+}
+
+/** A resident's case message (docs/protocol.md §19): its objects are then sealed with sealFile. */
+export interface CaseEnvelopeOptions {
+  caseId: string
+  msgId: string
+  /** B, from the accepted signed key list. */
+  bureauPublicKey: Uint8Array
+  /** The case seed (from deriveCaseSecrets); the worker zeroes its copy. */
+  seed: Uint8Array
+  /** e: 32 fresh random bytes for this message. */
+  ephemeralSecret: Uint8Array
+}
+
+export interface DeriveOptions {
+  /** The 16-digit 查询码. */
+  receipt: string
+  /** caseSalt(campaign id), or the server's legacy receipt salt. */
+  salt: Uint8Array
+  /** CASE_KDF or LEGACY_KDF (src/case/labels.ts). */
+  params: ScryptParams
+  /** Fraction done, 0 … 1, a few times while it runs. */
+  onProgress?: (done: number) => void
+}
+
+export interface OpenCaseMessageRequest {
+  header: unknown
+  caseId: string
+  msgId: string
+  /** Who wrote it, as the server lists it. */
+  from: CaseRole
+  /** The object addressed to the resident: a bureau message, or the resident's own copy. */
+  object: Uint8Array
+  seed: Uint8Array
+  /** B of the header's kid, from the accepted signed key list. */
+  bureauPublicKey: Uint8Array
+}
+
+/** Opening a case message failed: `code` says why (BAD_MAC: altered, moved, or not for this case). */
+export class CaseOpenFailedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'CaseOpenFailedError'
+  }
 }
 
 export interface SealFileOptions {
@@ -63,6 +115,7 @@ let nextJob = 1
 
 export class SealClient {
   private readonly waiters = new Map<string, Waiter>()
+  private readonly progress = new Map<number, (done: number) => void>()
   private dead: string | undefined
 
   constructor(readonly transport: SealTransport) {
@@ -85,8 +138,60 @@ export class SealClient {
         ...(options.expectedKid !== undefined ? { expectedKid: options.expectedKid } : {}),
       }),
     )
-    if (reply.type !== 'header') throw new Error(`unexpected reply ${reply.type}`)
+    if (reply.type !== 'header' || 't' in reply.header) throw new Error(`unexpected reply ${reply.type}`)
     return reply.header
+  }
+
+  /** Makes a resident's case message key agreement in the worker, kept as envelope `id`; answers its header. */
+  async openCaseEnvelope(id: number, options: CaseEnvelopeOptions): Promise<CaseMessageHeader> {
+    const reply = await this.request(`envelope/${id}`, () =>
+      this.transport.post({
+        type: 'case-envelope',
+        envelope: id,
+        caseId: options.caseId,
+        msgId: options.msgId,
+        bureauPublicKey: exactBuffer(options.bureauPublicKey.slice()),
+        seed: exactBuffer(options.seed.slice()),
+        ephemeralSecret: exactBuffer(options.ephemeralSecret.slice()),
+      }),
+    )
+    if (reply.type !== 'header' || !('t' in reply.header)) throw new Error(`unexpected reply ${reply.type}`)
+    return reply.header
+  }
+
+  /** The case KDF in the worker: A and seed from the 查询码 (docs/protocol.md §18). */
+  async deriveCaseSecrets(options: DeriveOptions): Promise<CaseSecrets> {
+    const job = nextJob++
+    if (options.onProgress) this.progress.set(job, options.onProgress)
+    try {
+      const reply = await this.request(`derive/${job}`, () =>
+        this.transport.post({ type: 'derive', job, receipt: options.receipt, salt: exactBuffer(options.salt.slice()), params: { ...options.params } }),
+      )
+      if (reply.type !== 'derived') throw new Error(`unexpected reply ${reply.type}`)
+      return { authenticator: new Uint8Array(reply.authenticator), seed: new Uint8Array(reply.seed) }
+    } finally {
+      this.progress.delete(job)
+    }
+  }
+
+  /** Opens a message object addressed to the resident, in the worker; throws CaseOpenFailedError when it does not open. */
+  async openCaseMessage(options: OpenCaseMessageRequest): Promise<CaseMessagePlaintext> {
+    const job = nextJob++
+    const reply = await this.request(`case-open/${job}`, () =>
+      this.transport.post({
+        type: 'case-open',
+        job,
+        header: options.header,
+        caseId: options.caseId,
+        msgId: options.msgId,
+        from: options.from,
+        object: exactBuffer(options.object.slice()),
+        seed: exactBuffer(options.seed.slice()),
+        bureauPublicKey: exactBuffer(options.bureauPublicKey.slice()),
+      }),
+    )
+    if (reply.type !== 'case-opened') throw new Error(`unexpected reply ${reply.type}`)
+    return reply.message
   }
 
   /** The worker forgets envelope `id` (its shared secret). */
@@ -192,6 +297,19 @@ export class SealClient {
 
   private receive(reply: SealReply): void {
     if (reply.type === 'ready') return
+    if (reply.type === 'derive-progress') {
+      this.progress.get(reply.job)?.(reply.done)
+      return
+    }
+    if (reply.type === 'derived' || reply.type === 'case-opened' || (reply.type === 'error' && reply.op !== undefined)) {
+      const key = `${reply.type === 'derived' ? 'derive' : reply.type === 'case-opened' ? 'case-open' : reply.op}/${reply.job}`
+      const waiter = this.waiters.get(key)
+      this.waiters.delete(key)
+      if (reply.type !== 'error') waiter?.resolve(reply)
+      else if (reply.op === 'case-open') waiter?.reject(new CaseOpenFailedError(reply.code ?? 'BAD_MAC', `case message does not open: ${reply.message}`))
+      else waiter?.reject(new Error(`key derivation failed: ${reply.message}`))
+      return
+    }
     if (reply.type === 'header' || (reply.type === 'error' && reply.envelope !== undefined)) {
       const key = `envelope/${reply.envelope}`
       const waiter = this.waiters.get(key)
@@ -222,5 +340,6 @@ export class SealClient {
     this.dead = reason
     for (const waiter of this.waiters.values()) waiter.reject(new WorkerDiedError(reason))
     this.waiters.clear()
+    this.progress.clear()
   }
 }

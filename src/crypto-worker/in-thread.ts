@@ -41,7 +41,9 @@ export function createInThreadTransport(): SealTransport {
   let stopped = false
   /** Where the service's replies go: straight to the page, or collected while a piece is sliced. */
   let sink: (reply: SealReply) => void = (reply) => onReply(reply)
-  const service = createSealService((reply) => sink(reply))
+  // The KDF runs in slices on later macrotasks: its replies go straight to the page, whatever piece is being sliced.
+  const later = (reply: SealReply) => reply.type === 'derive-progress' || reply.type === 'derived' || (reply.type === 'error' && reply.op === 'derive')
+  const service = createSealService((reply) => (later(reply) ? onReply(reply) : sink(reply)), { schedule: (callback) => schedule(() => !stopped && callback()) })
   const queue: SealRequest[] = []
   let pumping = false
 

@@ -6,6 +6,13 @@
  *
  *   page → worker   envelope {envelope, bureauPublicKey, ephemeralSecret, expectedKid?}
  *                                                     the report's key agreement (§4), kept by id
+ *                   case-envelope {envelope, caseId, msgId, bureauPublicKey, seed, ephemeralSecret}
+ *                                                     a resident's case message (§19), kept by id;
+ *                                                     its objects are then sealed by begin/data/end
+ *                   derive {job, receipt, salt, params}
+ *                                                     the case KDF (§18): scrypt of the 查询码
+ *                   case-open {job, header, caseId, msgId, from, object, seed, bureauPublicKey}
+ *                                                     open a message object addressed to the resident
  *                   begin {job, envelope, label, nonce, size}
  *                                                     start sealing one object (envelope v2 §5)
  *                   data  {job, seq, bytes}           the next plaintext piece
@@ -16,7 +23,10 @@
  *                   header {envelope, header}         the envelope header (reply to envelope)
  *                   out   {job, seq, bytes}           object bytes for data `seq` (maybe empty)
  *                   done  {job, seq, bytes, crc32}    the object's last bytes and its CRC-32
- *                   error {job, seq, message}         the job failed and is forgotten
+ *                   error {job, seq, message, op?}    the job failed and is forgotten
+ *                   derive-progress {job, done}       fraction of the KDF done (0 … 1), now and then
+ *                   derived {job, authenticator, seed}  A and seed (32 bytes each)
+ *                   case-opened {job, message}        the checked plaintext (case-open)
  *
  * Replies come in the order of requests. The X25519 and HKDF work happens here too, so that the
  * page thread never runs a long computation (the first X25519 alone took over 50 ms in a browser).
@@ -24,6 +34,10 @@
  * starts a new worker, sends the envelope again, and seals that file again under a fresh nonce.
  */
 import type { EnvelopeHeader } from '@/crypto/envelope'
+import type { ScryptParams } from '@/crypto/scrypt'
+import type { CaseMessageHeader } from '@/case/header'
+import type { CaseRole } from '@/case/labels'
+import type { CaseMessagePlaintext } from '@/case/plaintext'
 
 export interface EnvelopeRequest {
   type: 'envelope'
@@ -70,7 +84,56 @@ export interface AbortRequest {
   job: number
 }
 
-export type SealRequest = EnvelopeRequest | ForgetRequest | BeginRequest | DataRequest | EndRequest | AbortRequest
+/** A resident's case message: its key agreement (docs/protocol.md §19), from the case seed. */
+export interface CaseEnvelopeRequest {
+  type: 'case-envelope'
+  envelope: number
+  caseId: string
+  msgId: string
+  /** B, from the accepted signed key list. */
+  bureauPublicKey: ArrayBuffer
+  /** The case seed (32 bytes): the worker derives d and D from it. */
+  seed: ArrayBuffer
+  /** e (32 fresh random bytes). */
+  ephemeralSecret: ArrayBuffer
+}
+
+/** The case KDF (docs/protocol.md §18): scrypt(查询码, salt, params). */
+export interface DeriveRequest {
+  type: 'derive'
+  job: number
+  /** The 16-digit 查询码. */
+  receipt: string
+  /** caseSalt(campaign id), or the server's legacy receipt salt. */
+  salt: ArrayBuffer
+  params: ScryptParams
+}
+
+/** Opens one case message object addressed to the resident (a bureau message, or the resident's own copy). */
+export interface CaseOpenRequest {
+  type: 'case-open'
+  job: number
+  header: unknown
+  caseId: string
+  msgId: string
+  /** Who wrote it, as the server lists it (a lie fails the tag). */
+  from: CaseRole
+  object: ArrayBuffer
+  seed: ArrayBuffer
+  /** B of the header's kid, from the accepted signed key list. */
+  bureauPublicKey: ArrayBuffer
+}
+
+export type SealRequest =
+  | EnvelopeRequest
+  | CaseEnvelopeRequest
+  | ForgetRequest
+  | BeginRequest
+  | DataRequest
+  | EndRequest
+  | AbortRequest
+  | DeriveRequest
+  | CaseOpenRequest
 
 export interface ReadyReply {
   type: 'ready'
@@ -79,7 +142,28 @@ export interface ReadyReply {
 export interface HeaderReply {
   type: 'header'
   envelope: number
-  header: EnvelopeHeader
+  /** A report's header (envelope request) or a case message's (case-envelope request). */
+  header: EnvelopeHeader | CaseMessageHeader
+}
+
+export interface DeriveProgressReply {
+  type: 'derive-progress'
+  job: number
+  /** 0 … 1. */
+  done: number
+}
+
+export interface DerivedReply {
+  type: 'derived'
+  job: number
+  authenticator: ArrayBuffer
+  seed: ArrayBuffer
+}
+
+export interface CaseOpenedReply {
+  type: 'case-opened'
+  job: number
+  message: CaseMessagePlaintext
 }
 
 export interface OutReply {
@@ -107,10 +191,14 @@ export interface ErrorReply {
   seq: number
   /** Set when an envelope request failed. */
   envelope?: number
+  /** Set when a derive or case-open request failed (its job is then that request's). */
+  op?: 'derive' | 'case-open'
+  /** For case-open: the opener's error code (TRUNCATED, BAD_MAC, BAD_PADDING, BAD_HEADER, BAD_MESSAGE, BAD_KEY). */
+  code?: string
   message: string
 }
 
-export type SealReply = ReadyReply | HeaderReply | OutReply | DoneReply | ErrorReply
+export type SealReply = ReadyReply | HeaderReply | OutReply | DoneReply | ErrorReply | DeriveProgressReply | DerivedReply | CaseOpenedReply
 
 /** A channel to a worker (or to the in-thread service). */
 export interface SealTransport {
@@ -151,6 +239,16 @@ export function isSealRequest(value: unknown): value is SealRequest {
     )
   }
   if (m.type === 'forget') return typeof m.envelope === 'number'
+  if (m.type === 'case-envelope') {
+    return (
+      typeof m.envelope === 'number' &&
+      typeof m.caseId === 'string' &&
+      typeof m.msgId === 'string' &&
+      isArrayBuffer(m.bureauPublicKey) &&
+      isArrayBuffer(m.seed) &&
+      isArrayBuffer(m.ephemeralSecret)
+    )
+  }
   if (typeof m.job !== 'number') return false
   switch (m.type) {
     case 'begin':
@@ -161,6 +259,25 @@ export function isSealRequest(value: unknown): value is SealRequest {
       return typeof m.seq === 'number'
     case 'abort':
       return true
+    case 'derive': {
+      const p = m.params as Partial<Record<string, unknown>> | null
+      return (
+        typeof m.receipt === 'string' &&
+        isArrayBuffer(m.salt) &&
+        typeof p === 'object' &&
+        p !== null &&
+        ['N', 'r', 'p', 'dkLen'].every((k) => Number.isSafeInteger(p[k]))
+      )
+    }
+    case 'case-open':
+      return (
+        typeof m.caseId === 'string' &&
+        typeof m.msgId === 'string' &&
+        (m.from === 'resident' || m.from === 'bureau') &&
+        isArrayBuffer(m.object) &&
+        isArrayBuffer(m.seed) &&
+        isArrayBuffer(m.bureauPublicKey)
+      )
     default:
       return false
   }

@@ -7,7 +7,19 @@
  */
 import { startSealWorker } from '@/platform/crypto-worker'
 import type { EnvelopeHeader } from '@/crypto/envelope'
-import { SealClient, WorkerDiedError, type EnvelopeOptions, type SealFileOptions, type SealFileResult } from './client'
+import type { CaseMessageHeader } from '@/case/header'
+import type { CaseSecrets } from '@/case/keys'
+import type { CaseMessagePlaintext } from '@/case/plaintext'
+import {
+  SealClient,
+  WorkerDiedError,
+  type CaseEnvelopeOptions,
+  type DeriveOptions,
+  type EnvelopeOptions,
+  type OpenCaseMessageRequest,
+  type SealFileOptions,
+  type SealFileResult,
+} from './client'
 import { createInThreadTransport } from './in-thread'
 import type { SealTransport } from './protocol'
 
@@ -33,8 +45,11 @@ let nextEnvelope = 1
 
 export class FileSealer {
   private client: SealClient | undefined
-  /** The open envelope: its id, and what a new worker needs to make it again. */
-  private envelope: { id: number; options: EnvelopeOptions; header?: EnvelopeHeader } | undefined
+  /** The open envelope (a report's, or a case message's): its id, and what a new worker needs to make it again. */
+  private envelope:
+    | { id: number; kind: 'report'; options: EnvelopeOptions; header?: EnvelopeHeader }
+    | { id: number; kind: 'case'; options: CaseEnvelopeOptions; header?: CaseMessageHeader }
+    | undefined
   /** The client that holds the envelope now. */
   private envelopeOn: SealClient | undefined
 
@@ -50,24 +65,57 @@ export class FileSealer {
    */
   async openEnvelope(options: EnvelopeOptions): Promise<EnvelopeHeader> {
     this.closeEnvelope()
-    this.envelope = { id: nextEnvelope++, options: { ...options, bureauPublicKey: options.bureauPublicKey.slice(), ephemeralSecret: options.ephemeralSecret.slice() } }
+    this.envelope = { id: nextEnvelope++, kind: 'report', options: { ...options, bureauPublicKey: options.bureauPublicKey.slice(), ephemeralSecret: options.ephemeralSecret.slice() } }
+    return (await this.openWithRetry()) as EnvelopeHeader
+  }
+
+  /**
+   * The same for a resident's case message (docs/protocol.md §19): then seal() its objects, with
+   * the labels of src/case/labels.ts (message, copy, attachment/n). Answers the message header.
+   */
+  async openCaseEnvelope(options: CaseEnvelopeOptions): Promise<CaseMessageHeader> {
+    this.closeEnvelope()
+    const copy = { ...options, bureauPublicKey: options.bureauPublicKey.slice(), seed: options.seed.slice(), ephemeralSecret: options.ephemeralSecret.slice() }
+    this.envelope = { id: nextEnvelope++, kind: 'case', options: copy }
+    return (await this.openWithRetry()) as CaseMessageHeader
+  }
+
+  /** The case KDF (docs/protocol.md §18) in the worker; a worker that dies meanwhile is replaced and the KDF starts over. */
+  async deriveCaseSecrets(options: DeriveOptions): Promise<CaseSecrets> {
+    return this.withRetry((client) => client.deriveCaseSecrets(options))
+  }
+
+  /** Opens a message object addressed to the resident, in the worker. */
+  async openCaseMessage(options: OpenCaseMessageRequest): Promise<CaseMessagePlaintext> {
+    return this.withRetry((client) => client.openCaseMessage(options))
+  }
+
+  /** Runs `task` on a worker, in a new one when it dies, in-thread after maxDeaths deaths. */
+  private async withRetry<T>(task: (client: SealClient) => Promise<T>): Promise<T> {
     for (let deaths = 0; ; deaths++) {
       try {
-        return await this.ensureEnvelope(this.clientFor(deaths >= this.maxDeaths))
+        return await task(this.clientFor(deaths >= this.maxDeaths))
       } catch (error) {
-        if (!(error instanceof WorkerDiedError)) {
-          this.closeEnvelope()
-          throw error
-        }
+        if (!(error instanceof WorkerDiedError)) throw error
         this.client = undefined
       }
     }
   }
 
-  /** Forgets the report's secret, here and in the worker. */
+  private async openWithRetry(): Promise<EnvelopeHeader | CaseMessageHeader> {
+    try {
+      return await this.withRetry((client) => this.ensureEnvelope(client))
+    } catch (error) {
+      this.closeEnvelope()
+      throw error
+    }
+  }
+
+  /** Forgets the report's (or message's) secrets, here and in the worker. */
   closeEnvelope(): void {
     if (!this.envelope) return
     this.envelope.options.ephemeralSecret.fill(0)
+    if (this.envelope.kind === 'case') this.envelope.options.seed.fill(0)
     this.envelopeOn?.forgetEnvelope(this.envelope.id)
     this.envelope = undefined
     this.envelopeOn = undefined
@@ -99,13 +147,13 @@ export class FileSealer {
   }
 
   /** Makes the open envelope on `client` unless it holds it already. */
-  private async ensureEnvelope(client: SealClient): Promise<EnvelopeHeader> {
+  private async ensureEnvelope(client: SealClient): Promise<EnvelopeHeader | CaseMessageHeader> {
     const envelope = this.envelope!
     if (this.envelopeOn === client && envelope.header) return envelope.header
-    const header = await client.openEnvelope(envelope.id, envelope.options)
+    const header = envelope.kind === 'report' ? await client.openEnvelope(envelope.id, envelope.options) : await client.openCaseEnvelope(envelope.id, envelope.options)
     // The same secret gives the same header in every worker.
     if (envelope.header && (envelope.header.epk !== header.epk || envelope.header.kid !== header.kid)) throw new Error('internal error: envelope changed')
-    envelope.header = header
+    envelope.header = header as never
     this.envelopeOn = client
     return header
   }

@@ -7,6 +7,7 @@
  */
 import dayjs from 'dayjs'
 import rawConfig from '../../campaign/campaign.json'
+import { CAMPAIGN_ID_PATTERN } from './campaign-id'
 import { isCategoryCode } from './categories'
 import type { BranchOffice, BureauKey, CampaignConfig, CampaignInfo } from './types'
 
@@ -101,6 +102,9 @@ function checkCampaign(c: unknown, problems: string[]): void {
   if (!isObject(c)) {
     problems.push('campaign: must be an object')
     return
+  }
+  if (c.id !== undefined && (typeof c.id !== 'string' || !CAMPAIGN_ID_PATTERN.test(c.id))) {
+    problems.push(`campaign.id: must be 1-40 lowercase letters, digits or "-" (starting with a letter or digit), got ${JSON.stringify(c.id)}`)
   }
   for (const k of ['issuer', 'title', 'source'] as const) {
     if (!nonEmptyString(c[k])) problems.push(`campaign.${k}: must be a non-empty string`)

@@ -53,17 +53,24 @@ export interface ReportPlaintext {
   reporter: ReporterPart
   declaration: { truthful: true; liability: true; declaredAt: string }
   attachments: ReportAttachmentEntry[]
+  /**
+   * base64 of the resident's reply key D (docs/protocol.md §7, §18.2): how the bureau learns the key
+   * its replies are encrypted to, from inside the report and never from the server. Every phone
+   * with the case channel sets it; a report without it was made before the channel.
+   */
+  replyKey?: string
 }
 
 /**
  * Builds the plaintext from a draft ready to send. Storage references (attachment ids and refs)
  * stay on the phone. Throws when the draft is not submittable, rather than send half a report.
  */
-export function toReportPlaintext(draft: DraftReport, attachments: ReportAttachmentEntry[], declaredAt: string): ReportPlaintext {
+export function toReportPlaintext(draft: DraftReport, attachments: ReportAttachmentEntry[], declaredAt: string, replyKey?: string): ReportPlaintext {
   if (!draft.category) throw new Error('report has no category')
   if (!draft.branch) throw new Error('report has no branch office')
   if (!draft.declaration.truthful || !draft.declaration.liability) throw new Error('report declaration is not confirmed')
   if (typeof declaredAt !== 'string' || declaredAt === '') throw new Error('report has no declaration time')
+  if (replyKey !== undefined && !/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/.test(replyKey)) throw new Error('reply key must be the base64 of 32 bytes')
 
   if (attachments.length !== draft.attachments.length) {
     throw new Error(`report lists ${attachments.length} attachments but the draft has ${draft.attachments.length}`)
@@ -95,6 +102,7 @@ export function toReportPlaintext(draft: DraftReport, attachments: ReportAttachm
     reporter,
     declaration: { truthful: true, liability: true, declaredAt },
     attachments: attachments.map(({ n, label, name, mime, size }) => ({ n, label, name, mime, size })),
+    ...(replyKey !== undefined ? { replyKey } : {}),
   }
 }
 

@@ -41,6 +41,12 @@ export interface BranchOffice {
 }
 
 export interface CampaignInfo {
+  /**
+   * Stable id of the campaign (lowercase letters, digits, "-"): part of the case KDF's salt
+   * (docs/protocol.md §18.1), so it never changes once reports exist. Optional only for
+   * configurations served by older servers; the bundled one has it.
+   */
+  id?: string
   issuer: string
   title: string
   /** ISO date (YYYY-MM-DD). */

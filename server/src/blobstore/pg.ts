@@ -44,8 +44,8 @@ function statements(prefix: string) {
   } as const
 }
 
-/** The table pairs a schema has: attachments of submissions ('blob'); more are added by migrations. */
-export type BlobTables = 'blob'
+/** The table pairs a schema has: attachments of submissions ('blob'), added files of case messages ('case_blob'). */
+export type BlobTables = 'blob' | 'case_blob'
 
 function check(id: string, n: number): void {
   if (!ID.test(id)) throw new Error('invalid submission id')

@@ -16,6 +16,26 @@ export { openObject, openObjectFile, type OpenObjectOptions, type OpenObjectFile
 export { deriveObjectKeysV1, INFO_PREFIX_V1, MIN_OBJECT_LENGTH_V1, type ObjectKeysV1 } from './v1'
 export { deriveObjectKeyV2, layoutV2, chunkNonceV2, INFO_PREFIX_V2, MIN_OBJECT_LENGTH_V2, CHUNK_LENGTH, SEALED_CHUNK_LENGTH, type LayoutV2 } from './v2'
 export { padme } from './padme'
+export { openStreamObject, openStreamObjectFile, sealStreamObject } from './v2'
+export {
+  parseCaseHeader,
+  caseLabel,
+  addressedTo,
+  decodeReplyKey,
+  bureauObjectKey,
+  openCaseObject,
+  openCaseObjectFile,
+  sealCaseReply,
+  CASE_HEADER_TYPE,
+  CASE_HEADER_VERSION,
+  type CaseMessageHeader,
+  type CaseRole,
+  type CaseObjectKind,
+  type BureauCaseReader,
+  type OpenCaseObjectOptions,
+  type SealReplyOptions,
+  type SealedReply,
+} from './case'
 export {
   kidOf,
   generateBureauKeyPair,

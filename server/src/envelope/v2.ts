@@ -7,7 +7,7 @@
  * in each chunk's nonce make reordering, truncation and extension fail authentication. The file
  * decryptor writes to a temporary file that is renamed into place only once every chunk verified.
  */
-import { createDecipheriv, createHash, hkdfSync, type Hash } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, type Hash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import { EnvelopeError } from './errors'
 import { readExactly, writeAll, writeAtomically } from './file-io'
@@ -112,10 +112,21 @@ class Unframer {
 }
 
 export function openObjectV2(header: EnvelopeHeaderV2, privateKey: PrivateKeys, label: string, bytes: Uint8Array): Buffer {
+  return openStreamObject(bytes, (nonce) => deriveObjectKeyV2(header, privateKey, label, nonce))
+}
+
+/** The key of an object, from its 16-byte nonce (each kind of object derives it its own way). */
+export type ObjectKeyOf = (objectNonce: Buffer) => Buffer
+
+/**
+ * Opens a v2-layout object (§5) in memory, whatever derived its key: report objects (above) and
+ * case message objects (./case.ts).
+ */
+export function openStreamObject(bytes: Uint8Array, keyOf: ObjectKeyOf): Buffer {
   const object = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const layout = layoutV2(object.length)
   if (!layout) throw truncated(object.length)
-  const key = deriveObjectKeyV2(header, privateKey, label, object.subarray(0, OBJECT_NONCE_LENGTH))
+  const key = keyOf(object.subarray(0, OBJECT_NONCE_LENGTH))
   try {
     const parts: Buffer[] = []
     const unframer = new Unframer(layout.framed, (p) => void parts.push(p))
@@ -132,13 +143,18 @@ export function openObjectV2(header: EnvelopeHeaderV2, privateKey: PrivateKeys, 
 }
 
 /** Decrypts a v2 object file in one pass with bounded memory; output only once every chunk verified. */
-export async function openObjectFileV2(
+export function openObjectFileV2(
   header: EnvelopeHeaderV2,
   privateKey: PrivateKeys,
   label: string,
   inputPath: string,
   outputPath: string,
 ): Promise<{ size: number; sha256: string }> {
+  return openStreamObjectFile(inputPath, outputPath, (nonce) => deriveObjectKeyV2(header, privateKey, label, nonce))
+}
+
+/** The file form of openStreamObject: the plaintext is renamed into place only once every chunk verified. */
+export async function openStreamObjectFile(inputPath: string, outputPath: string, keyOf: ObjectKeyOf): Promise<{ size: number; sha256: string }> {
   const input = await open(inputPath, 'r')
   let key: Buffer | undefined
   try {
@@ -146,7 +162,7 @@ export async function openObjectFileV2(
       const { size } = await input.stat()
       const layout = layoutV2(size)
       if (!layout) throw truncated(size)
-      key = deriveObjectKeyV2(header, privateKey, label, await readExactly(input, 0, OBJECT_NONCE_LENGTH))
+      key = keyOf(await readExactly(input, 0, OBJECT_NONCE_LENGTH))
       const hash: Hash = createHash('sha256')
       const unframer = new Unframer(layout.framed, async (plain) => {
         hash.update(plain)
@@ -167,6 +183,29 @@ export async function openObjectFileV2(
     key?.fill(0)
     await input.close()
   }
+}
+
+/**
+ * Seals a whole plaintext as a v2-layout object (§5.1–5.2) with node:crypto: what the bureau tool
+ * sends as a reply (./case.ts). nonce ‖ STREAM chunks of the length-prefixed, Padmé-padded plaintext.
+ */
+export function sealStreamObject(key: Uint8Array, objectNonce: Uint8Array, plaintext: Uint8Array): Buffer {
+  if (key.length !== 32) throw new Error('object key must be 32 bytes')
+  if (objectNonce.length !== OBJECT_NONCE_LENGTH) throw new Error('object nonce must be 16 bytes')
+  const framedLength = padme(LENGTH_PREFIX + plaintext.length)
+  const framed = Buffer.alloc(framedLength)
+  framed.writeBigUInt64BE(BigInt(plaintext.length), 0)
+  framed.set(plaintext, LENGTH_PREFIX)
+  const chunks = Math.ceil(framedLength / CHUNK_LENGTH)
+  const parts: Buffer[] = [Buffer.from(objectNonce)]
+  for (let i = 0; i < chunks; i++) {
+    const cipher = createCipheriv('chacha20-poly1305', key, chunkNonceV2(i, i === chunks - 1), { authTagLength: TAG_LENGTH })
+    parts.push(cipher.update(framed.subarray(i * CHUNK_LENGTH, (i + 1) * CHUNK_LENGTH)))
+    cipher.final()
+    parts.push(cipher.getAuthTag())
+  }
+  framed.fill(0)
+  return Buffer.concat(parts)
 }
 
 function truncated(size: number): EnvelopeError {

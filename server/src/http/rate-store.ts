@@ -67,6 +67,12 @@ export class WindowStore {
     return { current: e.count, ttl: e.start + window - now }
   }
 
+  /** The count of `key` in its current window, without counting (0 when none). */
+  peek(key: string, window: number): number {
+    const e = this.entries.get(key) ?? (this.entries.size >= this.capacity ? this.entries.get(OVERFLOW_KEY) : undefined)
+    return e && e.start + window > this.now() ? e.count : 0
+  }
+
   /** @fastify/rate-limit's store interface (it passes the route's window in ms). */
   incr(key: string, cb: IncrCallback, timeWindow: number = 60_000): void {
     cb(null, this.hit(key, timeWindow))

@@ -29,6 +29,7 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
       backend: 'postgres',
       repository,
       blobs: new PgBlobStore(pool),
+      caseBlobs: new PgBlobStore(pool, 'case_blob'),
       receipts: new ReceiptHasher(salt, options.hasher(pepper)),
       locks: new PgLocks(lockPool),
     }

@@ -1,2 +1,3 @@
 export * from './types'
+export * from './case-types'
 export { SqliteRepository, DATABASE_FILE } from './sqlite'

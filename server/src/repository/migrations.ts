@@ -44,4 +44,40 @@ export const MIGRATIONS: readonly string[] = [
     accepted_at = accepted_at - accepted_at % 60000,
     status_changed_at = status_changed_at - status_changed_at % 60000;
   `,
+  // The case channel (issue 14, docs/protocol.md §18-§21). case_kind: how the receipt hash was
+  // made: 'legacy' = HMAC(pepper, scrypt(R, serverSalt)) from an old app's {receipt}, 'case' =
+  // HMAC(pepper, A) from a new app's authenticator. reply_key: D' of a legacy case (the server's
+  // word). closed_at: when the status last became closed (the writing window runs from there).
+  `
+  ALTER TABLE submissions ADD COLUMN case_kind TEXT CHECK (case_kind IN ('legacy', 'case'));
+  UPDATE submissions SET case_kind = 'legacy' WHERE state = 'accepted';
+  ALTER TABLE submissions ADD COLUMN reply_key BLOB CHECK (reply_key IS NULL OR length(reply_key) = 32);
+  ALTER TABLE submissions ADD COLUMN closed_at INTEGER;
+  UPDATE submissions SET closed_at = status_changed_at WHERE status = 'closed';
+  CREATE TABLE case_messages (
+    msg_id        TEXT PRIMARY KEY,
+    case_id       TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    sender        TEXT NOT NULL CHECK (sender IN ('resident', 'bureau')),
+    header        TEXT NOT NULL,
+    message       BLOB NOT NULL,
+    copy          BLOB NOT NULL,
+    request_hash  TEXT NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('open', 'accepted')),
+    seq           INTEGER,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER,
+    accepted_at   INTEGER,
+    read_at       INTEGER,
+    UNIQUE (case_id, seq)
+  ) STRICT;
+  CREATE INDEX case_messages_case ON case_messages (case_id, created_at);
+  CREATE INDEX case_messages_open_expiry ON case_messages (expires_at) WHERE state = 'open';
+  CREATE TABLE case_attachments (
+    msg_id  TEXT NOT NULL REFERENCES case_messages (msg_id) ON DELETE CASCADE,
+    n       INTEGER NOT NULL,
+    size    INTEGER NOT NULL,
+    crc32   TEXT NOT NULL,
+    PRIMARY KEY (msg_id, n)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ]

@@ -72,4 +72,54 @@ export const PG_MIGRATIONS: readonly string[] = [
     value  BYTEA NOT NULL CHECK (octet_length(value) = 32)
   );
   `,
+  // 2: SQLite 3, the case channel (issue 14, docs/protocol.md §18-§21): case_kind, reply_key,
+  // closed_at, messages with their declared added files; and the case blob store's chunk tables.
+  `
+  ALTER TABLE submissions ADD COLUMN case_kind TEXT CHECK (case_kind IN ('legacy', 'case'));
+  UPDATE submissions SET case_kind = 'legacy' WHERE state = 'accepted';
+  ALTER TABLE submissions ADD COLUMN reply_key BYTEA CHECK (reply_key IS NULL OR octet_length(reply_key) = 32);
+  ALTER TABLE submissions ADD COLUMN closed_at BIGINT;
+  UPDATE submissions SET closed_at = status_changed_at WHERE status = 'closed';
+  CREATE TABLE case_messages (
+    msg_id        TEXT PRIMARY KEY,
+    case_id       TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    sender        TEXT NOT NULL CHECK (sender IN ('resident', 'bureau')),
+    header        TEXT NOT NULL,
+    message       BYTEA NOT NULL,
+    copy          BYTEA NOT NULL,
+    request_hash  TEXT NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('open', 'accepted')),
+    seq           INTEGER,
+    created_at    BIGINT NOT NULL,
+    expires_at    BIGINT,
+    accepted_at   BIGINT,
+    read_at       BIGINT,
+    UNIQUE (case_id, seq)
+  );
+  CREATE INDEX case_messages_case ON case_messages (case_id, created_at);
+  CREATE INDEX case_messages_open_expiry ON case_messages (expires_at) WHERE state = 'open';
+  CREATE TABLE case_attachments (
+    msg_id  TEXT NOT NULL REFERENCES case_messages (msg_id) ON DELETE CASCADE,
+    n       SMALLINT NOT NULL CHECK (n >= 0),
+    size    BIGINT NOT NULL CHECK (size > 0),
+    crc32   TEXT NOT NULL CHECK (crc32 ~ '^[0-9a-f]{8}$'),
+    PRIMARY KEY (msg_id, n)
+  );
+  CREATE TABLE case_blob_objects (
+    submission_id  TEXT NOT NULL CHECK (submission_id ~ '^[0-9a-f]{32}$'),
+    n              SMALLINT NOT NULL CHECK (n >= 0),
+    size           BIGINT NOT NULL DEFAULT 0 CHECK (size >= 0),
+    committed      BOOLEAN NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (submission_id, n)
+  );
+  CREATE TABLE case_blob_chunks (
+    submission_id  TEXT NOT NULL,
+    n              SMALLINT NOT NULL,
+    off            BIGINT NOT NULL CHECK (off >= 0),
+    data           BYTEA NOT NULL CHECK (octet_length(data) > 0),
+    PRIMARY KEY (submission_id, n, off),
+    FOREIGN KEY (submission_id, n) REFERENCES case_blob_objects (submission_id, n) ON DELETE CASCADE
+  );
+  ALTER TABLE case_blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+  `,
 ]

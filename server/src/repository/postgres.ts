@@ -17,6 +17,8 @@ import { CURRENT_SCHEME } from '../receipts'
 import { migrate } from '../postgres/migrate'
 import { sqlState } from '../postgres/errors'
 import { q, transaction } from '../postgres/pool'
+import { PgCaseRepository } from './case-postgres'
+import type { CaseKind } from './case-types'
 import { checkNote, isLive, pageSize, submissionColumns, toMinute, toSubmission, type AttachmentRow, type SubmissionRow } from './rows'
 import type { AcceptResult, CreateResult, ListQuery, NewSubmission, PublicStatus, StatusView, Submission, SubmissionRepository } from './types'
 
@@ -35,12 +37,15 @@ const SQL = {
     SELECT $1, n, size, sha256 FROM unnest($2::smallint[], $3::bigint[], $4::text[]) AS a(n, size, sha256)`,
   report: 'SELECT report FROM submissions WHERE id = $1',
   accept: `UPDATE submissions SET state = 'accepted', accepted_at = $2, expires_at = NULL, receipt_hash = $3, receipt_scheme = $4,
-    status = 'received', status_changed_at = $2 WHERE id = $1 AND state = 'open' RETURNING ${COLUMNS}`,
+    case_kind = $5, status = 'received', status_changed_at = $2 WHERE id = $1 AND state = 'open' RETURNING ${COLUMNS}`,
   // A receipt is one hash per scheme; a row matches under its own scheme only.
   receiptOwner: `SELECT id FROM submissions WHERE (receipt_hash = $1 AND receipt_scheme = 2) OR (receipt_hash = $2 AND receipt_scheme = 1)`,
   status: `SELECT status, status_changed_at, public_note FROM submissions
     WHERE ((receipt_hash = $1 AND receipt_scheme = 2) OR (receipt_hash = $2 AND receipt_scheme = 1)) AND state = 'accepted'`,
-  setStatus: `UPDATE submissions SET status = $2, status_changed_at = $3, public_note = $4 WHERE id = $1 AND state = 'accepted'`,
+  // closed_at: when the status last became closed (kept while it stays closed).
+  setStatus: `UPDATE submissions SET status = $2, status_changed_at = $3, public_note = $4,
+    closed_at = CASE WHEN $2 = 'closed' THEN (CASE WHEN status = 'closed' AND closed_at IS NOT NULL THEN closed_at ELSE $3 END) ELSE NULL END
+    WHERE id = $1 AND state = 'accepted'`,
   delete: 'DELETE FROM submissions WHERE id = $1',
   expired: `SELECT id FROM submissions WHERE state = 'open' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`,
   exists: 'SELECT 1 FROM submissions WHERE id = $1',
@@ -61,11 +66,16 @@ function run<R extends pg.QueryResultRow>(db: Db, name: Name, values: unknown[] 
 }
 
 export class PgRepository implements SubmissionRepository {
+  /** The case channel's tables, on the same database. */
+  readonly cases: PgCaseRepository
+
   /** `ownsPool`: close() ends the pool (else the caller does). */
   constructor(
     private readonly pool: pg.Pool,
     private readonly ownsPool = false,
-  ) {}
+  ) {
+    this.cases = new PgCaseRepository(pool)
+  }
 
   /** Migrates the database (once, under an advisory lock) and returns the repository. */
   static async open(pool: pg.Pool, ownsPool = false): Promise<PgRepository> {
@@ -126,7 +136,7 @@ export class PgRepository implements SubmissionRepository {
     return (await run<{ report: Buffer }>(this.pool, 'report', [id])).rows[0]?.report
   }
 
-  async acceptSubmission(id: string, receipt: ReceiptDigests, now: number): Promise<AcceptResult> {
+  async acceptSubmission(id: string, receipt: ReceiptDigests, now: number, kind: CaseKind = 'legacy'): Promise<AcceptResult> {
     try {
       return await transaction(this.pool, async (client): Promise<AcceptResult> => {
         const row = (await run<SubmissionRow>(client, 'byIdForUpdate', [id])).rows[0]
@@ -137,7 +147,7 @@ export class PgRepository implements SubmissionRepository {
             : { outcome: 'receipt-mismatch' }
         }
         if ((await run(client, 'receiptOwner', [receipt[2], receipt[1]])).rowCount! > 0) return { outcome: 'receipt-in-use' }
-        const accepted = await run<SubmissionRow>(client, 'accept', [id, toMinute(now), receipt[CURRENT_SCHEME], CURRENT_SCHEME])
+        const accepted = await run<SubmissionRow>(client, 'accept', [id, toMinute(now), receipt[CURRENT_SCHEME], CURRENT_SCHEME, kind])
         return { outcome: 'accepted', submission: await this.withAttachments(client, accepted.rows[0]) }
       })
     } catch (e) {

@@ -6,6 +6,8 @@
 import type { ReceiptScheme } from '../receipts'
 import type { AttachmentDeclaration, PublicStatus, Submission } from './types'
 
+export { toMinute } from './time'
+
 export interface SubmissionRow {
   id: string
   request_hash: string
@@ -35,14 +37,6 @@ export interface AttachmentRow {
 export const submissionColumns = (lengthFn: 'length' | 'octet_length') =>
   `id, request_hash, envelope_version, suite, kid, epk, ${lengthFn}(report) AS report_size, state, created_at,
   expires_at, accepted_at, receipt_hash, receipt_scheme, status, status_changed_at, public_note`
-
-/**
- * Times are stored to the minute (rounded down): what the protocol needs exactly is order and
- * expiry, and a coarser time is harder to match against a proxy's or an ISP's logs.
- */
-export function toMinute(ms: number): number {
-  return ms - (((ms % 60_000) + 60_000) % 60_000)
-}
 
 /**
  * The attachments table's `sha256` column holds the declared upload checksum of either version,

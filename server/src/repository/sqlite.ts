@@ -10,8 +10,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { ReceiptDigests } from '../receipts'
 import { CURRENT_SCHEME } from '../receipts'
+import { SqliteCaseRepository } from './case-sqlite'
+import type { CaseKind } from './case-types'
 import { MIGRATIONS } from './migrations'
-import { checkNote, isLive, pageSize, submissionColumns, toMinute, toSubmission, type AttachmentRow, type SubmissionRow } from './rows'
+import { checkNote, isLive, pageSize, submissionColumns, toSubmission, type AttachmentRow, type SubmissionRow } from './rows'
+import { toMinute } from './time'
 import type {
   AcceptResult,
   CreateResult,
@@ -28,6 +31,7 @@ type Row = SubmissionRow
 const COLUMNS = submissionColumns('length')
 
 export const DATABASE_FILE = 'submissions.sqlite'
+export { toMinute }
 
 /** Creates the database file mode 0600 (whatever the umask) before SQLite opens it; SQLite gives its -wal and -shm files the same mode. */
 function createPrivate(file: string): void {
@@ -50,6 +54,8 @@ export class SqliteRepository implements SubmissionRepository {
   private readonly db: Database.Database
   private pending: PendingCreate[] = []
   private readonly stmts
+  /** The case channel's tables, on the same database. */
+  readonly cases: SqliteCaseRepository
 
   constructor(file: string) {
     if (file !== ':memory:') createPrivate(file)
@@ -60,6 +66,7 @@ export class SqliteRepository implements SubmissionRepository {
     this.db.pragma('busy_timeout = 5000')
     this.migrate()
     const db = this.db
+    this.cases = new SqliteCaseRepository(db)
     this.stmts = {
       byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE id = ?`),
       byKey: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE idempotency_key = ?`),
@@ -74,7 +81,7 @@ export class SqliteRepository implements SubmissionRepository {
       report: db.prepare<[string], { report: Buffer }>('SELECT report FROM submissions WHERE id = ?'),
       accept: db.prepare(
         `UPDATE submissions SET state = 'accepted', accepted_at = @now, expires_at = NULL, receipt_hash = @hash,
-          receipt_scheme = @scheme, status = 'received', status_changed_at = @now WHERE id = @id AND state = 'open'`,
+          receipt_scheme = @scheme, case_kind = @kind, status = 'received', status_changed_at = @now WHERE id = @id AND state = 'open'`,
       ),
       // A receipt is one hash per scheme; a row matches under its own scheme only.
       receiptOwner: db.prepare<[string, string], { id: string }>(
@@ -85,7 +92,8 @@ export class SqliteRepository implements SubmissionRepository {
           WHERE ((receipt_hash = ? AND receipt_scheme = 2) OR (receipt_hash = ? AND receipt_scheme = 1)) AND state = 'accepted'`,
       ),
       setStatus: db.prepare(
-        `UPDATE submissions SET status = @status, status_changed_at = @now, public_note = @note
+        `UPDATE submissions SET status = @status, status_changed_at = @now, public_note = @note,
+          closed_at = CASE WHEN @status = 'closed' THEN (CASE WHEN status = 'closed' AND closed_at IS NOT NULL THEN closed_at ELSE @now END) ELSE NULL END
           WHERE id = @id AND state = 'accepted'`,
       ),
       delete: db.prepare('DELETE FROM submissions WHERE id = ?'),
@@ -184,7 +192,7 @@ export class SqliteRepository implements SubmissionRepository {
     return this.stmts.report.get(id)?.report
   }
 
-  async acceptSubmission(id: string, receipt: ReceiptDigests, now: number): Promise<AcceptResult> {
+  async acceptSubmission(id: string, receipt: ReceiptDigests, now: number, kind: CaseKind = 'legacy'): Promise<AcceptResult> {
     return this.db.transaction((): AcceptResult => {
       const row = this.stmts.byId.get(id)
       if (!row || !isLive(row, now)) return { outcome: 'not-found' }
@@ -194,7 +202,7 @@ export class SqliteRepository implements SubmissionRepository {
           : { outcome: 'receipt-mismatch' }
       }
       if (this.stmts.receiptOwner.get(receipt[2], receipt[1])) return { outcome: 'receipt-in-use' }
-      this.stmts.accept.run({ id, hash: receipt[CURRENT_SCHEME], scheme: CURRENT_SCHEME, now: toMinute(now) })
+      this.stmts.accept.run({ id, hash: receipt[CURRENT_SCHEME], scheme: CURRENT_SCHEME, kind, now: toMinute(now) })
       return { outcome: 'accepted', submission: this.toSubmission(this.stmts.byId.get(id) as Row) }
     }).immediate()
   }

@@ -6,6 +6,7 @@
  */
 
 import type { ReceiptDigests, ReceiptScheme } from '../receipts'
+import type { CaseKind, CaseRepository } from './case-types'
 
 export type SubmissionState = 'open' | 'accepted'
 export type PublicStatus = 'received' | 'reviewing' | 'closed'
@@ -99,6 +100,8 @@ export interface ListQuery {
 }
 
 export interface SubmissionRepository {
+  /** The case channel (case-types.ts), on the same storage. */
+  readonly cases: CaseRepository
   /**
    * Creates the submission unless one with the same idempotency key hash exists (and is not
    * expired at `now`): then the existing one is returned if the request hash matches, else conflict.
@@ -110,9 +113,10 @@ export interface SubmissionRepository {
   getReport(id: string): Promise<Buffer | undefined>
   /**
    * Accepts an open, unexpired submission under the receipt (stored with the current scheme);
-   * idempotent for the same receipt. Times are kept to the minute.
+   * idempotent for the same receipt. Times are kept to the minute. `kind`: 'case' when the hash is
+   * the verifier of the phone's authenticator (HMAC(pepper, A)), 'legacy' when made from the receipt.
    */
-  acceptSubmission(id: string, receipt: ReceiptDigests, now: number): Promise<AcceptResult>
+  acceptSubmission(id: string, receipt: ReceiptDigests, now: number, kind?: CaseKind): Promise<AcceptResult>
   /** The public status for a receipt, if an accepted submission has it (under the scheme its row records). */
   findStatusByReceipt(receipt: ReceiptDigests): Promise<StatusView | undefined>
 

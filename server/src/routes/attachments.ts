@@ -5,15 +5,16 @@
  * A chunk is streamed to its file as it arrives (never held in memory) and fsynced before it is
  * acknowledged; a chunk that does not arrive whole leaves nothing behind.
  */
-import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
 import type { Readable } from 'node:stream'
-import { ChunkTooLargeError, OffsetMismatchError } from '../blobstore'
 import { ApiError, errorResponses } from '../errors'
-import { clientKey } from '../http/client-address'
 import { LIMITS } from '../limits'
 import type { AttachmentDeclaration, Submission } from '../repository'
 import type { Services } from '../services'
 import { SUBMISSION_ID_PATTERN } from './submissions'
+import { OCTET_TYPES, appendChunk, chunkResult, countUpload, offsetHeaders, offsetReply, uploadOffsetHeaderSchema } from './upload'
+
+export { OCTET_TYPES }
 
 const params = {
   type: 'object',
@@ -23,13 +24,6 @@ const params = {
     n: { type: 'string', pattern: '^(0|[1-9][0-9]?)$', description: 'Attachment index, 0-based' },
   },
 } as const
-
-const offsetHeaders = {
-  'Upload-Offset': { description: 'Bytes durably stored', schema: { type: 'integer' } },
-  'Upload-Length': { description: 'Declared ciphertext size', schema: { type: 'integer' } },
-}
-
-export const OCTET_TYPES = ['application/offset+octet-stream', 'application/octet-stream']
 
 interface Target {
   sub: Submission
@@ -50,13 +44,6 @@ const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
     const att = sub.attachments[Number(nText)]
     if (!att) throw new ApiError('ATTACHMENT_NOT_FOUND', 'No such attachment')
     return { sub, att }
-  }
-
-  function offsetReply(reply: FastifyReply, offset: number, size: number): FastifyReply {
-    return reply
-      .header('Upload-Offset', String(offset))
-      .header('Upload-Length', String(size))
-      .header('Cache-Control', 'no-store')
   }
 
   app.route<{ Params: { id: string; n: string } }>({
@@ -85,11 +72,7 @@ const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
       bodyLimit: LIMITS.maxChunkBytes,
       config: { rateLimit: { max: 600, timeWindow: '1 minute' } },
       // A few uploads in flight per client, counted from the first byte of the request to its end.
-      onRequest: async (request, reply) => {
-        const end = services.admission.beginUpload(clientKey(request.ip))
-        reply.raw.once('close', end)
-        request.raw.once('close', end)
-      },
+      onRequest: countUpload(services.admission),
       schema: {
         summary: 'Append a chunk to an attachment',
         description:
@@ -97,19 +80,9 @@ const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
           'which must equal the durable offset. Answered once the chunk is on disk.',
         tags: ['attachments'],
         params,
-        headers: {
-          type: 'object',
-          required: ['upload-offset'],
-          properties: { 'upload-offset': { type: 'string', pattern: '^(0|[1-9][0-9]{0,11})$', description: 'Byte offset of this chunk' } },
-        },
+        headers: uploadOffsetHeaderSchema,
         response: {
-          200: {
-            description: 'The chunk is durable',
-            headers: offsetHeaders,
-            type: 'object',
-            required: ['offset', 'size'],
-            properties: { offset: { type: 'integer' }, size: { type: 'integer' } },
-          },
+          200: chunkResult,
           ...errorResponses(
             'SUBMISSION_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'MISSING_UPLOAD_OFFSET', 'INVALID_UPLOAD_OFFSET',
             'OFFSET_MISMATCH', 'UPLOAD_EXCEEDS_SIZE', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SUBMISSION_FINALIZED',
@@ -121,35 +94,7 @@ const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
     async (request, reply) => {
       const { sub, att } = await target(request.params.id, request.params.n)
       if (sub.state !== 'open') throw new ApiError('SUBMISSION_FINALIZED', 'The submission is finalized; nothing more can be uploaded')
-      const offset = Number(request.headers['upload-offset'])
-      const current = await blobs.size(sub.id, att.n)
-      if (offset !== current) {
-        throw new ApiError('OFFSET_MISMATCH', `Upload-Offset ${offset} does not match the durable offset ${current}`, { offset: current })
-      }
-      const lengthHeader = request.headers['content-length']
-      const declared = lengthHeader === undefined ? undefined : Number(lengthHeader)
-      if (declared !== undefined && declared > LIMITS.maxChunkBytes) throw new ApiError('BODY_TOO_LARGE', 'A chunk is at most 1 MiB')
-      if (declared !== undefined && offset + declared > att.size) {
-        throw new ApiError('UPLOAD_EXCEEDS_SIZE', `The chunk goes past the declared size ${att.size}`, { offset: current })
-      }
-      const body = request.body
-      let next = current
-      if (body && declared !== 0) {
-        await services.admission.checkFree(declared ?? LIMITS.maxChunkBytes)
-        const room = att.size - offset
-        try {
-          next = await blobs.appendStream(sub.id, att.n, offset, body, Math.min(LIMITS.maxChunkBytes, room))
-        } catch (e) {
-          if (e instanceof OffsetMismatchError) {
-            throw new ApiError('OFFSET_MISMATCH', `Upload-Offset ${offset} does not match the durable offset ${e.offset}`, { offset: e.offset })
-          }
-          if (e instanceof ChunkTooLargeError) {
-            if (room < LIMITS.maxChunkBytes) throw new ApiError('UPLOAD_EXCEEDS_SIZE', `The chunk goes past the declared size ${att.size}`, { offset: current })
-            throw new ApiError('BODY_TOO_LARGE', 'A chunk is at most 1 MiB')
-          }
-          throw e
-        }
-      }
+      const next = await appendChunk(services.blobs, services.admission, { id: sub.id, n: att.n, size: att.size }, request)
       return offsetReply(reply, next, att.size).code(200).send({ offset: next, size: att.size })
     },
   )

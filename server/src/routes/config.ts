@@ -18,6 +18,7 @@ export const campaignConfigSchema = {
       type: 'object',
       required: ['issuer', 'title', 'issuedOn', 'endsOn', 'acceptAfterEnd', 'source'],
       properties: {
+        id: { type: 'string', description: 'Stable campaign id: part of the case KDF salt (docs/protocol.md §18.1)' },
         issuer: nonEmpty,
         title: nonEmpty,
         issuedOn: { type: 'string', description: 'YYYY-MM-DD (China Standard Time)' },

@@ -12,9 +12,11 @@ import { EnvelopeError, SUITE_V1, SUITE_V2, checkEpk } from '../envelope'
 import { ApiError, errorResponses } from '../errors'
 import { clientKey } from '../http/client-address'
 import { LIMITS, MIN_CIPHERTEXT, isCiphertextSize } from '../limits'
-import { receiptBodySchema } from '../receipts'
+import type { ReceiptDigests } from '../receipts'
+import { finalizeBodySchema } from './case-schemas'
 import type { AttachmentDeclaration, EnvelopeHeader, Submission } from '../repository'
 import type { Services } from '../services'
+import { checkAndCommit } from './upload'
 
 /** The suite phones send (envelope v2). */
 export const SUITE = SUITE_V2
@@ -256,7 +258,7 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
     },
   )
 
-  app.post<{ Params: { id: string }; Body: { receipt: string } }>(
+  app.post<{ Params: { id: string }; Body: { receipt?: string; authenticator?: string } }>(
     '/api/v1/submissions/:id/finalize',
     {
       bodyLimit: LIMITS.smallBodyBytes,
@@ -265,15 +267,16 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
         summary: 'Finalize a submission',
         description:
           'Checks that every attachment is complete and matches its declared checksum (CRC-32 for envelope v2, SHA-256 for v1), then accepts the submission ' +
-          'under the receipt (16 digits drawn by the client). Again with the same receipt: the same answer.',
+          'under {authenticator} (new apps: base64url of A, docs/protocol.md §18) or {receipt} (apps before the case channel: the 16 digits). ' +
+          'Again with the same value: the same answer.',
         tags: ['submissions'],
         params: submissionIdParam,
         querystring: noQuery,
-        body: receiptBodySchema,
+        body: finalizeBodySchema,
         response: {
           200: finalizeResult,
           ...errorResponses(
-            'INVALID_JSON', 'EMPTY_BODY', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_RECEIPT',
+            'INVALID_JSON', 'EMPTY_BODY', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_RECEIPT', 'INVALID_AUTHENTICATOR',
             'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SUBMISSION_NOT_FOUND', 'UPLOAD_INCOMPLETE',
             'ATTACHMENT_HASH_MISMATCH', 'RECEIPT_MISMATCH', 'RECEIPT_IN_USE', 'BUSY', 'STORAGE_FULL', 'STORAGE_UNAVAILABLE',
           ),
@@ -284,9 +287,20 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
       const started = performance.now()
       const { id } = request.params
       reply.header('Cache-Control', 'no-store')
+      const { authenticator } = request.body
+      if (authenticator !== undefined && request.body.receipt !== undefined) {
+        throw new ApiError('INVALID_FIELD', 'Send exactly one of "authenticator" and "receipt"', { field: '/receipt' })
+      }
+      if (authenticator === undefined && request.body.receipt === undefined) throw new ApiError('MISSING_FIELD', 'Missing field "authenticator" (or "receipt")', { field: '/authenticator' })
       // Nothing to finalize: answered before any hashing, so random ids cost no scrypt.
       if (!(await repository.getSubmission(id, services.now()))) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
-      const receipt = await receipts.digests(request.body.receipt)
+      // New apps send the authenticator A (the 查询码 stays on the phone): its verifier HMAC(pepper, A)
+      // is stored as the receipt hash, no scrypt here. Old apps send the receipt (scrypt in the queue).
+      const kind = authenticator !== undefined ? 'case' : 'legacy'
+      const receipt: ReceiptDigests =
+        authenticator !== undefined
+          ? { 1: '-', 2: receipts.verifier(Buffer.from(authenticator, 'base64url')) }
+          : await receipts.digests(request.body.receipt!)
       // Every answer that depends on the receipt takes at least as long as a status lookup, so that
       // finalize (RECEIPT_IN_USE) is no faster way than status to test whether a receipt exists.
       const evenly = async <T>(answer: () => T): Promise<T> => {
@@ -299,30 +313,9 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
         const sub = await repository.getSubmission(id, services.now())
         if (!sub) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
         if (sub.state === 'open') {
-          const sizes = await Promise.all(sub.attachments.map((a) => blobs.size(id, a.n)))
-          const incomplete = sub.attachments.filter((a, i) => sizes[i] !== a.size)
-          if (incomplete.length > 0) {
-            throw new ApiError('UPLOAD_INCOMPLETE', 'Some attachments are not completely uploaded', {
-              attachments: incomplete.map((a) => ({ n: a.n, offset: sizes[a.n], size: a.size })),
-            })
-          }
-          // The upload check: the bytes on disk are the bytes the phone encrypted. (Tampering is
-          // the AEAD's business at the bureau; this catches damage while the phone still has a copy.)
-          const bad: AttachmentDeclaration[] = []
-          for (const a of sub.attachments) {
-            const intact = a.crc32 !== undefined ? (await blobs.crc32(id, a.n)) === a.crc32 : (await blobs.sha256(id, a.n)) === a.sha256
-            if (!intact) bad.push(a)
-          }
-          if (bad.length > 0) {
-            // The bytes are not what the client declared: drop them so that it can upload again.
-            for (const a of bad) await blobs.discard(id, a.n)
-            throw new ApiError('ATTACHMENT_HASH_MISMATCH', 'Attachments do not match their declared checksum; upload them again from 0', {
-              attachments: bad.map((a) => ({ n: a.n, offset: 0, size: a.size })),
-            })
-          }
-          for (const a of sub.attachments) await blobs.commit(id, a.n)
+          await checkAndCommit(blobs, id, sub.attachments)
         }
-        const result = await repository.acceptSubmission(id, receipt, services.now())
+        const result = await repository.acceptSubmission(id, receipt, services.now(), kind)
         if (result.outcome === 'accepted') services.admission.release(id)
         return evenly(() => {
           switch (result.outcome) {

@@ -1,0 +1,142 @@
+/**
+ * reply: a message to the resident of one case, encrypted so that only the holder of the 查询码
+ * can read it (to the case's reply key D from inside the report, with the bureau's copy to the
+ * bureau key), and stored through the repository (the data directory, like `status`).
+ */
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { bureauReplyRecord } from '../../server/src/case/messages'
+import { sealCaseReply } from '../../server/src/envelope'
+import { CASE_MESSAGE_SCHEMA, MAX_MESSAGE_TEXT } from '../../src/case/labels'
+import { encodeCaseMessage, textLength } from '../../src/case/plaintext'
+import { DATA_HELP, DATA_OPTION, dataDirOf, parse, type Parsed } from '../args'
+import { openCase, readConversation } from '../case'
+import type { Command } from '../command'
+import { openDataDir } from '../data-dir'
+import { CliError } from '../errors'
+import { PASSPHRASE_ENV, loadKeyFiles } from '../keys'
+import { cstDateTime } from '../time'
+import { parseSubmissionId } from './status'
+
+const HELP = `npm run bureau -- reply ID --key FILE (--text "…" | --file message.txt) [--request-material] [--accept-unverified-key] [--data DIR]
+
+给举报人发送一条消息。消息用举报人的回复公钥加密：只有持有查询码的人能读到，服务器读不到。
+举报人在“案件”页面用查询码打开后看到。最多 ${MAX_MESSAGE_TEXT} 个字。
+Sends a message to the resident, encrypted so that only the holder of the 查询码 can read it.
+
+选项 Options:
+  --key FILE          私钥文件；第一个用来加密本消息的副本（请先给当前密钥）
+                      key files; the first one makes the bureau's copy (give the current key first)
+  --text TEXT         消息内容 / the message
+  --file FILE         从 UTF-8 文本文件读取消息内容 / read the message from a UTF-8 text file
+  --request-material  标记为“请求补充材料”：举报人会看到提示，可用“补充材料”上传截图和文件
+                      mark it as a request for more material (the resident sees it as such)
+  --accept-unverified-key
+                      旧版举报（渠道上线前提交）的回复公钥来自服务器、未经验证；确认后才发送
+                      legacy reports: their reply key is the server's word; send only with this flag
+${DATA_HELP}
+
+不要在消息中写举报人的姓名、电话等：持有查询码（或手机）的任何人都能看到。
+Anyone holding the 查询码 (or the phone that kept it) can read the message: write nothing that identifies the resident.
+
+口令 Passphrase: 在终端中会提示输入；脚本中用环境变量 ${PASSPHRASE_ENV}。`
+
+/** A submission id (or an export folder name), or a CliError. */
+export function parseCaseId(input: string): string {
+  const id = parseSubmissionId(input)
+  if (!id) throw new CliError(`"${input}" 不是举报编号（应为 32 位十六进制数字）。`, `"${input}" is not a submission id (32 hexadecimal digits).`)
+  return id
+}
+
+export function keyFilesOf(command: string, values: Parsed['values']): string[] {
+  const files = ((values.key as string[] | undefined) ?? []).map((k) => path.resolve(k))
+  if (files.length === 0) throw new CliError(`缺少 --key（私钥文件）。运行 npm run bureau -- ${command} --help 查看用法。`, `Missing --key. Run npm run bureau -- ${command} --help for usage.`)
+  return files
+}
+
+/** The message text from --text or --file, checked as the phone checks its own. */
+export function messageText(values: Parsed['values']): string {
+  const hasText = typeof values.text === 'string'
+  const hasFile = typeof values.file === 'string'
+  if (hasText === hasFile) throw new CliError('请给出 --text 或 --file 之一。', 'Give exactly one of --text and --file.')
+  let text: string
+  if (hasFile) {
+    let bytes: Buffer
+    try {
+      bytes = fs.readFileSync(values.file as string)
+    } catch (e) {
+      throw new CliError(`无法读取 ${String(values.file)}：${(e as Error).message}`, `Cannot read ${String(values.file)}: ${(e as Error).message}`)
+    }
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+  } else {
+    text = values.text as string
+  }
+  text = text.replace(/\r\n?/g, '\n').trim()
+  if (text === '') throw new CliError('消息内容为空。', 'The message is empty.')
+  if (textLength(text) > MAX_MESSAGE_TEXT) throw new CliError(`消息太长：最多 ${MAX_MESSAGE_TEXT} 个字（现在 ${textLength(text)} 个）。`, `Too long: at most ${MAX_MESSAGE_TEXT} characters (${textLength(text)}).`)
+  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) throw new CliError('消息中含有控制字符。', 'The message contains control characters.')
+  return text
+}
+
+export const replyCommand: Command = {
+  name: 'reply',
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parse(
+      'reply',
+      argv,
+      { key: { type: 'string', multiple: true }, text: { type: 'string' }, file: { type: 'string' }, 'request-material': { type: 'boolean' }, 'accept-unverified-key': { type: 'boolean' }, ...DATA_OPTION },
+      true,
+    )
+    if (positionals.length !== 1) throw new CliError('用法：npm run bureau -- reply 编号 --key 私钥文件 --text "…"', 'Usage: npm run bureau -- reply ID --key FILE --text "…"')
+    const caseId = parseCaseId(positionals[0])
+    const text = messageText(values)
+    const keyFiles = keyFilesOf('reply', values)
+    const data = await openDataDir(dataDirOf(values, io.env), io.env)
+    try {
+      const keys = await loadKeyFiles(keyFiles, io.env)
+      const ctx = await openCase(data, caseId, keys)
+      if (!ctx.replyKey) {
+        throw new CliError(
+          '无法回复：这是渠道上线前提交的举报，举报人还没有用新版程序打开过案件（还没有回复公钥）。',
+          'Cannot reply: a report made before the case channel whose resident has not opened the case with a new app yet (no reply key).',
+        )
+      }
+      if (!ctx.replyKey.verified) {
+        io.err(
+          '⚠️ 旧版举报：回复公钥来自服务器，不是举报内容里的，未经验证。被控制的服务器可以换成自己的公钥来读取回复。\n' +
+            "⚠️ Legacy report: its reply key is the server's word, not from inside the report. A compromised server could have put in its own.",
+        )
+        if (!values['accept-unverified-key']) throw new CliError('未发送。确认风险后加 --accept-unverified-key 再运行。', 'Not sent. Add --accept-unverified-key to send anyway.')
+      }
+      if (ctx.record.status === 'closed') io.err('提示：此案件已办结；举报人仍可在规定期限内回复。/ Note: the case is closed; the resident may still answer within the window.')
+      const conversation = await readConversation(data, ctx, keys)
+      const lastSeen = [...conversation].reverse().find((e) => e.plaintext)?.stored.msgId ?? null
+      const msgId = randomBytes(16).toString('hex')
+      const now = Date.now()
+      const plaintext = encodeCaseMessage({
+        schema: CASE_MESSAGE_SCHEMA,
+        caseId,
+        msgId,
+        from: 'bureau',
+        writtenAt: new Date(now).toISOString().slice(0, 16) + 'Z',
+        text,
+        requestsMaterial: values['request-material'] === true,
+        inReplyTo: lastSeen,
+        attachments: [],
+      })
+      const sealed = sealCaseReply({ caseId, msgId, bureauKey: keys[0], replyPublicKey: ctx.replyKey.D, plaintext })
+      const result = await data.repository.cases.postBureauMessage(bureauReplyRecord(caseId, msgId, sealed), now)
+      if (result.outcome !== 'created' && result.outcome !== 'existing') throw new CliError('消息未能保存。', 'The message was not stored.')
+      io.out(
+        `已发送 sent: 案件 case ${caseId}，消息 #${result.message.seq}（${msgId}），${cstDateTime(now).slice(0, 16)} 北京时间` +
+          `${values['request-material'] ? '，标记为请求补充材料 (requests more material)' : ''}\n` +
+          `举报人用查询码打开案件页面即可看到 / The resident sees it on the case page with the 查询码.`,
+      )
+      return 0
+    } finally {
+      await data.close()
+    }
+  },
+}
