@@ -135,7 +135,7 @@ export function startServer(env: TestEnv, options: StartOptions = {}): Promise<R
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`server did not start in time:\n${out}`))
-    }, 20000)
+    }, 60000) // ~2 s on a quiet machine, over 25 s seen at load 20
     const onData = () => {
       const m = /server ready: (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(out)
       if (!m) return

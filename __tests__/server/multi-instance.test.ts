@@ -17,6 +17,8 @@ import {
 import { describePg, freshSchema, requirePg, type TestSchema } from './pg-test-db'
 
 const KiB = 1024
+// Child processes and a database on a shared machine: generous bounds, the assertions decide.
+jest.setTimeout(120_000)
 let env: TestEnv
 let db: TestSchema
 let a: RunningServer
@@ -57,7 +59,7 @@ describePg('two instances on one PostgreSQL database', () => {
     db = await freshSchema()
     // Started together: the migrations must run once under the advisory lock.
     ;[a, b] = await Promise.all([start(`${env.dataDir}-a`), start(`${env.dataDir}-b`)])
-  }, 60_000)
+  }, 150_000)
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()])

@@ -14,6 +14,8 @@ import { startPrivateCluster, type PrivateCluster } from '../../scripts/pg-priva
 import { PG_URL } from './pg-test-db'
 
 const KiB = 1024
+// Child processes and a database on a shared machine: generous bounds, the assertions decide.
+jest.setTimeout(120_000)
 const runs = PG_URL || process.env.CI === 'true' ? describe : describe.skip
 let env: TestEnv
 let cluster: PrivateCluster
@@ -90,7 +92,7 @@ runs('PostgreSQL restarted during uploads', () => {
     servers = await Promise.all(
       ['a', 'b'].map((x) => startServer({ ...env, dataDir: `${env.dataDir}-${x}` }, { env: { DATABASE_URL: cluster.url, PG_POOL_MAX: '6' } })),
     )
-  }, 90_000)
+  }, 150_000)
 
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()))
