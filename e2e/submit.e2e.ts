@@ -84,15 +84,15 @@ test('submit: encrypted report and attachments reach the server intact; receipt;
   await expect(page.locator('[data-testid="open-drafts"] >> visible=true').innerText()).resolves.toContain('（0）')
   await snap('home-after-submit')
 
-  // The status page, as a resident would use it: a wrong receipt first, then the real one.
-  await tap(page, page.locator('[data-testid="open-status"] >> visible=true'))
-  await fillField(page, 'status-input', '1234')
-  await tap(page, page.locator('[data-testid="status-submit"] >> visible=true'))
+  // The case page, as a resident would use it: a wrong receipt first, then the real one.
+  await tap(page, page.locator('[data-testid="open-case"] >> visible=true'))
+  await fillField(page, 'case-input', '1234')
+  await tap(page, page.locator('[data-testid="case-open"] >> visible=true'))
   await page.getByText('16 位', { exact: false }).first().waitFor()
-  await fillField(page, 'status-input', receipt.replace(/(\d{4})(?=\d)/g, '$1 '))
-  await tap(page, page.locator('[data-testid="status-submit"] >> visible=true'))
-  const result = page.locator('[data-testid="status-result"] >> visible=true').first()
-  await result.waitFor({ timeout: 15000 })
+  await fillField(page, 'case-input', receipt.replace(/(\d{4})(?=\d)/g, '$1 '))
+  await tap(page, page.locator('[data-testid="case-open"] >> visible=true'))
+  const result = page.locator('[data-testid="case-status"] >> visible=true').first()
+  await result.waitFor({ timeout: 30000 })
   await expect(result.getAttribute('data-status')).resolves.toBe('received')
   await expect(result.innerText()).resolves.toContain('已收到')
   await snap('status')

@@ -8,6 +8,7 @@ import { startOfflineShell } from '@/platform/offline'
 import { startOutbox } from '@/outbox'
 import { makePagesFocusable } from '@/platform/focusable-pages'
 import { refreshKeyListSoon } from '@/services/refresh-keys'
+import { checkSavedCasesSoon } from '@/services/check-cases'
 import './app.css'
 
 function App({ children }: PropsWithChildren) {
@@ -19,6 +20,8 @@ function App({ children }: PropsWithChildren) {
     // The bureau's signed key list, if the server has a newer one (checked against the built-in
     // signing key; a refused list is only logged).
     refreshKeyListSoon()
+    // Cases the resident chose to keep on this phone: new messages from the bureau (home page badge).
+    checkSavedCasesSoon()
     // Reports waiting in the outbox are sent now, and whenever the app returns or the network does.
     startOutbox()
     purgeStaleDrafts(new Date())

@@ -11,8 +11,12 @@ export const MAIN_PAGES = {
   outbox: 'pages/outbox/index',
   /** The receipt (查询码) of an accepted report, until the resident confirms saving it (?id=). */
   receipt: 'pages/receipt/index',
-  /** Progress of a report by its receipt. */
-  status: 'pages/status/index',
+  /**
+   * The case page, opened with the 查询码 (or ?case=<caseId> for a case kept on this phone):
+   * status, the conversation with the bureau, 回复 and 补充材料. In H5 a chunk of its own, never
+   * in the first load (it carries the crypto code).
+   */
+  case: 'pages/case/index',
 } as const
 
 /** The report flow is a subpackage so the home page loads fast on a slow network. */

@@ -18,8 +18,8 @@ import {
   purgeStaleDrafts,
   removeAttachmentFile,
   saveDraft,
-  storeAttachments,
 } from '@/drafts/store'
+import { storeAttachments } from '@/drafts/attachments'
 import { wipeAllLocalData } from '@/drafts/wipe'
 import type { PickedFile } from '@/platform/files.types'
 import { readKey, storageKeys, writeKey } from '@/platform/storage'

@@ -2,12 +2,12 @@
  * @jest-environment jsdom
  *
  * The pages of issue 5 in jsdom: the receipt must be confirmed before anything is deleted, the
- * status page validates the receipt's format, the outbox lists and cancels, the progress page
+ the outbox lists and cancels, the progress page
  * shows bars and hands over to the receipt, and the home page never lets a receipt get lost.
  */
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { SendProgress } from '@/components/SendProgress'
-import Taro from '../mocks/taro'
+import Taro, { __storage } from '../mocks/taro'
 import { memoryFiles } from '../app/support/memory-files'
 import { completeDraft } from '../app/support/drafts'
 import { renderPage, resetApp } from '../app/support/pages'
@@ -16,10 +16,10 @@ import { listDrafts, loadDraft, saveDraft } from '@/drafts/store'
 import { listJobs, loadJob, type OutboxJob } from '@/outbox'
 import { idle, resetOutboxForTests } from '@/outbox/runner'
 import { saveJob } from '@/outbox/store'
+import { listSavedCases } from '@/cases/saved'
 import Home from '@/pages/index/index'
 import OutboxPage from '@/pages/outbox/index'
 import ReceiptPage from '@/pages/receipt/index'
-import StatusPage from '@/pages/status/index'
 import SubmitPage from '@/report/submit/index'
 
 jest.mock('@/platform/files', () => require('../app/support/memory-files'))
@@ -58,10 +58,6 @@ async function queued(id: string, patch: Partial<OutboxJob> = {}): Promise<Outbo
   const job = jobOf(id, patch)
   saveJob(job)
   return job
-}
-
-function answer(statusCode: number, data: unknown) {
-  mockRequest.mockImplementationOnce(() => Object.assign(Promise.resolve({ statusCode, data, header: {}, errMsg: 'request:ok' }), { abort: jest.fn() }))
 }
 
 beforeEach(() => {
@@ -109,6 +105,39 @@ describe('receipt page', () => {
     expect(memoryFiles.keys()).toEqual([])
   })
 
+  const KEYS = { auth: 'A'.repeat(42) + 'Q', seed: 'S'.repeat(43) + '=' }
+
+  it('keeps nothing on the phone by default: confirming forgets the 查询码 with the job', async () => {
+    await queued('k0', { caseKeys: KEYS })
+    renderPage(ReceiptPage, { params: { id: 'k0' } })
+    const keep = screen.getByTestId('receipt-keep')
+    expect(keep.getAttribute('aria-checked')).toBe('false')
+    expect(screen.getByTestId('receipt-keep-warning').textContent).toContain('任何拿到这部手机的人都能打开这个案件')
+    fireEvent.click(screen.getByTestId('receipt-saved'))
+    fireEvent.click(screen.getByTestId('receipt-confirm'))
+    await waitFor(() => expect(Taro.reLaunch).toHaveBeenCalled())
+    expect(listSavedCases()).toEqual([])
+    expect(JSON.stringify([...__storage.entries()])).not.toContain(RECEIPT)
+  })
+
+  it('keeps the case only when the resident ticks 在本机保存查询码, with the keys derived while encrypting', async () => {
+    await queued('k1', { caseKeys: KEYS })
+    renderPage(ReceiptPage, { params: { id: 'k1' } })
+    fireEvent.click(screen.getByTestId('receipt-keep'))
+    expect(screen.getByTestId('receipt-keep').getAttribute('aria-checked')).toBe('true')
+    fireEvent.click(screen.getByTestId('receipt-saved'))
+    fireEvent.click(screen.getByTestId('receipt-confirm'))
+    await waitFor(() => expect(Taro.reLaunch).toHaveBeenCalled())
+    expect(listSavedCases()).toMatchObject([{ caseId: 'c'.repeat(32), receipt: RECEIPT, auth: KEYS.auth, seed: KEYS.seed, unread: 0, seen: [] }])
+    expect(listJobs()).toEqual([])
+  })
+
+  it('offers no keeping for a report queued before the case channel (no derived keys)', async () => {
+    await queued('k2')
+    renderPage(ReceiptPage, { params: { id: 'k2' } })
+    expect(screen.queryByTestId('receipt-keep')).toBeNull()
+  })
+
   it('never shows a receipt for a report that is not accepted yet', async () => {
     await queued('r2', { phase: 'uploading', acceptedAt: undefined })
     renderPage(ReceiptPage, { params: { id: 'r2' } })
@@ -119,66 +148,6 @@ describe('receipt page', () => {
   it('says so when the receipt was already confirmed', () => {
     renderPage(ReceiptPage, { params: { id: 'gone' } })
     expect(screen.getByText(/已经确认保存过了/)).toBeTruthy()
-  })
-})
-
-describe('status page', () => {
-  it.each([
-    ['', '请输入 16 位查询码'],
-    ['1234 5678 9012', '查询码是 16 位数字，您输入了 12 位'],
-    ['1234 5678 9012 34ab', '查询码只包含数字，请检查是否输错'],
-  ])('refuses %j without asking the server: %s', (text, message) => {
-    renderPage(StatusPage)
-    fireEvent.change(screen.getByTestId('status-input'), { target: { value: text } })
-    fireEvent.click(screen.getByTestId('status-submit'))
-    expect(document.querySelector('[data-error-for="receipt"]')?.textContent).toBe(message)
-    expect(mockRequest).not.toHaveBeenCalled()
-    expect(screen.queryByTestId('status-result')).toBeNull()
-  })
-
-  it('accepts the grouped receipt and shows the status, its time and the bureau\'s note', async () => {
-    answer(200, { status: 'reviewing', changedAt: '2026-01-02T03:04:05.000Z', note: '已转交御东分局核查' })
-    renderPage(StatusPage)
-    fireEvent.change(screen.getByTestId('status-input'), { target: { value: ' 0123 4567 8901 2345 ' } })
-    fireEvent.click(screen.getByTestId('status-submit'))
-    const result = await screen.findByTestId('status-result')
-    expect(mockRequest.mock.calls[0][0]).toMatchObject({ method: 'POST', url: '/api/v1/status', data: { receipt: RECEIPT } })
-    expect(result.textContent).toContain('核查中')
-    expect(result.textContent).toContain('已转交御东分局核查')
-    // Shown in the phone's local time.
-    const local = new Date('2026-01-02T03:04:05.000Z')
-    const hh = String(local.getHours()).padStart(2, '0')
-    const mm = String(local.getMinutes()).padStart(2, '0')
-    expect(result.textContent).toContain(`${local.getFullYear()}年${local.getMonth() + 1}月${local.getDate()}日 ${hh}:${mm}`)
-  })
-
-  it.each([
-    ['received', '已收到'],
-    ['closed', '已办结'],
-  ])('names %s in Chinese: %s', async (status, label) => {
-    answer(200, { status, changedAt: '2026-01-02T03:04:05.000Z' })
-    renderPage(StatusPage)
-    fireEvent.change(screen.getByTestId('status-input'), { target: { value: RECEIPT } })
-    fireEvent.click(screen.getByTestId('status-submit'))
-    expect((await screen.findByTestId('status-result')).textContent).toContain(label)
-    expect(screen.queryByText(/公安机关说明/)).toBeNull()
-  })
-
-  it('a wrong receipt gets a clear answer', async () => {
-    answer(404, { code: 'RECEIPT_NOT_FOUND', message: 'No submission has this receipt' })
-    renderPage(StatusPage)
-    fireEvent.change(screen.getByTestId('status-input'), { target: { value: RECEIPT } })
-    fireEvent.click(screen.getByTestId('status-submit'))
-    await waitFor(() => expect(document.querySelector('[data-error-for="receipt"]')?.textContent).toBe('查询码不正确或举报不存在'))
-    expect(screen.queryByTestId('status-result')).toBeNull()
-  })
-
-  it('without network it says so', async () => {
-    mockRequest.mockImplementationOnce(() => Promise.reject({ errMsg: 'request:fail' }))
-    renderPage(StatusPage)
-    fireEvent.change(screen.getByTestId('status-input'), { target: { value: RECEIPT } })
-    fireEvent.click(screen.getByTestId('status-submit'))
-    await waitFor(() => expect(document.querySelector('[data-error-for="receipt"]')?.textContent).toBe('网络连接不上，请检查手机是否已联网'))
   })
 })
 
@@ -291,11 +260,11 @@ describe('home page', () => {
 
     fireEvent.click(screen.getByTestId('receipt-pending'))
     fireEvent.click(screen.getByTestId('open-outbox'))
-    fireEvent.click(screen.getByTestId('open-status'))
+    fireEvent.click(screen.getByTestId('open-case'))
     expect((Taro.navigateTo as jest.Mock).mock.calls.map((c) => c[0].url)).toEqual([
       '/pages/receipt/index?id=h1',
       '/pages/outbox/index',
-      '/pages/status/index',
+      '/pages/case/index',
     ])
   })
 
@@ -303,6 +272,6 @@ describe('home page', () => {
     renderPage(Home)
     expect(screen.queryByTestId('receipt-pending')).toBeNull()
     expect(screen.queryByTestId('open-outbox')).toBeNull()
-    expect(screen.getByTestId('open-status').textContent).toBe('查询举报进度')
+    expect(screen.getByTestId('open-case').textContent).toBe('查看办理进度和留言')
   })
 })

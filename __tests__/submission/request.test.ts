@@ -4,7 +4,8 @@
  */
 import Taro, { __reset } from '../mocks/taro'
 import { ApiError, CancelledError, Cancellation, apiBase, messageOf, request } from '@/services/request'
-import { finalizeSubmission, getConfig, headAttachment, putChunk, queryStatus } from '@/services/api'
+import { finalizeSubmission, getConfig, headAttachment, putChunk } from '@/services/api'
+import { fetchCase } from '@/services/case-api'
 import { bundledConfig } from '@/domain/campaign'
 
 const mockRequest = Taro.request as unknown as jest.Mock
@@ -133,7 +134,7 @@ describe('status codes become typed errors with plain Chinese messages', () => {
 
   it('UPLOAD_INCOMPLETE lists the attachments; 429 keeps Retry-After', async () => {
     answer({ statusCode: 409, data: { code: 'UPLOAD_INCOMPLETE', message: 'x', attachments: [{ n: 1, offset: 5, size: 96 }] } })
-    expect((await errorOf(finalizeSubmission('a'.repeat(32), '1'.repeat(16)))).details.attachments).toEqual([{ n: 1, offset: 5, size: 96 }])
+    expect((await errorOf(finalizeSubmission('a'.repeat(32), { receipt: '1'.repeat(16) }))).details.attachments).toEqual([{ n: 1, offset: 5, size: 96 }])
     answer({ statusCode: 429, data: { code: 'RATE_LIMITED', message: 'x' }, header: { 'Retry-After': '42' } })
     expect((await errorOf(request({ path: '/p' }))).details.retryAfterMs).toBe(42000)
     answer({ statusCode: 507, data: { code: 'STORAGE_FULL', message: 'x' }, header: { 'Retry-After': '300' } })
@@ -142,7 +143,7 @@ describe('status codes become typed errors with plain Chinese messages', () => {
 
   it('a 2xx answer of the wrong shape (a captive portal page) is a retryable server error', async () => {
     answer({ statusCode: 200, data: '<html>请登录 Wi-Fi</html>' })
-    const e = await errorOf(queryStatus('1234567890123456'))
+    const e = await errorOf(fetchCase('A'.repeat(43)))
     expect(e).toMatchObject({ kind: 'server', code: 'BAD_RESPONSE' })
     answer({ statusCode: 200, data: { version: 1 } })
     expect((await errorOf(getConfig())).code).toBe('BAD_RESPONSE')

@@ -4,7 +4,8 @@
  * server mid-upload, resume from the server's offsets, never a second submission; then the stored
  * objects are decrypted with the Node decryptor and compared field by field.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, hkdfSync, randomBytes, scryptSync } from 'node:crypto'
+import { bureauKeyPairFromRaw } from '../../server/src/envelope'
 import fs from 'node:fs'
 import type { Readable } from 'node:stream'
 import { memoryFiles } from '../app/support/memory-files'
@@ -29,7 +30,12 @@ import { createInThreadTransport } from '@/crypto-worker/in-thread'
 import type { SealTransport } from '@/crypto-worker/protocol'
 import { encodeReportPlaintext, toReportPlaintext } from '@/domain/report-plaintext'
 import { createEnvelopeV1, encryptObjectV1 } from '../support/envelope-v1'
-import { queryStatus } from '@/services/api'
+import { fetchCase } from '@/services/case-api'
+
+/** The case's public status, asked the way the phone asks now: with A, never the receipt. */
+async function caseStatus(job: { caseKeys?: { auth: string } }): Promise<string> {
+  return (await fetchCase(job.caseKeys!.auth)).status
+}
 
 jest.mock('@/platform/files', () => require('../app/support/memory-files'))
 
@@ -142,6 +148,17 @@ async function submissionCount(): Promise<number> {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
+/** scrypt(R, "clue-report/case/v1/" ‖ campaign id, 2^14, 8, 1, 64) by node:crypto (the independent implementation). */
+function caseKdf(receipt: string): Buffer {
+  return scryptSync(receipt, `clue-report/case/v1/${bundledConfig.campaign.id}`, 64, { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 })
+}
+
+/** D = X25519(HKDF-SHA256(seed, "", "clue-report/case/v1/reply-key", 32), 9), base64. */
+function expectedReplyKey(receipt: string): string {
+  const d = Buffer.from(hkdfSync('sha256', caseKdf(receipt).subarray(32), Buffer.alloc(0), 'clue-report/case/v1/reply-key', 32))
+  return bureauKeyPairFromRaw(d).publicKey.toString('base64')
+}
+
 /** Decrypts what the server stored and checks every field of the report and every file. */
 async function expectDelivered(jobId: string, made: Made, privateKey = env.key) {
   const job = loadJob(jobId)!
@@ -166,7 +183,10 @@ async function expectDelivered(jobId: string, made: Made, privateKey = env.key) 
     reporter: d.reporter,
     declaration: { truthful: true, liability: true, declaredAt: d.declaration.declaredAt },
     attachments: d.attachments.map((a, n) => ({ n, label: a.label, name: a.name, mime: a.mime, size: a.size })),
+    // D from this report's 查询码 (docs/protocol.md §18), computed here with node:crypto's scrypt.
+    ...(job.caseKeys ? { replyKey: expectedReplyKey(job.receipt) } : {}),
   })
+  if (job.caseKeys) expect(job.caseKeys.auth).toBe(Buffer.from(caseKdf(job.receipt).subarray(0, 32)).toString('base64url'))
   // What phones send now: envelope v2.
   expect(sub.header.v).toBe(2)
   expect(opened.attachments.map((b) => sha256(b))).toEqual(made.plain.map(sha256))
@@ -236,8 +256,10 @@ describe('submitting a report', () => {
     expect(view.status).toBe('done')
     expect(view.progress.uploaded.done).toBe(view.progress.uploaded.total)
 
-    const status = await queryStatus(done.receipt)
-    expect(status.status).toBe('received')
+    expect(await caseStatus(done)).toBe('received')
+    // The 查询码 itself never left the phone: only A, derived from it in the worker.
+    expect(network.sent.some((r) => JSON.stringify([r.json, r.header, r.url]).includes(done.receipt))).toBe(false)
+    expect(network.sent.filter(isFinalize).map((r) => r.json)).toEqual([{ authenticator: done.caseKeys!.auth }])
 
     expect(await confirmReceipt('full1')).toBe(true)
     expect(loadJob('full1')).toBeUndefined()
@@ -413,8 +435,10 @@ describe('offline and failures', () => {
     await retryNow('fin1')
     await expectDelivered('fin1', made)
     const finals = network.sent.filter(isFinalize)
-    expect(finals.map((r) => r.json)).toEqual([{ receipt: job.receipt }, { receipt: job.receipt }])
-    expect((await queryStatus(job.receipt)).status).toBe('received')
+    const auth = loadJob('fin1')!.caseKeys!.auth
+    expect(job.caseKeys).toBeUndefined()
+    expect(finals.map((r) => r.json)).toEqual([{ authenticator: auth }, { authenticator: auth }])
+    expect(await caseStatus(loadJob('fin1')!)).toBe('received')
   })
 
   it('a crash mid-encryption is redone from scratch before anything is sent', async () => {
@@ -462,19 +486,22 @@ describe('offline and failures', () => {
     await startSubmission('rA')
     await idle()
     const taken = loadJob('rA')!.receipt
+    const takenAuth = loadJob('rA')!.caseKeys!.auth
     await expectDelivered('rA', first)
 
     const second = await makeDraft('rB', [])
     network.after = (r) => {
-      if (isCreate(r)) saveJob({ ...loadJob('rB')!, receipt: taken })
+      if (isCreate(r) && loadJob('rB')!.receipt !== taken && network.sent.filter(isCreate).length === 2) saveJob({ ...loadJob('rB')!, receipt: taken, caseKeys: loadJob('rA')!.caseKeys })
     }
     await startSubmission('rB')
     await idle()
     const { job } = await expectDelivered('rB', second)
     expect(job.receipt).not.toBe(taken)
     expect(job.receipt).toMatch(/^\d{16}$/)
-    expect(network.sent.filter(isFinalize).map((r) => r.json.receipt)).toEqual([taken, taken, job.receipt])
-    expect((await queryStatus(job.receipt)).status).toBe('received')
+    // Someone else's 查询码: the report (whose reply key came from it) is made again under new digits.
+    expect(network.sent.filter(isFinalize).map((r) => r.json.authenticator)).toEqual([takenAuth, takenAuth, job.caseKeys!.auth])
+    expect(network.sent.filter(isCreate)).toHaveLength(3)
+    expect(await caseStatus(job)).toBe('received')
   })
 
   it('a submission the server no longer has is created again, with the same bytes', async () => {

@@ -7,6 +7,7 @@
 import { REPORT_SCHEMA } from '../../src/domain/report-plaintext'
 import { startServer, type RunningServer } from '../harness'
 import { openAllSubmissions } from '../stored'
+import { bureau, DEV_KEY_FILE, residentMessages } from '../bureau-cli'
 import { DESCRIPTION, LENDING_APP, LINK, LOAN, makeFixtures, PHONES, RECEIPT_CODE, STEP, today, walkFromDetails, waitForStep, YUDONG } from './flow'
 import { closeAll, launch, newDevice } from './harness'
 
@@ -144,15 +145,15 @@ test('the whole report: two pictures and a PDF, receipt, status 已收到, and t
   await screen.waitForRoute('pages/index/index')
   await screen.waitForText('我的草稿（0）')
 
-  // The status page, as a resident uses it: a wrong code first, then the real one.
-  await screen.tap('查询举报进度')
-  await screen.waitForRoute('pages/status/index')
+  // The case page, as a resident uses it: a wrong code first, then the real one.
+  await screen.tap('查看办理进度和留言')
+  await screen.waitForRoute('pages/case/index')
   await screen.fill('查询码', '1234')
-  await screen.tap('查询')
+  await screen.tap('打开案件')
   await screen.waitForText(/16 位/)
   await screen.fill('查询码', code)
-  await screen.tap('查询')
-  await screen.waitForText('已收到', 15000)
+  await screen.tap('打开案件')
+  await screen.waitForText('已收到', 60000)
 
   // What the server holds opens with the bureau's key into exactly what was entered.
   const stored = await openAllSubmissions(server.dataDir)
@@ -180,6 +181,21 @@ test('the whole report: two pictures and a PDF, receipt, status 已收到, and t
     expect(a.sha256).toBeUndefined()
     expect(stored[0].attachments[n].equals(files[n].bytes)).toBe(true)
   })
+
+  // The case page (issue 14): the bureau replies with its CLI; the resident refreshes, reads the
+  // reply (marked new), answers; the answer reaches the server once.
+  const replied = await bureau(['reply', stored[0].id, '--text', '请补充对方的收款账号。', '--data', server.dataDir, '--key', DEV_KEY_FILE])
+  expect(replied.code).toBe(0)
+  await screen.tap('刷新')
+  await screen.waitForText('请补充对方的收款账号。', 30000)
+  expect(screen.text()).toContain('新消息')
+  await screen.fill('回复', '对方收款账号尾号 8842。')
+  await screen.tap('发送')
+  await screen.waitForText('对方收款账号尾号 8842。')
+  await screen.waitFor('the answer to be delivered', () => !screen.has('我（尚未送达）'), 60000)
+  expect(await residentMessages(server.dataDir, stored[0].id)).toEqual([{ state: 'accepted', files: 0 }])
+  // The case page reads it back from the server (the resident's own copy, decrypted on the phone).
+  await screen.waitFor('the answer read back from the server', () => !screen.has('正在刷新…') && screen.text().includes('对方收款账号尾号 8842。'), 30000)
 
   // Figures: what setData costs on a phone.
   const loads = new Map<number, { route: string; bytes: number }>()

@@ -38,6 +38,11 @@ export interface CaseEnvelopeOptions {
   ephemeralSecret: Uint8Array
 }
 
+/** What the worker's KDF answers: A and seed, and the reply public key D made from the seed. */
+export interface DerivedCaseSecrets extends CaseSecrets {
+  replyKey: Uint8Array
+}
+
 export interface DeriveOptions {
   /** The 16-digit 查询码. */
   receipt: string
@@ -159,8 +164,8 @@ export class SealClient {
     return reply.header
   }
 
-  /** The case KDF in the worker: A and seed from the 查询码 (docs/protocol.md §18). */
-  async deriveCaseSecrets(options: DeriveOptions): Promise<CaseSecrets> {
+  /** The case KDF in the worker: A, seed and D from the 查询码 (docs/protocol.md §18). */
+  async deriveCaseSecrets(options: DeriveOptions): Promise<DerivedCaseSecrets> {
     const job = nextJob++
     if (options.onProgress) this.progress.set(job, options.onProgress)
     try {
@@ -168,7 +173,7 @@ export class SealClient {
         this.transport.post({ type: 'derive', job, receipt: options.receipt, salt: exactBuffer(options.salt.slice()), params: { ...options.params } }),
       )
       if (reply.type !== 'derived') throw new Error(`unexpected reply ${reply.type}`)
-      return { authenticator: new Uint8Array(reply.authenticator), seed: new Uint8Array(reply.seed) }
+      return { authenticator: new Uint8Array(reply.authenticator), seed: new Uint8Array(reply.seed), replyKey: new Uint8Array(reply.replyKey) }
     } finally {
       this.progress.delete(job)
     }

@@ -25,7 +25,7 @@
  *                   done  {job, seq, bytes, crc32}    the object's last bytes and its CRC-32
  *                   error {job, seq, message, op?}    the job failed and is forgotten
  *                   derive-progress {job, done}       fraction of the KDF done (0 … 1), now and then
- *                   derived {job, authenticator, seed}  A and seed (32 bytes each)
+ *                   derived {job, authenticator, seed, replyKey}  A, seed and D (32 bytes each)
  *                   case-opened {job, message}        the checked plaintext (case-open)
  *
  * Replies come in the order of requests. The X25519 and HKDF work happens here too, so that the
@@ -158,6 +158,8 @@ export interface DerivedReply {
   job: number
   authenticator: ArrayBuffer
   seed: ArrayBuffer
+  /** D = X25519(d, 9) with d from the seed: public, but kept from the server for new reports. */
+  replyKey: ArrayBuffer
 }
 
 export interface CaseOpenedReply {

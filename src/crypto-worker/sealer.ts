@@ -8,13 +8,13 @@
 import { startSealWorker } from '@/platform/crypto-worker'
 import type { EnvelopeHeader } from '@/crypto/envelope'
 import type { CaseMessageHeader } from '@/case/header'
-import type { CaseSecrets } from '@/case/keys'
 import type { CaseMessagePlaintext } from '@/case/plaintext'
 import {
   SealClient,
   WorkerDiedError,
   type CaseEnvelopeOptions,
   type DeriveOptions,
+  type DerivedCaseSecrets,
   type EnvelopeOptions,
   type OpenCaseMessageRequest,
   type SealFileOptions,
@@ -81,7 +81,7 @@ export class FileSealer {
   }
 
   /** The case KDF (docs/protocol.md §18) in the worker; a worker that dies meanwhile is replaced and the KDF starts over. */
-  async deriveCaseSecrets(options: DeriveOptions): Promise<CaseSecrets> {
+  async deriveCaseSecrets(options: DeriveOptions): Promise<DerivedCaseSecrets> {
     return this.withRetry((client) => client.deriveCaseSecrets(options))
   }
 

@@ -74,9 +74,13 @@ export function createSealService(post: Post, options: SealServiceOptions = {}):
       const out = kdf.result()
       const { authenticator, seed } = splitKdfOutput(out)
       out.fill(0)
+      // D too, so that the page thread never runs X25519 (the report's replyKey, a legacy registration).
+      const pair = replyKeyPair(seed)
+      pair.privateKey.fill(0)
       const a = exactBuffer(authenticator)
       const s = exactBuffer(seed)
-      post({ type: 'derived', job: request.job, authenticator: a, seed: s }, [a, s])
+      const d = exactBuffer(pair.publicKey)
+      post({ type: 'derived', job: request.job, authenticator: a, seed: s, replyKey: d }, [a, s, d])
     }
     run()
   }

@@ -104,6 +104,8 @@ export interface DraftAttachment {
   size: number
   /** Platform storage reference (user-data path on weapp, IndexedDB key on H5). */
   ref: string
+  /** What the first bytes showed (src/domain/file-type.ts FileKind); absent in drafts made before it was kept. */
+  kind?: string
 }
 
 export interface ReportedParty {

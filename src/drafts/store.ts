@@ -3,12 +3,9 @@
  * home page never loads every draft. Attachment bytes live in platform file storage under
  * `attachmentKey(draftId, attachmentId)` and are deleted with their draft.
  */
-import { emptyDraft, isStale, LIMITS } from '@/domain/draft-model'
-import { checkFileContent, SNIFF_BYTES } from '@/domain/file-type'
-import type { AttachmentLabel, DraftAttachment, DraftReport } from '@/domain/types'
+import { emptyDraft, isStale } from '@/domain/draft-model'
+import type { DraftAttachment, DraftReport } from '@/domain/types'
 import { files } from '@/platform/files'
-import type { PickedFile } from '@/platform/files.types'
-import { isAcceptedEvidence } from '@/platform/mime'
 import {
   readDraftRecord,
   readKey,
@@ -104,77 +101,6 @@ export async function purgeStaleDrafts(now = new Date()): Promise<number> {
     }
   }
   return purged
-}
-
-export interface AddResult {
-  added: DraftAttachment[]
-  /** One Chinese message per file that was refused. */
-  refused: string[]
-  /** One Chinese message per file added differently from what its name says (its real type). */
-  notes: string[]
-}
-
-/**
- * Copies picked files into durable storage and answers the attachments to add, enforcing the
- * count, per-file and total limits against what the draft already holds, and checking each
- * file's first bytes against its declared type (src/domain/file-type.ts).
- */
-export async function storeAttachments(draft: DraftReport, picked: PickedFile[], label: AttachmentLabel): Promise<AddResult> {
-  const added: DraftAttachment[] = []
-  const refused: string[] = []
-  const notes: string[] = []
-  let count = draft.attachments.length
-  let total = draft.attachments.reduce((n, a) => n + a.size, 0)
-  for (const file of picked) {
-    if (count >= LIMITS.maxFiles) {
-      refused.push(`「${file.name}」未添加：最多只能添加 ${LIMITS.maxFiles} 个文件`)
-      continue
-    }
-    if (!isAcceptedEvidence(file.name, file.mime)) {
-      refused.push(`「${file.name}」未添加：只支持图片、PDF、Excel（xls/xlsx）和 CSV 文件`)
-      continue
-    }
-    // An empty file would only be rejected later by the evidence step's validation.
-    if (file.size <= 0) {
-      refused.push(`「${file.name}」未添加：文件是空的（0 字节），请重新选择`)
-      continue
-    }
-    if (file.size > LIMITS.maxFileBytes) {
-      refused.push(`「${file.name}」未添加：单个文件不能超过 ${LIMITS.maxFileBytes / 1024 / 1024} MB`)
-      continue
-    }
-    if (total + file.size > LIMITS.maxTotalBytes) {
-      refused.push(`「${file.name}」未添加：所有文件合计不能超过 ${LIMITS.maxTotalBytes / 1024 / 1024} MB`)
-      continue
-    }
-    const id = await newId(8)
-    const ref = attachmentKey(draft.id, id)
-    let size: number
-    try {
-      size = await files.storeFile(ref, file.source)
-    } catch {
-      refused.push(`「${file.name}」保存失败，请重试（手机存储空间可能不足）`)
-      continue
-    }
-    let check
-    try {
-      check = checkFileContent(file.name, file.mime, await files.readRange(ref, 0, SNIFF_BYTES))
-    } catch {
-      await files.removeFile(ref).catch(() => undefined)
-      refused.push(`「${file.name}」读取失败，请重试`)
-      continue
-    }
-    if (!check.accept) {
-      await files.removeFile(ref).catch(() => undefined)
-      refused.push(`「${file.name}」未添加：${check.message}`)
-      continue
-    }
-    if (check.message) notes.push(`「${file.name}」${check.message}`)
-    added.push({ id, label, name: file.name, mime: check.mime, size: size || file.size, ref })
-    count += 1
-    total += size || file.size
-  }
-  return { added, refused, notes }
 }
 
 export async function removeAttachmentFile(attachment: DraftAttachment): Promise<void> {

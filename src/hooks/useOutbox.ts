@@ -5,13 +5,15 @@
 import Taro, { useDidShow } from '@tarojs/taro'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { cancelJob, canCancel, jobView, outboxViews, retryNow, subscribe, type JobView } from '@/outbox'
+import { listMessageJobs } from '@/outbox/store'
+import type { MessageJob } from '@/outbox/types'
 import { prefetchPages } from '@/platform/prefetch'
 import { pathOf } from '@/routes'
 import { messageOf } from '@/services/request'
 
 const RENDER_INTERVAL_MS = 100
 
-function useOutboxValue<T>(read: () => T): T {
+export function useOutboxValue<T>(read: () => T): T {
   const readRef = useRef(read)
   readRef.current = read
   const [value, setValue] = useState<T>(read)
@@ -48,6 +50,11 @@ function useOutboxValue<T>(read: () => T): T {
 /** One queued report, live. */
 export function useOutboxJob(id: string | undefined): JobView | undefined {
   return useOutboxValue(() => (id ? jobView(id) : undefined))
+}
+
+/** The messages of a case still in the outbox (being encrypted, sent, or waiting for the network), live. */
+export function useCaseMessageJobs(caseId: string | undefined): MessageJob[] {
+  return useOutboxValue(() => (caseId ? listMessageJobs(caseId) : []))
 }
 
 /** Every queued report, live. */

@@ -5,6 +5,7 @@
  */
 import Taro, { useRouter } from '@tarojs/taro'
 import { useCallback, useEffect, useState } from 'react'
+import { saveCase } from '@/cases/saved'
 import { confirmReceipt, groupReceipt } from '@/outbox'
 import { goHome } from '@/navigation'
 import { guardLeaving } from '@/platform/leave-guard'
@@ -18,6 +19,8 @@ export function useReceipt() {
   const [confirmed, setConfirmed] = useState(false)
   /** The "确认已保存查询码？" dialog is open. */
   const [asking, setAsking] = useState(false)
+  /** 在本机保存查询码: off unless the resident turns it on (anyone holding the phone could then open the case). */
+  const [keep, setKeep] = useState(false)
   const accepted = view?.job.phase === 'done'
   const receipt = accepted ? view!.job.receipt : undefined
 
@@ -47,10 +50,16 @@ export function useReceipt() {
   const confirmSaved = useCallback(async () => {
     if (!view || !accepted) return
     setAsking(false)
+    const { job } = view
+    // Kept only on an explicit choice, with what was derived while encrypting (no second KDF).
+    if (keep && job.caseKeys && job.submissionId && job.receipt) saveCase({ caseId: job.submissionId, receipt: job.receipt, auth: job.caseKeys.auth, seed: job.caseKeys.seed })
     await confirmReceipt(view.job.id)
     setConfirmed(true)
     goHome()
-  }, [view, accepted])
+  }, [view, accepted, keep])
 
-  return { view, receipt, grouped: receipt ? groupReceipt(receipt) : undefined, copy, saved, asking, cancelSaved, confirmSaved }
+  /** A report queued before the case channel has no derived keys to keep. */
+  const canKeep = !!view?.job.caseKeys
+
+  return { view, receipt, grouped: receipt ? groupReceipt(receipt) : undefined, copy, saved, asking, cancelSaved, confirmSaved, keep, setKeep, canKeep }
 }

@@ -5,7 +5,7 @@ import { newIdempotencyKey, newReceipt } from './codes'
 import { LocalJobError } from './errors'
 import { kick, stopActive } from './runner'
 import { cancelled, notify, update } from './state'
-import { encPrefix, loadJob, removeJob, saveJob } from './store'
+import { encPrefix, loadAnyJob, loadJob, removeJob, saveJob } from './store'
 import type { OutboxJob } from './types'
 import { canCancel, forgetProgress } from './views'
 
@@ -45,7 +45,7 @@ export async function startSubmission(draftId: string, now = new Date()): Promis
 
 /** Sends a waiting or blocked job now. */
 export function retryNow(id: string): Promise<void> {
-  const job = loadJob(id)
+  const job = loadAnyJob(id)
   if (job && job.phase !== 'done' && (job.blocked || job.retryAt)) update(id, { blocked: undefined, retryAt: undefined })
   return kick('user')
 }

@@ -5,7 +5,9 @@
  * simply starts over (a fresh ephemeral key, fresh nonces). A worker reclaimed by WeChat mid-file
  * costs only that file: it is sealed again under a fresh nonce (src/crypto-worker/sealer.ts).
  */
-import { attachmentLabel, fromBase64, REPORT_LABEL, type EnvelopeHeader } from '@/crypto'
+import { CASE_KDF, caseSalt, encodeCaseAuth, encodeReplyKey } from '@/case'
+import { attachmentLabel, fromBase64, REPORT_LABEL, toBase64, type EnvelopeHeader } from '@/crypto'
+import { bundledConfig } from '@/domain/campaign'
 import { FileSealer } from '@/crypto-worker/sealer'
 import { encodeReportPlaintext, toReportPlaintext, type ReportAttachmentEntry } from '@/domain/report-plaintext'
 import { loadDraft } from '@/drafts/store'
@@ -19,7 +21,7 @@ import { fileSealer } from './sealer-slot'
 import { notify, PROGRESSED, setActivity, update, type StepContext } from './state'
 import { progressFor, sample } from './views'
 import { encKey, encPrefix } from './store'
-import type { OutboxJob, StoredObject } from './types'
+import type { CaseKeys, OutboxJob, StoredObject } from './types'
 
 export { LocalJobError }
 
@@ -27,6 +29,14 @@ export interface EncryptedJob {
   header: EnvelopeHeader
   report: StoredObject
   attachments: StoredObject[]
+  caseKeys: CaseKeys
+}
+
+/** The campaign id of this build (its case KDF salt, docs/protocol.md §18.1): the bundled one, never a served one. */
+export function campaignSalt(): Uint8Array {
+  const id = bundledConfig.campaign.id
+  if (!id) throw new LocalJobError('这个版本的小程序缺少活动编号，无法生成查询码的密钥。请更新小程序后再试。')
+  return caseSalt(id)
 }
 
 /** Largest encrypted report the server takes (server/src/limits.ts maxReportBytes). */
@@ -58,6 +68,12 @@ export async function encryptJob(job: OutboxJob, onProgress: (done: number, tota
   onProgress(0, total)
 
   const active = fileSealer(() => new FileSealer())
+  // The case keys from the receipt, in the worker: A for finalize, D inside the report (§18).
+  const derived = await active.deriveCaseSecrets({ receipt: job.receipt, salt: campaignSalt(), params: CASE_KDF })
+  cancel.throwIfCancelled()
+  const caseKeys: CaseKeys = { auth: encodeCaseAuth(derived.authenticator), seed: toBase64(derived.seed) }
+  const replyKey = encodeReplyKey(derived.replyKey)
+  derived.seed.fill(0)
   const secret = await randomBytes(32)
   let header: EnvelopeHeader
   try {
@@ -101,12 +117,12 @@ export async function encryptJob(job: OutboxJob, onProgress: (done: number, tota
       objects.push({ key: target, size: outcome.size, crc32: outcome.crc32 })
     }
 
-    const plaintext = encodeReportPlaintext(toReportPlaintext(draft, entries, job.declaredAt))
+    const plaintext = encodeReportPlaintext(toReportPlaintext(draft, entries, job.declaredAt, replyKey))
     const reportKey = encKey(job.id, 'report')
     const report = await sealInto(REPORT_LABEL, reportKey, plaintext.length, async (offset, length) => plaintext.slice(offset, offset + length), false)
     if (report.size > MAX_REPORT_BYTES) throw new LocalJobError('举报文字内容太长，请取消后删减一些再提交。')
     onProgress(total, total)
-    return { header, report: { key: reportKey, size: report.size, crc32: report.crc32 }, attachments: objects }
+    return { header, report: { key: reportKey, size: report.size, crc32: report.crc32 }, attachments: objects, caseKeys }
   } finally {
     active.closeEnvelope()
   }

@@ -6,7 +6,7 @@
  */
 import { finalizeSubmission } from '@/services/api'
 import type { ApiError } from '@/services/request'
-import { newReceipt } from './codes'
+import { newIdempotencyKey, newReceipt } from './codes'
 import { LocalJobError } from './errors'
 import { isCode, PROGRESSED, setActivity, update, type StepContext } from './state'
 import type { OutboxJob } from './types'
@@ -17,8 +17,10 @@ export async function finalizeStep(job: OutboxJob, { id, cancel, p }: StepContex
   setActivity(id, 'finalizing')
   if (!job.finalizeSent) job = update(id, { finalizeSent: true })
   try {
-    const result = await finalizeSubmission(job.submissionId!, job.receipt, cancel)
-    progressFor(update(id, { ...PROGRESSED, phase: 'done', acceptedAt: result.acceptedAt }))
+    // A, derived while encrypting; only a report queued before the case channel sends the receipt.
+    const proof = job.caseKeys ? { authenticator: job.caseKeys.auth } : { receipt: job.receipt }
+    const result = await finalizeSubmission(job.submissionId!, proof, cancel)
+    progressFor(update<OutboxJob>(id, { ...PROGRESSED, phase: 'done', acceptedAt: result.acceptedAt }))
     return true
   } catch (error) {
     if (isCode(error, 'UPLOAD_INCOMPLETE')) {
@@ -33,8 +35,14 @@ export async function finalizeStep(job: OutboxJob, { id, cancel, p }: StepContex
       return false
     }
     if (isCode(error, 'RECEIPT_IN_USE')) {
-      // Someone else's report has these 16 digits: draw new ones, keep them, try again.
-      update(id, { receipt: await newReceipt() })
+      // Someone else's report has these 16 digits. The report inside carries the reply key made
+      // from them, so it is made again for new ones, as a new submission (this one was never
+      // accepted and expires on the server).
+      if (!job.caseKeys) {
+        update(id, { receipt: await newReceipt() })
+        return false
+      }
+      update(id, { receipt: await newReceipt(), idempotencyKey: await newIdempotencyKey(), phase: 'encrypting', header: undefined, report: undefined, attachments: undefined, submissionId: undefined, caseKeys: undefined, finalizeSent: undefined })
       return false
     }
     if (isCode(error, 'SUBMISSION_NOT_FOUND')) {

@@ -1,22 +1,25 @@
 /**
  * One job through its phases: encrypting → encrypted → uploading → finalizing → done, each step
  * persisted before the next network call (see ./types.ts). A step may send the job back (damaged
- * copies, an expired submission, a key change); MAX_STEPS bounds the loop.
+ * copies, an expired submission, a key change); MAX_STEPS bounds the loop. A case message job
+ * goes through the phases of ./message/process.ts instead.
  */
 import type { Cancellation } from '@/services/request'
 import { createStep } from './create'
 import { LocalJobError } from './errors'
 import { finalizeStep } from './finalize'
+import { loadMessaging } from './load-messaging'
 import { loadSending } from './load-sending'
-import { current } from './state'
+import { current, MAX_STEPS } from './state'
+import type { AnyJob } from './types'
 import { uploadStep } from './upload'
 import { progressFor } from './views'
 
-/** Phase transitions one run may make for one job before it gives up (guards against loops). */
-const MAX_STEPS = 16
-
 export async function processJob(id: string, cancel: Cancellation, run: { madeProgress: boolean }): Promise<void> {
-  const p = progressFor(current(id))
+  const any = current<AnyJob>(id)
+  // H5: the message phases are a chunk of their own (load-messaging.ts).
+  if (any.kind === 'message') return (await loadMessaging()).processMessageJob(id, cancel, run)
+  const p = progressFor(any)
   const context = { id, cancel, run, p }
   for (let step = 0; step < MAX_STEPS; step++) {
     const job = current(id)

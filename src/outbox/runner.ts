@@ -8,7 +8,8 @@
  *
  * The other jobs of the outbox live beside it: encrypt.ts (phase encrypting), create.ts
  * (encrypted), upload.ts (uploading), finalize.ts (finalizing), actions.ts (what the pages do),
- * views.ts (what the pages show), state.ts (shared in-memory state).
+ * views.ts (what the pages show), state.ts (shared in-memory state); message/ has the phases of
+ * the second kind of job, a case message (issue 14), which this runner sends the same way.
  */
 import { files } from '@/platform/files'
 import { onAppUnload, onReturnToApp } from '@/platform/lifecycle'
@@ -22,7 +23,7 @@ import { processJob } from './process'
 import { closeEncryption, useFileSealer } from './sealer-slot'
 import { resetSettings, settings } from './settings'
 import { activity, cancelled, notify, resetState, update } from './state'
-import { hasJob, listJobs, loadJob } from './store'
+import { hasJob, listAllJobs, loadAnyJob } from './store'
 import type { JobError } from './types'
 import { resetViews } from './views'
 
@@ -104,9 +105,9 @@ async function runAll(force: boolean): Promise<void> {
   force = force || forceAfterLease
   forceAfterLease = false
   try {
-    for (const entry of listJobs()) {
+    for (const entry of listAllJobs()) {
       if (cancelled.has(entry.id)) continue
-      const job = loadJob(entry.id)
+      const job = loadAnyJob(entry.id)
       if (!job || job.phase === 'done' || job.blocked) continue
       if (!force && job.retryAt && Date.parse(job.retryAt) > Date.now()) continue
       if (job.phase !== 'encrypting' && !(await isOnline())) {
@@ -144,7 +145,7 @@ function jobError(error: unknown): JobError {
 /** Waiting with backoff for trouble that may pass; blocked (until the resident acts) for the rest. */
 async function recordFailure(id: string, error: unknown, madeProgress: boolean): Promise<void> {
   if (cancelled.has(id) || !hasJob(id)) return
-  const job = loadJob(id)
+  const job = loadAnyJob(id)
   if (!job) return
   const permanent = error instanceof LocalJobError || error instanceof SecureRandomUnavailableError || (error instanceof ApiError && !error.retryable)
   try {
@@ -180,7 +181,7 @@ function scheduleIn(ms: number): void {
 /** Arms the timer for the earliest retry due, while the app is open. */
 function schedule(): void {
   if (!started) return
-  const due = listJobs()
+  const due = listAllJobs()
     .filter((j) => j.phase !== 'done' && !j.blocked && j.retryAt)
     .map((j) => Date.parse(j.retryAt!))
     .filter((t) => !Number.isNaN(t))
@@ -195,7 +196,7 @@ function schedule(): void {
 
 /** Encrypted copies left by a job that no longer exists (e.g. cancelled mid-write). */
 async function sweepOrphans(): Promise<void> {
-  const keep = new Set(listJobs().map((j) => j.id))
+  const keep = new Set(listAllJobs().map((j) => j.id))
   for (const key of await files.listFiles()) {
     const owner = /^enc\/([^/]+)\//.exec(key)?.[1]
     if (owner !== undefined && !keep.has(owner)) await files.removeFile(key)

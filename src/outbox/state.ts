@@ -4,8 +4,8 @@
  * every phase uses: read the job as stored (stopping if it was withdrawn) and update it.
  */
 import { ApiError, CancelledError, type Cancellation } from '@/services/request'
-import { loadJob, saveJob } from './store'
-import type { JobProgress, OutboxJob } from './types'
+import { loadAnyJob, saveJob } from './store'
+import type { AnyJob, JobBase, JobProgress, OutboxJob } from './types'
 
 export type Activity = NonNullable<JobProgress['activity']>
 
@@ -39,23 +39,27 @@ export function setActivity(id: string, a: Activity): void {
 }
 
 /** The job as stored now; cancelled or removed jobs stop the run. */
-export function current(id: string): OutboxJob {
+export function current<J extends AnyJob = OutboxJob>(id: string): J {
   if (cancelled.has(id)) throw new CancelledError()
-  const job = loadJob(id)
+  const job = loadAnyJob(id)
   if (!job) throw new CancelledError()
-  return job
+  return job as J
 }
 
-export function update(id: string, patch: Partial<OutboxJob>): OutboxJob {
-  const next: OutboxJob = { ...current(id), ...patch }
-  for (const key of Object.keys(next) as (keyof OutboxJob)[]) if (next[key] === undefined) delete next[key]
+/** Saves `patch` over the stored job (of either kind; reports by default). */
+export function update<J extends AnyJob = OutboxJob>(id: string, patch: Partial<NoInfer<J>>): J {
+  const next = { ...current<J>(id), ...patch }
+  for (const key of Object.keys(next) as (keyof J)[]) if (next[key] === undefined) delete next[key]
   saveJob(next)
   notify()
   return next
 }
 
+/** Phase transitions one run may make for one job before it gives up (guards against loops). */
+export const MAX_STEPS = 16
+
 /** A phase change is progress: the failure count starts again. */
-export const PROGRESSED: Partial<OutboxJob> = { attempt: 0, retryAt: undefined, lastError: undefined, blocked: undefined }
+export const PROGRESSED: Partial<JobBase> = { attempt: 0, retryAt: undefined, lastError: undefined, blocked: undefined }
 
 export function resetState(): void {
   progress.clear()

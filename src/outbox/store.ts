@@ -4,12 +4,12 @@
  * file storage under enc/<id>/.
  */
 import { readKey, readOutboxJobRecord, removeOutboxJobRecord, writeKey, writeOutboxJobRecord } from '@/platform/storage'
-import type { JobPhase, OutboxIndexEntry, OutboxJob, StoredObject } from './types'
+import type { AnyJob, CaseKeys, JobPhase, MessageJob, OutboxIndexEntry, OutboxJob, StoredObject } from './types'
 
 const PHASES: readonly JobPhase[] = ['encrypting', 'encrypted', 'uploading', 'finalizing', 'done']
 
 /** File storage key of an encrypted object of job `id`. */
-export function encKey(id: string, part: 'report' | number): string {
+export function encKey(id: string, part: 'report' | 'message' | 'copy' | number): string {
   return `enc/${id}/${part}`
 }
 
@@ -20,6 +20,15 @@ export function encPrefix(id: string): string {
 function readIndex(): OutboxIndexEntry[] {
   const index = readKey('outbox/index')
   return Array.isArray(index) ? index.filter((e) => !!e && typeof e.id === 'string' && typeof e.createdAt === 'string') : []
+}
+
+const B64URL_32 = /^[A-Za-z0-9_-]{43}$/
+const B64_32 = /^[A-Za-z0-9+/]{43}=$/
+const HEX32 = /^[0-9a-f]{32}$/
+
+export function isCaseKeys(x: unknown): x is CaseKeys {
+  const k = x as CaseKeys
+  return !!k && typeof k === 'object' && typeof k.auth === 'string' && B64URL_32.test(k.auth) && typeof k.seed === 'string' && B64_32.test(k.seed)
 }
 
 function isStoredObject(x: unknown): x is StoredObject {
@@ -56,6 +65,8 @@ export function parseJob(raw: unknown): OutboxJob | undefined {
     /^\d{16}$/.test(j.receipt) &&
     PHASES.includes(j.phase) &&
     typeof j.attempt === 'number' &&
+    (j.kind === undefined || j.kind === 'report') &&
+    (j.caseKeys === undefined || isCaseKeys(j.caseKeys)) &&
     (j.report === undefined || isStoredObject(j.report)) &&
     (j.attachments === undefined || (Array.isArray(j.attachments) && j.attachments.every(isStoredObject)))
   if (!ok) return undefined
@@ -66,23 +77,91 @@ export function parseJob(raw: unknown): OutboxJob | undefined {
   return j
 }
 
+const LABELS = ['截图', '交易记录', '其他']
+
+/** The message job when `raw` is a well-formed record, else undefined. */
+export function parseMessageJob(raw: unknown): MessageJob | undefined {
+  const j = raw as MessageJob
+  if (!j || typeof j !== 'object') return undefined
+  const ok =
+    j.version === 1 &&
+    j.kind === 'message' &&
+    typeof j.id === 'string' &&
+    j.id.length > 0 &&
+    typeof j.createdAt === 'string' &&
+    typeof j.writtenAt === 'string' &&
+    typeof j.caseId === 'string' &&
+    HEX32.test(j.caseId) &&
+    typeof j.msgId === 'string' &&
+    HEX32.test(j.msgId) &&
+    typeof j.auth === 'string' &&
+    B64URL_32.test(j.auth) &&
+    typeof j.text === 'string' &&
+    (j.inReplyTo === null || (typeof j.inReplyTo === 'string' && HEX32.test(j.inReplyTo))) &&
+    Array.isArray(j.files) &&
+    Array.isArray(j.sources) &&
+    j.sources.every((f) => !!f && LABELS.includes(f.label) && typeof f.name === 'string' && typeof f.mime === 'string' && typeof f.kind === 'string' && /^[a-z0-9]{1,16}$/.test(f.kind) && Number.isSafeInteger(f.size) && typeof f.ref === 'string') &&
+    PHASES.includes(j.phase) &&
+    typeof j.attempt === 'number' &&
+    (j.message === undefined || isStoredObject(j.message)) &&
+    (j.copy === undefined || isStoredObject(j.copy)) &&
+    (j.attachments === undefined || (Array.isArray(j.attachments) && j.attachments.every(isStoredObject)))
+  if (!ok) return undefined
+  if (j.phase !== 'encrypting') {
+    if (!j.header || typeof j.header !== 'object' || !j.message || !j.copy || !j.attachments || j.attachments.length !== j.sources.length) return undefined
+    if (![j.message, j.copy, ...j.attachments].every((o) => o.crc32 !== undefined)) return undefined
+  }
+  return j
+}
+
+/** A report job (none for a message job's id). */
 export function loadJob(id: string): OutboxJob | undefined {
   return parseJob(readOutboxJobRecord(id))
 }
 
-/** Every readable job, oldest first. */
-export function listJobs(): OutboxJob[] {
-  return readIndex()
-    .map((e) => loadJob(e.id))
-    .filter((j): j is OutboxJob => !!j)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+export function loadMessageJob(id: string): MessageJob | undefined {
+  return parseMessageJob(readOutboxJobRecord(id))
 }
 
-export function saveJob(job: OutboxJob): void {
+/** A job of either kind. */
+export function loadAnyJob(id: string): AnyJob | undefined {
+  const raw = readOutboxJobRecord(id) as { kind?: unknown } | undefined
+  return raw && raw.kind === 'message' ? parseMessageJob(raw) : parseJob(raw)
+}
+
+const byCreation = (a: AnyJob, b: AnyJob) => a.createdAt.localeCompare(b.createdAt)
+
+/** Every readable report job, oldest first. */
+export function listJobs(): OutboxJob[] {
+  return readIndex()
+    .filter((e) => e.kind !== 'message')
+    .map((e) => loadJob(e.id))
+    .filter((j): j is OutboxJob => !!j)
+    .sort(byCreation)
+}
+
+/** Every readable message job (of one case, when given), oldest first. */
+export function listMessageJobs(caseId?: string): MessageJob[] {
+  return readIndex()
+    .filter((e) => e.kind === 'message')
+    .map((e) => loadMessageJob(e.id))
+    .filter((j): j is MessageJob => !!j && (caseId === undefined || j.caseId === caseId))
+    .sort(byCreation)
+}
+
+/** Every readable job of either kind, oldest first: what the runner sends. */
+export function listAllJobs(): AnyJob[] {
+  return readIndex()
+    .map((e) => loadAnyJob(e.id))
+    .filter((j): j is AnyJob => !!j)
+    .sort(byCreation)
+}
+
+export function saveJob(job: AnyJob): void {
   writeOutboxJobRecord(job.id, job)
   const index = readIndex()
   if (!index.some((e) => e.id === job.id)) {
-    index.push({ id: job.id, createdAt: job.createdAt })
+    index.push({ id: job.id, createdAt: job.createdAt, ...(job.kind === 'message' ? { kind: 'message' as const } : {}) })
     writeKey('outbox/index', index)
   }
 }

@@ -6,7 +6,7 @@
  * uploadStep is the runner's phase `uploading`.
  */
 import { files } from '@/platform/files'
-import { headAttachment, putChunk } from '@/services/api'
+import { headUpload, putUpload, submissionAttachment, type UploadTarget } from '@/services/api'
 import { ApiError, type Cancellation } from '@/services/request'
 import { LocalJobError } from './errors'
 import { renewLease } from './lease'
@@ -29,7 +29,8 @@ export const MAX_IN_FLIGHT = 3
 const MAX_OFFSET_CORRECTIONS = 5
 
 export interface UploadOptions {
-  submissionId: string
+  /** Where attachment n goes (a submission's or a case message's resource). */
+  target: (n: number) => UploadTarget
   objects: StoredObject[]
   /** Called with the server's durable offset of attachment n whenever it is known to change. */
   onOffset: (n: number, offset: number) => void
@@ -42,7 +43,7 @@ export interface UploadOptions {
 }
 
 export async function uploadAttachments(options: UploadOptions): Promise<void> {
-  const { submissionId, objects, onOffset, cancel } = options
+  const { target, objects, onOffset, cancel } = options
   const fixed = options.chunkSize
   const concurrency = Math.max(1, Math.min(options.concurrency ?? MAX_IN_FLIGHT, MAX_IN_FLIGHT))
   const queue = (options.only ?? objects.map((_, n) => n)).filter((n) => n >= 0 && n < objects.length)
@@ -50,7 +51,7 @@ export async function uploadAttachments(options: UploadOptions): Promise<void> {
 
   const uploadOne = async (n: number) => {
     const object = objects[n]
-    let offset = (await headAttachment(submissionId, n, cancel)).offset
+    let offset = (await headUpload(target(n), cancel)).offset
     onOffset(n, offset)
     let corrections = 0
     let chunkSize = fixed ?? UPLOAD_CHUNK_SIZE
@@ -63,7 +64,7 @@ export async function uploadAttachments(options: UploadOptions): Promise<void> {
       if (bytes.length !== length) throw new LocalJobError('手机上保存的加密副本已损坏，无法继续发送。请取消后重新提交。')
       try {
         const started = Date.now()
-        const answer = await putChunk(submissionId, n, offset, bytes, cancel)
+        const answer = await putUpload(target(n), offset, bytes, cancel)
         offset = answer.offset
         corrections = 0
         if (fixed === undefined) {
@@ -105,7 +106,7 @@ export async function uploadStep(job: OutboxJob, { id, cancel, run, p }: StepCon
   setActivity(id, 'uploading')
   try {
     await uploadAttachments({
-      submissionId: job.submissionId!,
+      target: (n) => submissionAttachment(job.submissionId!, n),
       objects: job.attachments!,
       onOffset: (n, offset) => {
         const f = p.files[n]
@@ -134,6 +135,6 @@ export async function uploadStep(job: OutboxJob, { id, cancel, run, p }: StepCon
     }
     throw error
   }
-  progressFor(update(id, { ...PROGRESSED, phase: 'finalizing' }))
+  progressFor(update<OutboxJob>(id, { ...PROGRESSED, phase: 'finalizing' }))
   run.madeProgress = true
 }

@@ -3,7 +3,7 @@ import { RateEstimator } from './eta'
 import { KEYS_NOT_VERIFIED } from './errors'
 import { activity, progress } from './state'
 import { listJobs, loadJob } from './store'
-import type { JobProgress, JobStatus, OutboxJob } from './types'
+import type { JobBase, JobProgress, JobStatus, OutboxJob } from './types'
 
 const estimators = new Map<string, RateEstimator>()
 
@@ -39,7 +39,7 @@ export function sumDone(p: JobProgress): void {
   }
 }
 
-export function progressFor(job: OutboxJob): JobProgress {
+export function progressFor(job: JobBase): JobProgress {
   let p = progress.get(job.id)
   if (!p) {
     p = { encrypted: { done: 0, total: job.files.reduce((n, f) => n + f.size, 0) + 1 }, files: [], uploaded: { done: 0, total: 0 } }
@@ -74,7 +74,7 @@ export interface JobView {
   text: string
 }
 
-export function statusOf(job: OutboxJob): JobStatus {
+export function statusOf(job: JobBase): JobStatus {
   if (job.phase === 'done') return 'done'
   const a = activity.get(job.id)
   if (a) return a === 'encrypting' ? 'encrypting' : 'sending'
@@ -85,7 +85,7 @@ export function statusOf(job: OutboxJob): JobStatus {
 
 export const WAITING_FOR_NETWORK = '等待网络，恢复后会自动发送'
 
-export function statusText(job: OutboxJob, status: JobStatus = statusOf(job)): string {
+export function statusText(job: JobBase, status: JobStatus = statusOf(job)): string {
   switch (status) {
     case 'done':
       return '已提交成功，请保存查询码'

@@ -27,12 +27,15 @@ interface FixedKeys {
   'outbox/index': OutboxIndexEntry[]
   /** Which running copy of the app sends the outbox (two browser tabs must not both send). */
   'outbox/lock': { owner: string; until: number }
+  /** Cases whose 查询码 the resident chose to keep on this phone (src/cases/saved.ts; validated on read). */
+  'cases/saved': unknown
 }
 
 type FixedKey = keyof FixedKeys
 
 const DRAFT_PREFIX = 'drafts/item/'
 const OUTBOX_JOB_PREFIX = 'outbox/job/'
+const MESSAGE_DRAFT_PREFIX = 'cases/draft/'
 
 export const storageKeys = {
   draftIndex: 'drafts/index',
@@ -43,7 +46,10 @@ export const storageKeys = {
   errorLog: 'log/errors',
   outboxIndex: 'outbox/index',
   outboxLock: 'outbox/lock',
+  savedCases: 'cases/saved',
   draft: (id: string) => `${DRAFT_PREFIX}${id}`,
+  /** The message being written for one case (src/cases/drafts.ts), keyed by the case id; validated on read. */
+  messageDraft: (caseId: string) => `${MESSAGE_DRAFT_PREFIX}${caseId}`,
   /** One outbox job (src/outbox/types.ts OutboxJob), keyed by its draft id; validated on read. */
   outboxJob: (id: string) => `${OUTBOX_JOB_PREFIX}${id}`,
 } as const
@@ -84,10 +90,22 @@ export function removeOutboxJobRecord(id: string): void {
   Taro.removeStorageSync(storageKeys.outboxJob(id))
 }
 
+export function readMessageDraftRecord(caseId: string): unknown {
+  return readRaw(storageKeys.messageDraft(caseId))
+}
+
+export function writeMessageDraftRecord(caseId: string, draft: object): void {
+  Taro.setStorageSync(storageKeys.messageDraft(caseId), draft)
+}
+
+export function removeMessageDraftRecord(caseId: string): void {
+  Taro.removeStorageSync(storageKeys.messageDraft(caseId))
+}
+
 /** Keys of this app currently in storage (used to wipe everything from the privacy page). */
 export function allAppKeys(): string[] {
   const { keys } = Taro.getStorageInfoSync()
-  return keys.filter((k) => k.startsWith('drafts/') || k.startsWith('privacy/') || k.startsWith('notices/') || k.startsWith('outbox/'))
+  return keys.filter((k) => k.startsWith('drafts/') || k.startsWith('privacy/') || k.startsWith('notices/') || k.startsWith('outbox/') || k.startsWith('cases/'))
 }
 
 export function removeRaw(key: string): void {

@@ -33,23 +33,15 @@ export interface FinalizeResult {
   acceptedAt: string
 }
 
-export type PublicStatus = 'received' | 'reviewing' | 'closed'
-
-export interface StatusResult {
-  status: PublicStatus
-  changedAt: string
-  note?: string
-}
-
-function badResponse(): ApiError {
+export function badResponse(): ApiError {
   return new ApiError('server', { code: 'BAD_RESPONSE' })
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
+export function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x)
 }
 
-const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
+export const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
 
 function checkSubmission(data: unknown): SubmissionView {
   if (!isObject(data) || typeof data.id !== 'string' || (data.state !== 'open' && data.state !== 'accepted') || !Array.isArray(data.attachments)) {
@@ -77,11 +69,18 @@ export async function createSubmission(body: CreateSubmissionBody, cancel?: Canc
   return { created: res.status === 201, submission: checkSubmission(res.data) }
 }
 
-const attachmentPath = (id: string, n: number) => `/api/v1/submissions/${encodeURIComponent(id)}/attachments/${n}`
+/** Where one attachment is uploaded (a submission's, or a case message's) and how to authenticate. */
+export interface UploadTarget {
+  /** The attachment's resource, e.g. /api/v1/submissions/<id>/attachments/<n>. */
+  path: string
+  headers?: Record<string, string>
+}
+
+export const submissionAttachment = (id: string, n: number): UploadTarget => ({ path: `/api/v1/submissions/${encodeURIComponent(id)}/attachments/${n}` })
 
 /** HEAD …/attachments/:n: how many bytes of the attachment the server holds durably. */
-export async function headAttachment(id: string, n: number, cancel?: Cancellation): Promise<{ offset: number; length?: number }> {
-  const res = await request<undefined>({ method: 'HEAD', path: attachmentPath(id, n), cancel })
+export async function headUpload(target: UploadTarget, cancel?: Cancellation): Promise<{ offset: number; length?: number }> {
+  const res = await request<undefined>({ method: 'HEAD', path: target.path, headers: target.headers, cancel })
   const offset = res.header('upload-offset')
   const length = res.header('upload-length')
   if (offset === undefined || !/^\d+$/.test(offset)) throw badResponse()
@@ -92,12 +91,12 @@ export async function headAttachment(id: string, n: number, cancel?: Cancellatio
  * PUT …/attachments/:n: appends `bytes` at `offset`. A 409 OFFSET_MISMATCH rejects with the
  * server's durable offset in `error.details.offset`.
  */
-export async function putChunk(id: string, n: number, offset: number, bytes: Uint8Array, cancel?: Cancellation): Promise<{ offset: number; size: number }> {
+export async function putUpload(target: UploadTarget, offset: number, bytes: Uint8Array, cancel?: Cancellation): Promise<{ offset: number; size: number }> {
   const res = await request<unknown>({
     method: 'PUT',
-    path: attachmentPath(id, n),
+    path: target.path,
     bytes,
-    headers: { 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset) },
+    headers: { ...target.headers, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset) },
     timeoutMs: CHUNK_TIMEOUT_MS,
     cancel,
   })
@@ -108,22 +107,24 @@ export async function putChunk(id: string, n: number, offset: number, bytes: Uin
   throw badResponse()
 }
 
-/** POST …/finalize: accepts the submission under the receipt (idempotent for the same receipt). */
-export async function finalizeSubmission(id: string, receipt: string, cancel?: Cancellation): Promise<FinalizeResult> {
-  const res = await request<unknown>({ method: 'POST', path: `/api/v1/submissions/${encodeURIComponent(id)}/finalize`, json: { receipt }, cancel, timeoutMs: 60000 })
+/** HEAD of a submission's attachment n. */
+export function headAttachment(id: string, n: number, cancel?: Cancellation): Promise<{ offset: number; length?: number }> {
+  return headUpload(submissionAttachment(id, n), cancel)
+}
+
+/** PUT of a chunk of a submission's attachment n. */
+export function putChunk(id: string, n: number, offset: number, bytes: Uint8Array, cancel?: Cancellation): Promise<{ offset: number; size: number }> {
+  return putUpload(submissionAttachment(id, n), offset, bytes, cancel)
+}
+
+/**
+ * POST …/finalize: accepts the submission under the case authenticator A (the 查询码 stays on the
+ * phone: docs/protocol.md §18), or under the receipt itself for a report queued before the case
+ * channel. Idempotent for the same value.
+ */
+export async function finalizeSubmission(id: string, proof: { authenticator: string } | { receipt: string }, cancel?: Cancellation): Promise<FinalizeResult> {
+  const res = await request<unknown>({ method: 'POST', path: `/api/v1/submissions/${encodeURIComponent(id)}/finalize`, json: proof, cancel, timeoutMs: 60000 })
   const data = res.data
   if (!isObject(data) || data.state !== 'accepted' || typeof data.acceptedAt !== 'string') throw badResponse()
   return { id: typeof data.id === 'string' ? data.id : id, state: 'accepted', acceptedAt: data.acceptedAt }
-}
-
-const STATUSES: readonly PublicStatus[] = ['received', 'reviewing', 'closed']
-
-/** POST /api/v1/status: the public status of the report with this receipt. */
-export async function queryStatus(receipt: string, cancel?: Cancellation): Promise<StatusResult> {
-  const res = await request<unknown>({ method: 'POST', path: '/api/v1/status', json: { receipt }, cancel })
-  const data = res.data
-  if (!isObject(data) || !STATUSES.includes(data.status as PublicStatus) || typeof data.changedAt !== 'string') throw badResponse()
-  const out: StatusResult = { status: data.status as PublicStatus, changedAt: data.changedAt }
-  if (typeof data.note === 'string' && data.note.trim() !== '') out.note = data.note
-  return out
 }

@@ -65,6 +65,15 @@ const CODE_MESSAGES: Record<string, string> = {
   SUBMISSION_TOO_LARGE: '材料合计太大，服务器无法接收',
   ATTACHMENT_TOO_LARGE: '有材料太大，服务器无法接收',
   BAD_RESPONSE: '服务器返回的内容无法识别，可能是网络被拦截，请稍后再试',
+  // The case channel (docs/server.md "Case channel").
+  CASE_NOT_FOUND: '查询码不正确或举报不存在',
+  AUTH_FAILURES: '这个网络上输错查询码的次数太多，请一分钟后再试',
+  CASE_CLOSED_FOR_WRITING: '此案件已办结并超过可回复的期限，不能再发送消息',
+  MESSAGE_QUOTA: '今天发送的消息已达上限，这条消息会在明天自动发送',
+  CASE_MATERIAL_LIMIT: '这个案件补充的材料合计已达上限，请删减材料后重新发送',
+  MESSAGE_TOO_LARGE: '消息太长，服务器无法接收',
+  MESSAGE_NOT_FOUND: '服务器上已找不到这条消息的上传记录',
+  REPLY_KEY_REQUIRED: '请重新打开案件页面后再发送',
 }
 
 export class ApiError extends Error {

@@ -10,6 +10,7 @@ import { useCampaignConfig } from '@/hooks/useCampaignConfig'
 import { useDrafts } from '@/hooks/useDrafts'
 import { useEntry } from '@/hooks/useEntry'
 import { useOutboxList } from '@/hooks/useOutbox'
+import { useUnreadTotal } from '@/hooks/useUnreadCases'
 import { go } from '@/navigation'
 
 export default function Home() {
@@ -20,6 +21,7 @@ export default function Home() {
   const accepted = outbox.filter((v) => v.status === 'done')
   const pending = outbox.filter((v) => v.status !== 'done')
   const state = campaignState(config.campaign, new Date())
+  const unread = useUnreadTotal()
   const starting = useRef(false)
   if (entering) return <View className="page page--center"><Text className="empty">正在打开举报页面…</Text></View>
 
@@ -82,8 +84,13 @@ export default function Home() {
           我的草稿（{drafts.length}）
         </Button>
       </View>
-      <Button className="btn btn--secondary btn--wide" onClick={() => go('status')} data-testid="open-status">
-        查询举报进度
+      <Button className="btn btn--secondary btn--wide" onClick={() => go('case')} data-testid="open-case">
+        查看办理进度和留言
+        {unread > 0 ? (
+          <Text className="badge" data-testid="case-badge" aria-label={`${unread} 条新留言`}>
+            {unread}
+          </Text>
+        ) : null}
       </Button>
 
       {drafts.length > 0 ? (

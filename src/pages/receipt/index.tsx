@@ -23,7 +23,7 @@ function Code({ grouped, testId, className }: { grouped: string; testId?: string
 }
 
 export default function ReceiptPage() {
-  const { view, receipt, grouped, copy, saved, asking, cancelSaved, confirmSaved } = useReceipt()
+  const { view, receipt, grouped, copy, saved, asking, cancelSaved, confirmSaved, keep, setKeep, canKeep } = useReceipt()
 
   if (!view) {
     return (
@@ -61,7 +61,21 @@ export default function ReceiptPage() {
         title="请现在就保存查询码"
         text="查询码只在这里显示一次，是查询办理进度的唯一凭证。请抄在纸上或截图保存，不要告诉他人。丢失后无法找回，公安机关也无法为您查到。"
       />
-      <Text className="page__intro">以后可在首页点“查询举报进度”，输入查询码查看办理情况。</Text>
+      <Text className="page__intro">以后可在首页点“查看办理进度和留言”，输入查询码查看办理情况、公安机关的留言，并回复或补充材料。换一部手机或浏览器也能打开。</Text>
+      {canKeep ? (
+        <View className="card keep-case" data-testid="receipt-keep-section">
+          <View className={`tick${keep ? ' tick--on' : ''}`} role="checkbox" aria-checked={keep} onClick={() => setKeep(!keep)} data-testid="receipt-keep">
+            <View className="tick__box">{keep ? '✓' : ''}</View>
+            <Text className="tick__label">在本机保存查询码</Text>
+          </View>
+          <Text className="card__text">
+            保存后，打开小程序时会自动查看有没有公安机关的新留言，并在首页提示，不用每次输入查询码。
+          </Text>
+          <Text className="card__text" data-testid="receipt-keep-warning">
+            注意：任何拿到这部手机的人都能打开这个案件，看到公安机关的留言。如果手机可能被他人查看（包括被举报的人），请不要保存。默认不保存，以后也可以在“我的案件”页面取消保存。
+          </Text>
+        </View>
+      ) : null}
       <Button className="btn btn--primary btn--large" onClick={saved} data-testid="receipt-saved">
         我已保存
       </Button>

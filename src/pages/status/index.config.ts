@@ -1,1 +1,0 @@
-export default definePageConfig({ navigationBarTitleText: '查询举报进度' })
