@@ -10,6 +10,7 @@
  *   status   set what a reporter sees on the status page
  *   qrcode   a QR code image for the notice
  *   purge    delete closed submissions for data retention (dry run first)
+ *   token    workstation tokens for the bureau API (create, list, revoke)
  *
  * Exit status: 0 done; 1 some items failed or need attention (details printed); 2 nothing done
  * (wrong command or option, missing key, wrong passphrase, not the server's data directory).
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Entry[] = [
   { name: 'reply', summary: ['给举报人发送加密消息（可请求补充材料）', 'send the resident an encrypted message (may request material)'], load: async () => (await import('./commands/reply')).replyCommand },
   { name: 'status', summary: ['设置举报人看到的处理状态', 'set the status the reporter sees'], load: async () => (await import('./commands/status')).statusCommand },
   { name: 'qrcode', summary: ['生成通告上的二维码（PNG 或 SVG）', 'make the QR code for the notice (PNG or SVG)'], load: async () => (await import('./commands/qrcode')).qrcodeCommand },
+  { name: 'token', summary: ['工作站访问令牌：生成（只显示一次）、列出、撤销', 'workstation tokens for the bureau API: create (shown once), list, revoke'], load: async () => (await import('./commands/token')).tokenCommand },
   { name: 'purge', summary: ['按保存期限删除已办结的举报（先试运行）', 'delete closed submissions for data retention (dry run first)'], load: async () => (await import('./commands/purge')).purgeCommand },
 ]
 

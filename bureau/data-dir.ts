@@ -12,7 +12,7 @@ import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
 import { FsBlobStore, type BlobStore } from '../server/src/blobstore'
-import { DATABASE_FILE, SqliteRepository, type Submission, type SubmissionRepository } from '../server/src/repository'
+import { DATABASE_FILE, SqliteRepository, type Repository, type Submission, type SubmissionRepository } from '../server/src/repository'
 import { MIGRATIONS } from '../server/src/repository/migrations'
 import { CASE_BLOBS_DIR } from '../server/src/services'
 import { CliError } from './errors'
@@ -32,7 +32,7 @@ export interface DataDir {
   dir: string
   /** Where the submissions are, for messages: the data directory, or PostgreSQL. */
   where: string
-  repository: SubmissionRepository
+  repository: Repository
   blobs: BlobStore
   /** Added files of case messages (server/src/services.ts CASE_BLOBS_DIR; PostgreSQL: their own chunk tables). */
   caseBlobs: BlobStore

@@ -59,7 +59,7 @@ export async function startServer(
   let out = ''
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, ...(options.args ?? [])], {
     cwd: options.root ?? ROOT,
-    env: { ...process.env, NODE_ENV: 'test', ...options.env },
+    env: { ...process.env, NODE_ENV: 'test', BUREAU_PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (d) => (out += d))

@@ -48,7 +48,7 @@ interface Child {
 }
 
 function startChild(argv: string[], env: Record<string, string>, ready: RegExp): Promise<Child> {
-  const childEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } as unknown as NodeJS.ProcessEnv
+  const childEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BUREAU_PORT: '0', ...env } as unknown as NodeJS.ProcessEnv
   const child = spawn(process.execPath, argv, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   return new Promise((resolve, reject) => {

@@ -57,6 +57,7 @@ async function startServer(dataDir: string, databaseUrl?: string): Promise<{ url
     cwd: ROOT,
     env: {
       ...inherited,
+      BUREAU_PORT: '0',
       RATE_LIMIT: 'off',
       LOG_LEVEL: args['log-level'],
       NODE_ENV: 'development',

@@ -95,7 +95,7 @@ export class Fixture {
   }
 
   /** A temporary directory, a campaign listing two keys (rotation: old, and new = current), key files, and the server running. */
-  static async start(): Promise<Fixture> {
+  static async start(options: { serverEnv?: Record<string, string> } = {}): Promise<Fixture> {
     const oldKey = makeBureauKey()
     const env = makeTestEnv((c) => {
       c.keys.push({ kid: oldKey.kid, publicKey: oldKey.publicKey.toString('base64'), current: false })
@@ -103,7 +103,7 @@ export class Fixture {
     const fixture = new Fixture(env, oldKey)
     await writePrivateKeyFile(fixture.newKeyFile, fixture.newKey, PASSPHRASE, { scryptLogN: 14 })
     await writePrivateKeyFile(fixture.oldKeyFile, oldKey, PASSPHRASE, { scryptLogN: 14 })
-    fixture.server = await startServer(env)
+    fixture.server = await startServer(env, { env: options.serverEnv })
     return fixture
   }
 
@@ -118,7 +118,7 @@ export class Fixture {
     const report = buildReport(spec, options.version)
     const sealed = seal(key, report, files.map((f) => new Uint8Array(f.bytes)), options.version)
     const base = this.server.url
-    const created = await request(base, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed) })
+    const created = await request(base, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed, undefined, spec.branch) })
     if (created.status !== 201) throw new Error(`create answered ${created.status} ${created.text}`)
     const id: string = created.json.id
     const code = receipt()

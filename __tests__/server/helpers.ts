@@ -80,12 +80,14 @@ export function makeTestEnv(campaignPatch: (c: Record<string, any>) => void = ()
 
 /** A minimal environment for the child (nothing from the test run leaks in, e.g. NODE_ENV=test). */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extra } as unknown as NodeJS.ProcessEnv
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BUREAU_PORT: '0', ...extra } as unknown as NodeJS.ProcessEnv
 }
 
 export interface RunningServer {
   url: string
   port: number
+  /** The bureau API's listener (BUREAU_PORT=0 by default here), or undefined when off. */
+  bureauUrl?: string
   child: ChildProcess
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string
@@ -141,9 +143,11 @@ export function startServer(env: TestEnv, options: StartOptions = {}): Promise<R
       if (!m) return
       clearTimeout(timer)
       child.stdout!.off('data', onData)
+      const b = /Bureau API: (https?:\/\/127\.0\.0\.1:\d+)\//.exec(out)
       resolve({
         url: m[1].replace(/\/$/, ''),
         port: Number(m[2]),
+        bureauUrl: b?.[1],
         child,
         output: () => out,
         stop: async () => {
@@ -319,8 +323,9 @@ export function openStored(key: BureauKeyPair, header: unknown, report: Uint8Arr
 }
 
 /** The POST /api/v1/submissions body for a sealed report. */
-export function submissionBody(sealed: Sealed, key = idempotencyKey()) {
+export function submissionBody(sealed: Sealed, key = idempotencyKey(), branch?: string) {
   return {
+    ...(branch !== undefined ? { branch } : {}),
     idempotencyKey: key,
     header: { ...sealed.header },
     report: Buffer.from(sealed.report).toString('base64'),

@@ -378,4 +378,28 @@ export function storageContract(backend: Backend): void {
       expect(await second.repository.cases.listActivity()).toEqual([{ caseId: sub.id, unread: 1, unreadAttachments: 0, messages: 7, lastAt: 3 * MINUTE }])
     })
   })
+
+  describe('bureau tables', () => {
+    test('tokens, a gap-free append-only audit log written from every instance, notes, read marks', async () => {
+      const first = await open()
+      const second = backend.openAnother ? await open(true) : first
+      const token = await first.repository.createToken({ id: hex(8), name: '工作站 1', secretHash: hex(32), branches: ['sj'], createdAt: MINUTE })
+      expect(await second.repository.findToken(hex(32))).toBeUndefined()
+      expect((await second.repository.listTokens()).map((t) => t.id)).toEqual([token.id])
+      expect(await second.repository.revokeToken(token.id, 2 * MINUTE)).toBe(true)
+      const entry = (i: number) => ({ at: MINUTE, tokenId: token.id, tokenName: token.name, action: 'case.view' as const, caseId: null, detail: String(i) })
+      await Promise.all([0, 1, 2, 3, 4, 5].map((i) => (i % 2 ? second : first).repository.appendAudit(entry(i))))
+      await Promise.all([first.repository.appendAuditMany([entry(6), entry(7)]), second.repository.appendAuditMany([entry(8), entry(9)])])
+      const seqs = (await first.repository.listAudit({ newestFirst: false, limit: 1000 })).map((e) => e.seq)
+      expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+      const sub = newSubmission({ attachments: [] })
+      await first.repository.createSubmission(sub, MINUTE)
+      await first.repository.acceptSubmission(sub.id, digests(), MINUTE)
+      await second.repository.addNote({ id: hex(16), caseId: sub.id, tokenId: token.id, createdAt: MINUTE, header: '{}', object: randomBytes(40) })
+      expect(await first.repository.markRead(sub.id, 3 * MINUTE + 5)).toBe(3 * MINUTE)
+      expect(await second.repository.markRead(sub.id, 9 * MINUTE)).toBe(3 * MINUTE)
+      expect((await first.repository.caseBureauStates([sub.id])).get(sub.id)).toEqual({ readAt: 3 * MINUTE, notes: 1 })
+      expect((await first.repository.listNotes(sub.id))).toHaveLength(1)
+    })
+  })
 }

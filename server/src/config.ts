@@ -47,6 +47,36 @@ export interface ServerConfig {
   poolMax: number
   /** Case channel limits (CASE_* variables, server/src/case/limits.ts). */
   caseLimits: CaseLimits
+  /** The bureau API's own listener (server/src/bureau-api), or null when switched off. */
+  bureau: BureauListenerConfig | null
+}
+
+export interface BureauListenerConfig {
+  host: string
+  port: number
+  /** PEM files: TLS certificate and key, and the CA of accepted client certificates (mTLS). */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string }
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/
+
+/** The bureau listener from flags and environment; see docs/bureau-api.md. */
+function parseBureauListener(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv, publicPort: number, production: boolean): BureauListenerConfig | null {
+  const portRaw = (values['bureau-port'] as string | undefined) ?? env.BUREAU_PORT ?? '8081'
+  if (portRaw === 'off') return null
+  const port = parsePort(portRaw)
+  const host = (values['bureau-host'] as string | undefined) ?? env.BUREAU_HOST ?? '127.0.0.1'
+  if (host.trim() === '') throw new ConfigError('--bureau-host / BUREAU_HOST must not be empty')
+  if (port !== 0 && port === publicPort) throw new ConfigError(`The bureau API needs a port of its own (--bureau-port), not the public port ${port}`)
+  const certFile = env.BUREAU_TLS_CERT
+  const keyFile = env.BUREAU_TLS_KEY
+  const clientCaFile = env.BUREAU_TLS_CLIENT_CA
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('BUREAU_TLS_CERT and BUREAU_TLS_KEY go together')
+  if (clientCaFile !== undefined && certFile === undefined) throw new ConfigError('BUREAU_TLS_CLIENT_CA (client certificates) needs BUREAU_TLS_CERT and BUREAU_TLS_KEY')
+  if (production && !LOOPBACK.test(host) && certFile === undefined) {
+    throw new ConfigError(`The bureau API on ${host} (not loopback) needs TLS in production: set BUREAU_TLS_CERT and BUREAU_TLS_KEY (docs/bureau-api.md)`)
+  }
+  return { host, port, ...(certFile && keyFile ? { tls: { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile), ...(clientCaFile ? { clientCaFile: path.resolve(clientCaFile) } : {}) } } : {}) }
 }
 
 export const USAGE = `Usage: npm start -- [options]   (or: tsx server/src/main.ts [options])
@@ -63,6 +93,11 @@ Options (environment variable in brackets):
                        does not verify under the campaign's signingKey [NODE_ENV=production]
   --log-level <level>  fatal|error|warn|info|debug|trace|silent     [LOG_LEVEL]
                        (default info; warn in production)
+  --bureau-host <addr> the bureau API's own listener (workstations), default
+                       127.0.0.1: the police network's interface in production [BUREAU_HOST]
+  --bureau-port <n>    its port, default 8081; "off" = no bureau API  [BUREAU_PORT]
+                       TLS: BUREAU_TLS_CERT + BUREAU_TLS_KEY; client certificates
+                       (mTLS) from BUREAU_TLS_CLIENT_CA (docs/bureau-api.md)
   --help               print this text
 
 Also: DATABASE_URL=postgres://user:password@host:5432/db selects PostgreSQL (several instances
@@ -98,6 +133,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
         h5: { type: 'string' },
         production: { type: 'boolean' },
         'log-level': { type: 'string' },
+        'bureau-host': { type: 'string' },
+        'bureau-port': { type: 'string' },
         help: { type: 'boolean' },
       },
     }).values
@@ -175,6 +212,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     statusMinMs: Number(statusMinRaw),
     databaseUrl,
     poolMax: Number(poolRaw),
+    bureau: parseBureauListener(values, env, port, production),
   }
 }
 

@@ -4,7 +4,10 @@
  * listens and prints the URL. SIGHUP reloads the campaign file; SIGINT/SIGTERM close gracefully.
  */
 import './threadpool'
+import fs from 'node:fs'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app'
+import { buildBureauApp } from './bureau-api/app'
 import { Campaign } from './campaign'
 import { ConfigError, USAGE, loadCampaign, parseConfig, prepareDataDir, type ServerConfig } from './config'
 import { loadKeyList } from './key-list-file'
@@ -65,6 +68,22 @@ async function main(): Promise<void> {
     logLevel: config.logLevel,
   })
 
+  let bureau: FastifyInstance | undefined
+  if (config.bureau) {
+    const t = config.bureau.tls
+    let tls
+    try {
+      tls = t ? { cert: fs.readFileSync(t.certFile), key: fs.readFileSync(t.keyFile), ...(t.clientCaFile ? { ca: fs.readFileSync(t.clientCaFile) } : {}) } : undefined
+    } catch (e) {
+      throw new ConfigError(`Cannot read the bureau API's TLS files: ${(e as Error).message}`)
+    }
+    bureau = await buildBureauApp({
+      services: { ...storage, campaign, now: Date.now, ttlMs: LIMITS.submissionTtlMs, statusMinMs: config.statusMinMs, admission },
+      logLevel: config.logLevel,
+      tls,
+    })
+  }
+
   process.on('SIGHUP', () => {
     try {
       campaign.current = loadCampaignAndKeys(config)
@@ -80,7 +99,7 @@ async function main(): Promise<void> {
     process.on(signal, () => {
       if (closing) return
       closing = true
-      app.close().then(
+      Promise.all([app.close(), bureau?.close()]).then(
         () => process.exit(0),
         () => process.exit(1),
       )
@@ -92,11 +111,22 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host
   const url = `http://${shownHost}:${port}/`
+  let bureauLine = '  Bureau API: off (BUREAU_PORT=off)\n'
+  if (bureau && config.bureau) {
+    await bureau.listen({ host: config.bureau.host, port: config.bureau.port })
+    const a = bureau.server.address()
+    const bp = typeof a === 'object' && a ? a.port : config.bureau.port
+    const bh = config.bureau.host.includes(':') ? `[${config.bureau.host}]` : config.bureau.host
+    bureauLine =
+      `  Bureau API: ${config.bureau.tls ? 'https' : 'http'}://${bh}:${bp}/bureau/v1/${config.bureau.tls?.clientCaFile ? '   (client certificates required)' : ''}` +
+      `   tokens: npm run bureau -- token create --name …\n`
+  }
   process.stdout.write(
     `\nClue report server ready: ${url}\n` +
       `${config.production ? '' : `  API docs: ${url}docs`}   data: ${config.dataDir}   campaign: ${config.campaignFile}` +
       `   storage: ${storage.backend === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : 'SQLite'}` +
       `${config.production ? '   (production)' : '   (development)'}${config.rateLimit ? '' : '   RATE LIMITING OFF'}\n` +
+      bureauLine +
       keyListNotes(campaign.current, config) +
       (campaign.current.config.keys.some((k) => k.development)
         ? '  WARNING: the campaign lists the DEVELOPMENT key (keys/dev/, public passphrase): never use it for real reports.\n'

@@ -13,13 +13,13 @@ import { LocalLocks, type ClusterLocks } from './locks'
 import type { PoolOptions } from './postgres/pool'
 import { ReceiptHasher, developmentPepper, type HasherOptions } from './receipts'
 import type { QueueOptions } from './work-queue'
-import type { SubmissionRepository } from './repository'
+import type { Repository, SubmissionRepository } from './repository'
 import { SqliteRepository } from './repository'
 
 export interface Services {
   /** The campaign currently in force (may be replaced at run time, e.g. on SIGHUP). */
   campaign: { current: Campaign }
-  repository: SubmissionRepository
+  repository: Repository
   blobs: BlobStore
   receipts: ReceiptHasher
   /** Locks that hold across every instance sharing the storage (finalize, sweep). */
@@ -40,7 +40,7 @@ export interface Services {
 
 export interface Storage {
   backend: 'sqlite' | 'postgres'
-  repository: SubmissionRepository
+  repository: Repository
   blobs: BlobStore
   caseBlobs: BlobStore
   receipts: ReceiptHasher

@@ -46,6 +46,7 @@ export async function createBody(job: OutboxJob): Promise<CreateSubmissionBody |
     header: job.header!,
     report: toBase64(bytes),
     attachments: job.attachments!.map((o) => (o.crc32 !== undefined ? { size: o.size, crc32: o.crc32 } : { size: o.size, sha256: o.sha256! })),
+    ...(job.branch ? { branch: job.branch } : {}),
   }
 }
 

@@ -25,6 +25,11 @@ export interface CreateSubmissionBody {
   report: string
   /** Ciphertext size and upload checksum of each attachment, in order: CRC-32 for v2, SHA-256 for v1. */
   attachments: ({ size: number; crc32: string } | { size: number; sha256: string })[]
+  /**
+   * Code of the chosen branch office, beside the ciphertext so that that office's workstation
+   * sees the report (docs/protocol.md §18); also inside the encrypted report.
+   */
+  branch?: string
 }
 
 export interface FinalizeResult {

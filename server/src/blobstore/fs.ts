@@ -19,7 +19,7 @@ import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { fsyncDir } from '../durable'
 import { KeyedMutex } from '../locks'
-import { ChunkTooLargeError, OffsetMismatchError, type BlobStore } from './types'
+import { ChunkTooLargeError, OffsetMismatchError, type BlobStore, type ByteRange } from './types'
 
 const ID = /^[0-9a-f]{32}$/
 
@@ -164,11 +164,11 @@ export class FsBlobStore implements BlobStore {
     })
   }
 
-  async openRead(id: string, n: number): Promise<Readable> {
+  async openRead(id: string, n: number, range?: ByteRange): Promise<Readable> {
     for (const committed of [true, false]) {
       try {
         const fh = await fsp.open(this.filePath(id, n, committed), 'r')
-        return fh.createReadStream({ highWaterMark: 1024 * 1024 })
+        return fh.createReadStream({ highWaterMark: 1024 * 1024, ...(range ? { start: range.start, end: range.end } : {}) })
       } catch (e) {
         if (code(e) !== 'ENOENT') throw e
       }

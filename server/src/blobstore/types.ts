@@ -23,6 +23,12 @@ export class ChunkTooLargeError extends Error {
   }
 }
 
+/** Inclusive byte offsets, as in an HTTP Range header. */
+export interface ByteRange {
+  start: number
+  end: number
+}
+
 export interface BlobStore {
   /** Durable length of the object (0 when nothing was written). */
   size(id: string, n: number): Promise<number>
@@ -48,8 +54,8 @@ export interface BlobStore {
   isCommitted(id: string, n: number): Promise<boolean>
   /** Forgets the object's bytes so its upload starts again at 0. */
   discard(id: string, n: number): Promise<void>
-  /** Streams the object's bytes (for the bureau CLI). */
-  openRead(id: string, n: number): Promise<Readable>
+  /** Streams the object's bytes (bureau CLI and API), or only `range` (inclusive offsets) of them. */
+  openRead(id: string, n: number, range?: ByteRange): Promise<Readable>
   /** Deletes every object of a submission. */
   deleteSubmission(id: string): Promise<void>
   /** Submission ids that have at least one object (to find orphans). */

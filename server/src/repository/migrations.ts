@@ -80,4 +80,42 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (msg_id, n)
   ) STRICT, WITHOUT ROWID;
   `,
+  // Issue 15, the bureau API: the branch office the phone declared (for branch-limited tokens),
+  // workstation tokens (only a hash of each secret), the append-only audit log, internal notes
+  // (ciphertext only the bureau key opens) and the first read mark.
+  `
+  ALTER TABLE submissions ADD COLUMN branch TEXT CHECK (branch IS NULL OR (length(branch) BETWEEN 1 AND 32));
+  ALTER TABLE submissions ADD COLUMN bureau_read_at INTEGER;
+  CREATE INDEX submissions_branch_created ON submissions (branch, created_at, id);
+  CREATE TABLE bureau_tokens (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+    secret_hash   TEXT NOT NULL UNIQUE CHECK (length(secret_hash) = 64),
+    branches      TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    revoked_at    INTEGER,
+    last_used_at  INTEGER
+  ) STRICT;
+  CREATE TABLE audit_log (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          INTEGER NOT NULL,
+    token_id    TEXT NOT NULL,
+    token_name  TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    case_id     TEXT,
+    detail      TEXT CHECK (detail IS NULL OR length(detail) <= 100)
+  ) STRICT;
+  CREATE INDEX audit_log_case ON audit_log (case_id, seq);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TABLE bureau_notes (
+    id             TEXT PRIMARY KEY,
+    submission_id  TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    token_id       TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    header         TEXT NOT NULL CHECK (length(header) <= 1000),
+    object         BLOB NOT NULL
+  ) STRICT;
+  CREATE INDEX bureau_notes_case ON bureau_notes (submission_id, created_at, id);
+  `,
 ]

@@ -122,4 +122,46 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE case_blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
   `,
+  // 3: SQLite 4, the bureau API (issue 15): the declared branch and the first read mark on
+  // submissions, workstation tokens (only a hash of each secret), the append-only audit log
+  // (triggers refuse UPDATE, DELETE and TRUNCATE; seq numbered gap-free under an advisory lock)
+  // and internal notes (ciphertext only the bureau key opens).
+  `
+  ALTER TABLE submissions ADD COLUMN branch TEXT CHECK (branch IS NULL OR (char_length(branch) BETWEEN 1 AND 32));
+  ALTER TABLE submissions ADD COLUMN bureau_read_at BIGINT;
+  CREATE INDEX submissions_branch_created ON submissions (branch, created_at, id);
+  CREATE TABLE bureau_tokens (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL CHECK (char_length(name) BETWEEN 1 AND 100),
+    secret_hash   TEXT NOT NULL UNIQUE CHECK (char_length(secret_hash) = 64),
+    branches      TEXT NOT NULL,
+    created_at    BIGINT NOT NULL,
+    revoked_at    BIGINT,
+    last_used_at  BIGINT
+  );
+  CREATE TABLE audit_log (
+    seq         BIGINT PRIMARY KEY CHECK (seq > 0),
+    at          BIGINT NOT NULL,
+    token_id    TEXT NOT NULL,
+    token_name  TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    case_id     TEXT,
+    detail      TEXT CHECK (detail IS NULL OR char_length(detail) <= 100)
+  );
+  CREATE INDEX audit_log_case ON audit_log (case_id, seq);
+  CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the audit log is append-only'; END
+  $$;
+  CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+  CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+  CREATE TABLE bureau_notes (
+    id             TEXT PRIMARY KEY,
+    submission_id  TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    token_id       TEXT NOT NULL,
+    created_at     BIGINT NOT NULL,
+    header         TEXT NOT NULL CHECK (char_length(header) <= 1000),
+    object         BYTEA NOT NULL
+  );
+  CREATE INDEX bureau_notes_case ON bureau_notes (submission_id, created_at, id);
+  `,
 ]

@@ -20,7 +20,8 @@ import { q, transaction } from '../postgres/pool'
 import { PgCaseRepository } from './case-postgres'
 import type { CaseKind } from './case-types'
 import { checkNote, isLive, pageSize, submissionColumns, toMinute, toSubmission, type AttachmentRow, type SubmissionRow } from './rows'
-import type { AcceptResult, CreateResult, ListQuery, NewSubmission, PublicStatus, StatusView, Submission, SubmissionRepository } from './types'
+import { PgBureauTables } from './bureau-postgres'
+import type { AcceptResult, CreateResult, ListQuery, NewSubmission, PublicStatus, Repository, StatusView, Submission } from './types'
 
 const COLUMNS = submissionColumns('octet_length')
 
@@ -31,8 +32,8 @@ const SQL = {
   byKeyForUpdate: `SELECT ${COLUMNS} FROM submissions WHERE idempotency_key = $1 FOR UPDATE`,
   attachments: 'SELECT n, size, sha256 FROM attachments WHERE submission_id = $1 ORDER BY n',
   attachmentsOf: 'SELECT submission_id, n, size, sha256 FROM attachments WHERE submission_id = ANY($1::text[]) ORDER BY submission_id, n',
-  insert: `INSERT INTO submissions (id, idempotency_key, request_hash, envelope_version, suite, kid, epk, report, state, created_at, expires_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10) ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
+  insert: `INSERT INTO submissions (id, idempotency_key, request_hash, envelope_version, suite, kid, epk, report, state, created_at, expires_at, branch)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $11) ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
   insertAttachments: `INSERT INTO attachments (submission_id, n, size, sha256)
     SELECT $1, n, size, sha256 FROM unnest($2::smallint[], $3::bigint[], $4::text[]) AS a(n, size, sha256)`,
   report: 'SELECT report FROM submissions WHERE id = $1',
@@ -55,6 +56,7 @@ const SQL = {
   list: `SELECT ${COLUMNS} FROM submissions
     WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR status = $2) AND ($3::bigint IS NULL OR created_at >= $3)
       AND ($4::bigint IS NULL OR created_at > $4 OR (created_at = $4 AND id > $5))
+      AND ($7::bigint IS NULL OR created_at < $7) AND ($8::text[] IS NULL OR branch = ANY($8::text[]))
     ORDER BY created_at, id LIMIT $6`,
 } as const
 
@@ -65,15 +67,16 @@ function run<R extends pg.QueryResultRow>(db: Db, name: Name, values: unknown[] 
   return db.query<R>(q(`clue_${name}`, SQL[name], values))
 }
 
-export class PgRepository implements SubmissionRepository {
+export class PgRepository extends PgBureauTables implements Repository {
   /** The case channel's tables, on the same database. */
   readonly cases: PgCaseRepository
 
   /** `ownsPool`: close() ends the pool (else the caller does). */
   constructor(
-    private readonly pool: pg.Pool,
+    pool: pg.Pool,
     private readonly ownsPool = false,
   ) {
+    super(pool)
     this.cases = new PgCaseRepository(pool)
   }
 
@@ -111,7 +114,7 @@ export class PgRepository implements SubmissionRepository {
         const { header } = input
         const inserted = await run<SubmissionRow>(client, 'insert', [
           input.id, input.idempotencyKeyHash, input.requestHash, header.v, header.suite, header.kid, header.epk, input.report,
-          toMinute(input.createdAt), toMinute(input.expiresAt),
+          toMinute(input.createdAt), toMinute(input.expiresAt), input.branch ?? null,
         ])
         // Another instance inserted the same key meanwhile (we waited for its commit): read its row.
         if (inserted.rowCount === 0) return undefined
@@ -174,6 +177,7 @@ export class PgRepository implements SubmissionRepository {
     }
     const rows = await run<SubmissionRow>(this.pool, 'list', [
       query.state ?? null, query.status ?? null, query.since ?? null, afterAt, afterId, pageSize(query.limit),
+      query.until ?? null, query.branches === undefined ? null : [...query.branches],
     ])
     return this.many(rows.rows)
   }

@@ -25,6 +25,7 @@ export interface SubmissionRow {
   status: PublicStatus | null
   status_changed_at: number | null
   public_note: string | null
+  branch: string | null
 }
 
 export interface AttachmentRow {
@@ -36,7 +37,7 @@ export interface AttachmentRow {
 /** The columns of a SubmissionRow, for `SELECT ${SUBMISSION_COLUMNS} FROM submissions`. */
 export const submissionColumns = (lengthFn: 'length' | 'octet_length') =>
   `id, request_hash, envelope_version, suite, kid, epk, ${lengthFn}(report) AS report_size, state, created_at,
-  expires_at, accepted_at, receipt_hash, receipt_scheme, status, status_changed_at, public_note`
+  expires_at, accepted_at, receipt_hash, receipt_scheme, status, status_changed_at, public_note, branch`
 
 /**
  * The attachments table's `sha256` column holds the declared upload checksum of either version,
@@ -53,6 +54,7 @@ export function toSubmission(row: SubmissionRow, attachments: AttachmentRow[]): 
     header: { v: row.envelope_version as 1 | 2, suite: row.suite, kid: row.kid, epk: row.epk },
     attachments: attachments.map(declarationOf),
     reportSize: row.report_size,
+    branch: row.branch,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     acceptedAt: row.accepted_at,

@@ -8,27 +8,47 @@
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ReceiptDigests } from '../receipts'
+import type { ReceiptDigests, ReceiptScheme } from '../receipts'
 import { CURRENT_SCHEME } from '../receipts'
 import { SqliteCaseRepository } from './case-sqlite'
 import type { CaseKind } from './case-types'
 import { MIGRATIONS } from './migrations'
-import { checkNote, isLive, pageSize, submissionColumns, toSubmission, type AttachmentRow, type SubmissionRow } from './rows'
 import { toMinute } from './time'
 import type {
   AcceptResult,
+  AttachmentDeclaration,
   CreateResult,
   ListQuery,
   NewSubmission,
   PublicStatus,
   StatusView,
   Submission,
-  SubmissionRepository,
+  Repository,
 } from './types'
+import { SqliteBureauTables } from './sqlite-bureau'
 
-type Row = SubmissionRow
+interface Row {
+  id: string
+  request_hash: string
+  envelope_version: number
+  suite: string
+  kid: string
+  epk: string
+  report_size: number
+  state: 'open' | 'accepted'
+  created_at: number
+  expires_at: number | null
+  accepted_at: number | null
+  receipt_hash: string | null
+  receipt_scheme: ReceiptScheme | null
+  status: PublicStatus | null
+  status_changed_at: number | null
+  public_note: string | null
+  branch: string | null
+}
 
-const COLUMNS = submissionColumns('length')
+const COLUMNS = `id, request_hash, envelope_version, suite, kid, epk, length(report) AS report_size, state, created_at,
+  expires_at, accepted_at, receipt_hash, receipt_scheme, status, status_changed_at, public_note, branch`
 
 export const DATABASE_FILE = 'submissions.sqlite'
 export { toMinute }
@@ -50,7 +70,15 @@ interface PendingCreate {
   reject: (e: unknown) => void
 }
 
-export class SqliteRepository implements SubmissionRepository {
+/**
+ * The attachments table's `sha256` column holds the declared upload checksum of either version,
+ * told apart by length: 64 hex digits are a v1 SHA-256, 8 are a v2 CRC-32 (no migration needed).
+ */
+function declarationOf(row: { n: number; size: number; sha256: string }): AttachmentDeclaration {
+  return row.sha256.length === 8 ? { n: row.n, size: row.size, crc32: row.sha256 } : { n: row.n, size: row.size, sha256: row.sha256 }
+}
+
+export class SqliteRepository extends SqliteBureauTables implements Repository {
   private readonly db: Database.Database
   private pending: PendingCreate[] = []
   private readonly stmts
@@ -58,6 +86,7 @@ export class SqliteRepository implements SubmissionRepository {
   readonly cases: SqliteCaseRepository
 
   constructor(file: string) {
+    super()
     if (file !== ':memory:') createPrivate(file)
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
@@ -65,17 +94,18 @@ export class SqliteRepository implements SubmissionRepository {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
     this.migrate()
+    super.prepareBureau(this.db)
     const db = this.db
     this.cases = new SqliteCaseRepository(db)
     this.stmts = {
       byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE id = ?`),
       byKey: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE idempotency_key = ?`),
-      attachments: db.prepare<[string], AttachmentRow>(
+      attachments: db.prepare<[string], { n: number; size: number; sha256: string }>(
         'SELECT n, size, sha256 FROM attachments WHERE submission_id = ? ORDER BY n',
       ),
       insert: db.prepare(
         `INSERT INTO submissions (id, idempotency_key, request_hash, envelope_version, suite, kid, epk, report, state,
-          created_at, expires_at) VALUES (@id, @key, @requestHash, @v, @suite, @kid, @epk, @report, 'open', @createdAt, @expiresAt)`,
+          created_at, expires_at, branch) VALUES (@id, @key, @requestHash, @v, @suite, @kid, @epk, @report, 'open', @createdAt, @expiresAt, @branch)`,
       ),
       insertAttachment: db.prepare('INSERT INTO attachments (submission_id, n, size, sha256) VALUES (?, ?, ?, ?)'),
       report: db.prepare<[string], { report: Buffer }>('SELECT report FROM submissions WHERE id = ?'),
@@ -126,13 +156,35 @@ export class SqliteRepository implements SubmissionRepository {
   }
 
   private toSubmission(row: Row): Submission {
-    return toSubmission(row, this.stmts.attachments.all(row.id))
+    return {
+      id: row.id,
+      state: row.state,
+      header: { v: row.envelope_version as 1 | 2, suite: row.suite, kid: row.kid, epk: row.epk },
+      attachments: this.stmts.attachments.all(row.id).map(declarationOf),
+      reportSize: row.report_size,
+      branch: row.branch,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      acceptedAt: row.accepted_at,
+      status: row.status,
+      statusChangedAt: row.status_changed_at,
+      publicNote: row.public_note,
+      receiptHash: row.receipt_hash,
+      receiptScheme: row.receipt_scheme,
+      requestHash: row.request_hash,
+    }
+  }
+
+  /** Present, and not an open submission past its expiry (when `now` is given). */
+  private static live(row: Row | undefined, now: number | undefined): boolean {
+    if (!row) return false
+    return now === undefined || row.state !== 'open' || (row.expires_at ?? Infinity) > now
   }
 
   private createOne(input: NewSubmission, now: number): CreateResult {
     const existing = this.stmts.byKey.get(input.idempotencyKeyHash)
     if (existing) {
-      if (isLive(existing, now)) {
+      if (SqliteRepository.live(existing, now)) {
         if (existing.request_hash !== input.requestHash) return { outcome: 'conflict' }
         return { outcome: 'existing', submission: this.toSubmission(existing) }
       }
@@ -150,6 +202,7 @@ export class SqliteRepository implements SubmissionRepository {
       report: input.report,
       createdAt: toMinute(input.createdAt),
       expiresAt: toMinute(input.expiresAt),
+      branch: input.branch ?? null,
     })
     for (const a of input.attachments) this.stmts.insertAttachment.run(input.id, a.n, a.size, a.crc32 ?? a.sha256)
     return { outcome: 'created', submission: this.toSubmission(this.stmts.byId.get(input.id) as Row) }
@@ -185,7 +238,7 @@ export class SqliteRepository implements SubmissionRepository {
 
   async getSubmission(id: string, now?: number): Promise<Submission | undefined> {
     const row = this.stmts.byId.get(id)
-    return row && isLive(row, now) ? this.toSubmission(row) : undefined
+    return row && SqliteRepository.live(row, now) ? this.toSubmission(row) : undefined
   }
 
   async getReport(id: string): Promise<Buffer | undefined> {
@@ -195,7 +248,7 @@ export class SqliteRepository implements SubmissionRepository {
   async acceptSubmission(id: string, receipt: ReceiptDigests, now: number, kind: CaseKind = 'legacy'): Promise<AcceptResult> {
     return this.db.transaction((): AcceptResult => {
       const row = this.stmts.byId.get(id)
-      if (!row || !isLive(row, now)) return { outcome: 'not-found' }
+      if (!row || !SqliteRepository.live(row, now)) return { outcome: 'not-found' }
       if (row.state === 'accepted') {
         return row.receipt_scheme !== null && row.receipt_hash === receipt[row.receipt_scheme]
           ? { outcome: 'already', submission: this.toSubmission(row) }
@@ -227,6 +280,18 @@ export class SqliteRepository implements SubmissionRepository {
       where.push('created_at >= @since')
       params.since = query.since
     }
+    if (query.until !== undefined) {
+      where.push('created_at < @until')
+      params.until = query.until
+    }
+    if (query.branches !== undefined) {
+      // Bound parameters only: the codes never become SQL text.
+      const names = query.branches.map((b, i) => {
+        params[`branch${i}`] = b
+        return `@branch${i}`
+      })
+      where.push(names.length ? `branch IN (${names.join(', ')})` : '0')
+    }
     if (query.after !== undefined) {
       const after = this.stmts.byId.get(query.after)
       if (after) {
@@ -235,7 +300,7 @@ export class SqliteRepository implements SubmissionRepository {
         params.afterId = after.id
       }
     }
-    params.limit = pageSize(query.limit)
+    params.limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1000)
     const sql = `SELECT ${COLUMNS} FROM submissions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at, id LIMIT @limit`
     return this.db
@@ -245,7 +310,7 @@ export class SqliteRepository implements SubmissionRepository {
   }
 
   async setStatus(id: string, status: PublicStatus, note: string | null | undefined, now: number): Promise<Submission | undefined> {
-    checkNote(note)
+    if (note !== undefined && note !== null && note.length > 500) throw new RangeError('The public note is limited to 500 characters')
     return this.db.transaction(() => {
       const row = this.stmts.byId.get(id)
       if (!row || row.state !== 'accepted') return undefined

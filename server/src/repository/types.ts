@@ -42,6 +42,12 @@ export interface NewSubmission {
   /** The encrypted report object (iv ‖ ct ‖ tag). */
   report: Buffer
   attachments: AttachmentDeclaration[]
+  /**
+   * Code of the branch office the resident chose, as the phone declared it beside the ciphertext
+   * (docs/protocol.md §18), so that a branch-limited bureau token sees only its office's reports;
+   * null (or absent) when the phone sent none (older apps) or one the campaign does not list.
+   */
+  branch?: string | null
   /** Epoch ms. */
   createdAt: number
   expiresAt: number
@@ -53,6 +59,8 @@ export interface Submission {
   header: EnvelopeHeader
   attachments: AttachmentDeclaration[]
   reportSize: number
+  /** See NewSubmission.branch. */
+  branch: string | null
   createdAt: number
   /** Set while open: when it and its blobs are deleted. */
   expiresAt: number | null
@@ -93,6 +101,13 @@ export interface ListQuery {
   status?: PublicStatus
   /** Only submissions created at or after this epoch ms. */
   since?: number
+  /** Only submissions created before this epoch ms. */
+  until?: number
+  /**
+   * Only submissions declared for one of these branch codes (a branch-limited bureau token);
+   * undefined = every submission. An empty list matches nothing.
+   */
+  branches?: readonly string[]
   /** Page size (default 100, at most 1000). */
   limit?: number
   /** Continue after this id (ordering is by createdAt, then id). */
@@ -134,3 +149,108 @@ export interface SubmissionRepository {
   listOpenSizes(): Promise<{ id: string; bytes: number }[]>
   close(): Promise<void>
 }
+
+/** A bureau workstation's API token (the secret itself is never stored: only its SHA-256). */
+export interface BureauToken {
+  /** 16 hex digits, shown in lists and the audit log. */
+  id: string
+  name: string
+  /** Branch codes this token is limited to; [] = every branch. */
+  branches: string[]
+  createdAt: number
+  revokedAt: number | null
+  lastUsedAt: number | null
+}
+
+export interface NewBureauToken {
+  id: string
+  name: string
+  /** SHA-256 (hex) of the token secret. */
+  secretHash: string
+  branches: string[]
+  createdAt: number
+}
+
+/** Actions recorded in the audit log (docs/bureau-api.md). */
+export const AUDIT_ACTIONS = [
+  'token.create', 'token.revoke', 'cases.list', 'case.view', 'case.report', 'case.attachment', 'case.status',
+  'case.read', 'case.note', 'case.notes', 'case.reply', 'case.messages', 'audit.read', 'campaign.read',
+] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
+export interface AuditEntry {
+  /** Increasing, gap-free within one database. */
+  seq: number
+  at: number
+  /** The token's id; "cli" for commands run on the server host. */
+  tokenId: string
+  /** The token's name when the entry was written. */
+  tokenName: string
+  action: AuditAction
+  caseId: string | null
+  /** Short machine-made detail (a status code, an attachment number): never plaintext. */
+  detail: string | null
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'seq'>
+
+export interface AuditQuery {
+  caseId?: string
+  tokenId?: string
+  /** Entries after this seq (paging forward). */
+  after?: number
+  /** Page size (default 200, at most 1000). */
+  limit?: number
+  /** Newest first when true (default), oldest first when false. */
+  newestFirst?: boolean
+}
+
+/** An internal note: ciphertext only the bureau's private key opens (docs/protocol.md §19). */
+export interface BureauNote {
+  id: string
+  caseId: string
+  tokenId: string
+  createdAt: number
+  /** The note's header, as JSON the server does not interpret beyond its size. */
+  header: string
+  object: Buffer
+}
+
+/** Per-case bureau bookkeeping for lists: first opening and note count. */
+export interface CaseBureauState {
+  /** When a workstation first marked the case read (epoch ms), or null. */
+  readAt: number | null
+  notes: number
+}
+
+/**
+ * What the bureau API needs beyond the submissions: tokens, the append-only audit log, internal
+ * notes and read marks. Implemented by the same storage as SubmissionRepository (issue 16 brings a
+ * PostgreSQL implementation of both).
+ */
+export interface BureauRepository {
+  createToken(token: NewBureauToken): Promise<BureauToken>
+  /** The live (not revoked) token with this secret hash, or its revoked record, or undefined. */
+  findToken(secretHash: string): Promise<BureauToken | undefined>
+  listTokens(): Promise<BureauToken[]>
+  /** Revokes by id; false when there is no such token (revoking twice keeps the first time). */
+  revokeToken(id: string, now: number): Promise<boolean>
+  /** Records the use of a token (kept to the minute). */
+  touchToken(id: string, now: number): Promise<void>
+
+  /** Appends to the audit log; there is no way to change or remove an entry. */
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry>
+  /** Appends several entries at once (all or none). */
+  appendAuditMany(entries: NewAuditEntry[]): Promise<void>
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]>
+
+  addNote(note: BureauNote): Promise<BureauNote>
+  listNotes(caseId: string): Promise<BureauNote[]>
+  /** Sets the read mark once (the first time); returns the mark. */
+  markRead(caseId: string, now: number): Promise<number | undefined>
+  /** Read marks and note counts for these cases. */
+  caseBureauStates(caseIds: readonly string[]): Promise<Map<string, CaseBureauState>>
+}
+
+/** Everything the server keeps, behind one storage implementation. */
+export type Repository = SubmissionRepository & BureauRepository

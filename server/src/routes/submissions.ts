@@ -40,6 +40,7 @@ interface CreateBody {
   header: EnvelopeHeader
   report: string
   attachments: { size: number; sha256?: string; crc32?: string }[]
+  branch?: string
 }
 
 export const submissionIdParam = {
@@ -90,6 +91,13 @@ const createBodySchema = {
           sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'v1 (required): hex SHA-256 of the ciphertext' },
         },
       },
+    },
+    branch: {
+      type: 'string',
+      pattern: '^[a-z0-9_-]{1,32}$',
+      description:
+        'Code of the branch office the resident chose (also inside the encrypted report), so that a branch-limited ' +
+        'bureau workstation sees the report; a code the campaign does not list is kept as none (docs/protocol.md §18)',
     },
   },
 } as const
@@ -223,7 +231,7 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
       )
       const { v, suite, kid } = body.header
       const requestHash = createHash('sha256')
-        .update(JSON.stringify([v, suite, kid, body.header.epk, attachments]))
+        .update(JSON.stringify([v, suite, kid, body.header.epk, attachments, ...(body.branch !== undefined ? [body.branch] : [])]))
         .update(report)
         .digest('hex')
       // Declared bytes held by unfinished submissions: per client and in all, and the disk's reserve.
@@ -239,6 +247,8 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
             header: { v, suite, kid, epk: body.header.epk },
             report,
             attachments,
+            // Never refused: a report queued before the campaign changed its offices still lands (unrouted).
+            branch: body.branch !== undefined && campaign.config.branches.some((b) => b.code === body.branch) ? body.branch : null,
             createdAt: now,
             expiresAt: now + services.ttlMs,
           },

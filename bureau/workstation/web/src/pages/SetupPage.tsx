@@ -1,0 +1,46 @@
+/** First run (or a new token): the bureau API address and this workstation's token. */
+import { Alert, Button, Card, Form, Input, Typography } from 'antd'
+import { useState } from 'react'
+import { api } from '../api'
+
+export function SetupForm({ onDone, initialServer }: { onDone: () => void; initialServer?: string }) {
+  const [error, setError] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  const submit = async (v: { server: string; token: string }) => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await api('/api/setup', { method: 'POST', body: { server: v.server.trim(), token: v.token.trim() } })
+      onDone()
+    } catch (e) {
+      setError((e as Error).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <Form layout="vertical" onFinish={submit} initialValues={{ server: initialServer ?? '' }} requiredMark={false}>
+      <Form.Item label="举报服务器的工作站接口地址" name="server" rules={[{ required: true, message: '请填写地址，例如 http://10.1.2.3:8081' }]} extra="由管理员提供，例如 http://10.1.2.3:8081（不是群众举报用的公网地址）。">
+        <Input data-testid="setup-server" placeholder="http://主机:端口" autoComplete="off" />
+      </Form.Item>
+      <Form.Item label="工作站令牌" name="token" rules={[{ required: true, message: '请粘贴令牌' }]} extra="管理员在服务器上运行 npm run bureau -- token create 生成，以 cw1_ 开头，只显示一次。">
+        <Input.Password data-testid="setup-token" placeholder="cw1_…" autoComplete="off" />
+      </Form.Item>
+      {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="setup-error" /> : null}
+      <Button type="primary" htmlType="submit" loading={busy} data-testid="setup-save">
+        检查并保存
+      </Button>
+    </Form>
+  )
+}
+
+export function SetupPage({ onDone }: { onDone: () => void }) {
+  return (
+    <div className="ws-center">
+      <Card title="扫黑办工作站 · 连接设置">
+        <Typography.Paragraph>第一次使用本工作站：请填写举报服务器的工作站接口地址和本工作站的令牌。令牌保存在本机的配置文件中（只有当前系统用户可读）。</Typography.Paragraph>
+        <SetupForm onDone={onDone} />
+      </Card>
+    </div>
+  )
+}
