@@ -1,29 +1,47 @@
 /**
- * Opens the intake server's data directory for the bureau tools, after checking that it really is
- * one: an empty or wrong directory must give a clear error, never a new empty database (which is
- * what opening the repository there would create).
+ * Opens the intake server's storage for the bureau tools, after checking that it really is the
+ * server's: an empty or wrong directory or database must give a clear error, never a new empty
+ * database (which is what opening the repository there would create). Two backends, as the server:
  *
- * It is fine to do this while the server runs: SQLite is in WAL mode with a busy timeout, and the
- * blob files of finalized submissions are never written again.
+ *  - the data directory (--data): SQLite + blob files. Fine while the server runs: SQLite is in WAL
+ *    mode with a busy timeout, and the blob files of finalized submissions are never written again;
+ *  - PostgreSQL, when DATABASE_URL is set (as for the servers): the rows and chunk rows every
+ *    instance shares. Never migrated from here: a database without our schema is refused.
  */
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
-import { FsBlobStore } from '../server/src/blobstore'
+import { FsBlobStore, type BlobStore } from '../server/src/blobstore'
 import { DATABASE_FILE, SqliteRepository, type Repository, type Submission, type SubmissionRepository } from '../server/src/repository'
 import { MIGRATIONS } from '../server/src/repository/migrations'
 import { CASE_BLOBS_DIR } from '../server/src/services'
 import { CliError } from './errors'
+import { checkBlobFile } from './untrusted'
 
 const SALT_FILE = 'receipt-salt'
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
 
+/** Which blob store: submissions' attachments, or case messages' added files. */
+export type BlobKind = 'attachment' | 'case'
+
+/** A committed object's ciphertext as a local file, checked; `release` deletes a temporary copy. */
+export type BlobFile = { path: string; problem?: undefined; release(): Promise<void> } | { path: string; problem: string }
+
 export interface DataDir {
+  /** The server's local data directory (plaintext must never be written inside it). */
   dir: string
+  /** Where the submissions are, for messages: the data directory, or PostgreSQL. */
+  where: string
   repository: Repository
-  blobs: FsBlobStore
-  /** Added files of case messages (server/src/services.ts CASE_BLOBS_DIR). */
-  caseBlobs: FsBlobStore
+  blobs: BlobStore
+  /** Added files of case messages (server/src/services.ts CASE_BLOBS_DIR; PostgreSQL: their own chunk tables). */
+  caseBlobs: BlobStore
+  /**
+   * The ciphertext of a committed object (an attachment, or a case message's added file with
+   * `store` 'case') as a file of exactly `size` bytes, or the problem ('missing', or what is
+   * wrong). PostgreSQL's chunks are copied to a private temporary file.
+   */
+  blobFile(id: string, n: number, size: number, store?: BlobKind): Promise<BlobFile>
   close(): Promise<void>
 }
 
@@ -95,14 +113,29 @@ export function checkDataDir(dir: string): void {
   }
 }
 
-/** Checks, then opens the repository and the blob store of the server's data directory. */
-export function openDataDir(dir: string): DataDir {
+/** Checks, then opens the repository and the blob store: PostgreSQL when `env.DATABASE_URL` is set, else the data directory. */
+export async function openDataDir(dir: string, env: NodeJS.ProcessEnv): Promise<DataDir> {
+  // Loaded only then: the data directory never loads the PostgreSQL client.
+  if (env.DATABASE_URL) return (await import('./data-dir-pg')).openDatabase(dir, env.DATABASE_URL)
   checkDataDir(dir)
   if (!fs.existsSync(path.join(dir, 'blobs'))) throw notServerDir(dir, '没有 blobs 目录', 'there is no blobs directory')
   const repository = SqliteRepository.open(dir)
   const blobs = FsBlobStore.open(dir)
   const caseBlobs = new FsBlobStore(path.join(dir, CASE_BLOBS_DIR))
-  return { dir, repository, blobs, caseBlobs, close: () => repository.close() }
+  return {
+    dir,
+    where: dir,
+    repository,
+    blobs,
+    caseBlobs,
+    blobFile: async (id, n, size, store = 'attachment') => {
+      const from = store === 'case' ? caseBlobs : blobs
+      const file = from.filePath(id, n, true)
+      const problem = checkBlobFile(file, from.root, size)
+      return problem ? { path: file, problem } : { path: file, release: async () => {} }
+    },
+    close: () => repository.close(),
+  }
 }
 
 /** Every submission matching `query`, page by page. */

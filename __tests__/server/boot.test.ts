@@ -62,6 +62,9 @@ describe('configuration errors stop the boot with a clear message', () => {
     ['a bad log level', ['--log-level', 'loud'], {}, /Invalid log level "loud"/],
     ['an empty host', ['--host', ''], {}, /--host \/ HOST must not be empty/],
     ['a data directory that is a file', ['--data', path.join(__filename)], {}, /data directory .* is not usable/],
+    ['a DATABASE_URL that is not PostgreSQL', [], { DATABASE_URL: 'mysql://u:s3cret@db/x' }, /^DATABASE_URL must be a postgres:\/\/ \(or postgresql:\/\/\) URL[^]*$/],
+    ['a malformed DATABASE_URL', [], { DATABASE_URL: 'postgres://[bad' }, /DATABASE_URL must be a postgres:\/\//],
+    ['a PG_POOL_MAX below 2', [], { PG_POOL_MAX: '1' }, /PG_POOL_MAX must be a whole number of at least 2/],
   ] as const)('%s', (_name, args, vars, message) => {
     expect(() => boot([...args], { ...vars })).toThrow(ConfigError)
     expect(() => boot([...args], { ...vars })).toThrow(message)
@@ -103,6 +106,15 @@ describe('configuration errors stop the boot with a clear message', () => {
     expect(() => boot(['--production', '--campaign', dev])).toThrow(/refuses the development signing key "60a745a23efcdaeb"/)
     const wrong = writeCampaign('anchor-kid.json', (c) => (c.signingKey.kid = '0123456789abcdef'))
     expect(() => boot(['--campaign', wrong])).toThrow(/signingKey: kid "0123456789abcdef" does not match its public key/)
+  })
+
+  test('DATABASE_URL selects PostgreSQL; a refused one is never echoed (it holds a password)', () => {
+    expect(parseConfig([], processEnv({ DATABASE_URL: 'postgres://u:pw@127.0.0.1:5432/db', PG_POOL_MAX: '4' }))).toMatchObject({
+      databaseUrl: 'postgres://u:pw@127.0.0.1:5432/db',
+      poolMax: 4,
+    })
+    expect(parseConfig([], processEnv({}))?.databaseUrl).toBeUndefined()
+    expect(() => boot([], { DATABASE_URL: 'mysql://u:s3cret@db/x' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }))
   })
 
   test('production accepts a campaign with only the bureau key', () => {

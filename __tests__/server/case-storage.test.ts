@@ -1,8 +1,6 @@
 /**
  * The case channel's storage, in-process: the boot upgrade of scheme-1 receipts (a legacy phone's
- * A′ then finds its case by HMAC(pepper, A′), and the database no longer holds A′ itself), the sweep
- * of messages whose files never finished uploading, purge of a case with its added files, and the
- * writing window following the status.
+ * A′ then finds its case by HMAC(pepper, A′), and the database no longer holds A′ itself).
  */
 import { randomBytes, scryptSync } from 'node:crypto'
 import fs from 'node:fs'
@@ -10,7 +8,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { ReceiptHasher } from '../../server/src/receipts'
 import type { NewSubmission } from '../../server/src/repository'
-import { openStorage, purgeSubmission, sweep, upgradeLegacyReceipts } from '../../server/src/services'
+import { openStorage, upgradeLegacyReceipts } from '../../server/src/services'
 import { makeTestEnv, receipt, type TestEnv } from './helpers'
 
 let env: TestEnv
@@ -32,10 +30,9 @@ function submission(): NewSubmission {
   }
 }
 
-const header = { t: 'case-message' as const, v: 1 as const, suite: 'x25519-hkdf-sha256-chacha20poly1305-stream64k-padme', kid: '0011223344556677', rkid: '8899aabbccddeeff', epk: randomBytes(32).toString('base64') }
 
 test('scheme-1 receipts are upgraded once at boot; the legacy A′ then finds the case, and A′ is no longer stored', async () => {
-  const storage = openStorage(env.dataDir, { pepper })
+  const storage = await openStorage(env.dataDir, { pepper })
   const sub = submission()
   await storage.repository.createSubmission(sub, MINUTE)
   const R = receipt()
@@ -61,37 +58,5 @@ test('scheme-1 receipts are upgraded once at boot; the legacy A′ then finds th
   expect(fs.readFileSync(path.join(env.dataDir, 'submissions.sqlite')).includes(Buffer.from(scheme1))).toBe(false)
 })
 
-test('open messages expire with their uploads; purge removes a case with its added files; closing starts the writing window', async () => {
-  const storage = openStorage(env.dataDir, { pepper })
-  const sub = submission()
-  await storage.repository.createSubmission(sub, MINUTE)
-  await storage.repository.acceptSubmission(sub.id, { 1: '-', 2: hex(32) }, MINUTE, 'case')
-  const quota = { messagesPerDay: 20, materialBytes: 1 << 30, ttlMs: 86_400_000 }
-  const base = { caseId: sub.id, from: 'resident' as const, header, message: randomBytes(48), copy: randomBytes(48), requestHash: hex(32) }
-  const open = await storage.repository.cases.createResidentMessage({ ...base, msgId: hex(16), attachments: [{ n: 0, size: 100, crc32: '00000000' }] }, quota, MINUTE)
-  const done = await storage.repository.cases.createResidentMessage({ ...base, msgId: hex(16), attachments: [{ n: 0, size: 100, crc32: '00000000' }] }, quota, MINUTE)
-  if (open.outcome !== 'created' || done.outcome !== 'created') throw new Error('not created')
-  await storage.caseBlobs.append(open.message.msgId, 0, 0, randomBytes(50))
-  await storage.caseBlobs.append(done.message.msgId, 0, 0, randomBytes(100))
-  await storage.caseBlobs.commit(done.message.msgId, 0)
-  expect((await storage.repository.cases.acceptMessage(sub.id, done.message.msgId, 2 * MINUTE))?.seq).toBe(1)
-
-  const swept = await sweep(storage.repository, storage.blobs, MINUTE + 86_400_000 + MINUTE, () => {}, storage.caseBlobs)
-  expect(swept.expired).toBe(1)
-  expect(await storage.repository.cases.messageExists(open.message.msgId)).toBe(false)
-  expect(await storage.caseBlobs.size(open.message.msgId, 0)).toBe(0)
-  expect(await storage.caseBlobs.isCommitted(done.message.msgId, 0)).toBe(true)
-
-  const closed = await storage.repository.setStatus(sub.id, 'closed', null, 10 * MINUTE)
-  expect(closed?.status).toBe('closed')
-  expect((await storage.repository.cases.getCase(sub.id))?.closedAt).toBe(10 * MINUTE)
-  await storage.repository.setStatus(sub.id, 'closed', 'note', 20 * MINUTE)
-  expect((await storage.repository.cases.getCase(sub.id))?.closedAt).toBe(10 * MINUTE)
-  await storage.repository.setStatus(sub.id, 'reviewing', null, 30 * MINUTE)
-  expect((await storage.repository.cases.getCase(sub.id))?.closedAt).toBeNull()
-
-  expect(await purgeSubmission(storage, sub.id)).toBe(true)
-  expect(await storage.repository.cases.messageExists(done.message.msgId)).toBe(false)
-  expect(await storage.caseBlobs.isCommitted(done.message.msgId, 0)).toBe(false)
-  await storage.repository.close()
-})
+// Messages, the sweep of open ones, purge with added files and the writing window: for both
+// backends in repository-contract.ts.

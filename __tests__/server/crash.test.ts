@@ -5,12 +5,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import http from 'node:http'
 import { FsBlobStore } from '../../server/src/blobstore'
 import { SqliteRepository } from '../../server/src/repository'
 import { crc32Hex } from '@/crypto'
 import {
-  makeTestEnv, openStored, receipt, request, seal, startServer, submissionBody, upload,
+  makeTestEnv, openStored, receipt, request, seal, startPartialPut, startServer, submissionBody, upload,
   type RunningServer, type TestEnv,
 } from './helpers'
 
@@ -26,22 +25,6 @@ afterAll(async () => {
   await server?.kill()
   env?.cleanup()
 })
-
-/** Sends the head of a PUT body and never the rest; resolves once those bytes are on the wire. */
-function startPartialPut(base: string, path: string, offset: number, chunk: Uint8Array, sendBytes: number): Promise<void> {
-  return new Promise((resolve) => {
-    const url = new URL(path, base)
-    const req = http.request({
-      host: url.hostname,
-      port: url.port,
-      path: url.pathname,
-      method: 'PUT',
-      headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': offset, 'content-length': chunk.length },
-    })
-    req.on('error', () => {}) // the server dies under it
-    req.write(Buffer.from(chunk.subarray(0, sendBytes)), () => setTimeout(resolve, 100))
-  })
-}
 
 test('SIGKILL mid-upload, restart, resume from HEAD, finalize: the stored ciphertext is intact', async () => {
   const plaintext = new Uint8Array(randomBytes(3 * MiB + 777))

@@ -35,7 +35,7 @@ export async function startInProcess(env: TestEnv, options: InProcessOptions = {
   fs.mkdirSync(env.dataDir, { recursive: true })
   const config = JSON.parse(fs.readFileSync(env.campaignFile, 'utf8'))
   options.campaign?.(config)
-  const storage = openStorage(env.dataDir, options.storage)
+  const storage = await openStorage(env.dataDir, options.storage)
   const services: Services = {
     ...storage,
     campaign: { current: new Campaign(checkCampaign(config, false)) },

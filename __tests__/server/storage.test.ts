@@ -8,10 +8,10 @@ import path from 'node:path'
 import { FsBlobStore, OffsetMismatchError } from '../../server/src/blobstore'
 import { LIMITS } from '../../server/src/limits'
 import { ReceiptHasher } from '../../server/src/receipts'
-import { SqliteRepository, type NewSubmission } from '../../server/src/repository'
-import { openStorage, purgeSubmission, readObject, sweep } from '../../server/src/services'
+import { SqliteRepository } from '../../server/src/repository'
 import { makeTestEnv, receipt, request, seal, submissionBody, upload, type TestEnv } from './helpers'
 import { startInProcess } from './in-process'
+import { newSubmission } from './repository-contract'
 
 let env: TestEnv
 beforeEach(() => {
@@ -21,24 +21,7 @@ beforeEach(() => {
 afterEach(() => env.cleanup())
 
 const hex = (n: number) => randomBytes(n).toString('hex')
-/** A receipt's hashes under both schemes (random stand-ins). */
-const digests = () => ({ 1: hex(32), 2: hex(32) })
 const pepper = randomBytes(32)
-const MINUTE = 60_000
-
-function newSubmission(overrides: Partial<NewSubmission> = {}): NewSubmission {
-  return {
-    id: hex(16),
-    idempotencyKeyHash: hex(32),
-    requestHash: hex(32),
-    header: { v: 1, suite: 'x25519-hkdf-sha256-aes256cbc-hmacsha256', kid: '0011223344556677', epk: randomBytes(32).toString('base64') },
-    report: randomBytes(112),
-    attachments: [{ n: 0, size: 1072, sha256: hex(32) }],
-    createdAt: MINUTE,
-    expiresAt: MINUTE + LIMITS.submissionTtlMs,
-    ...overrides,
-  }
-}
 
 describe('FsBlobStore', () => {
   test('appends at the durable end only, commits atomically and idempotently, and deletes', async () => {
@@ -78,63 +61,9 @@ describe('FsBlobStore', () => {
   })
 })
 
+// The repository and blob store contract (both backends): repository-contract.ts.
+
 describe('SqliteRepository', () => {
-  test('creates idempotently, also within one group commit', async () => {
-    const repo = SqliteRepository.open(env.dataDir)
-    const input = newSubmission()
-    const results = await Promise.all([0, 1, 2].map((i) => repo.createSubmission({ ...input, id: i === 0 ? input.id : hex(16) }, 2000)))
-    expect(results.map((r) => r.outcome)).toEqual(['created', 'existing', 'existing'])
-    expect(results.map((r) => ('submission' in r ? r.submission.id : ''))).toEqual([input.id, input.id, input.id])
-    const conflict = await repo.createSubmission({ ...input, id: hex(16), requestHash: hex(32) }, 2000)
-    expect(conflict.outcome).toBe('conflict')
-    expect(await repo.listSubmissions()).toHaveLength(1)
-    await repo.close()
-  })
-
-  test('an expired open submission is gone for clients and listed for the sweeper', async () => {
-    const repo = SqliteRepository.open(env.dataDir)
-    const input = newSubmission()
-    await repo.createSubmission(input, 1000)
-    expect(await repo.getSubmission(input.id, input.expiresAt - 1)).toBeDefined()
-    expect(await repo.getSubmission(input.id, input.expiresAt)).toBeUndefined()
-    expect(await repo.listExpired(input.expiresAt)).toEqual([input.id])
-    expect((await repo.acceptSubmission(input.id, digests(), input.expiresAt)).outcome).toBe('not-found')
-    // The same idempotency key after expiry makes a new submission.
-    const again = await repo.createSubmission({ ...input, id: hex(16) }, input.expiresAt + 1)
-    expect(again.outcome).toBe('created')
-    await repo.close()
-  })
-
-  test('accept, status, note, list, delete (the bureau operations)', async () => {
-    const repo = SqliteRepository.open(env.dataDir)
-    const a = newSubmission({ createdAt: MINUTE })
-    const b = newSubmission({ createdAt: 2 * MINUTE })
-    await repo.createSubmission(a, 5)
-    await repo.createSubmission(b, 5)
-    const hash = digests()
-    // Times are kept to the minute (rounded down).
-    expect((await repo.acceptSubmission(a.id, hash, 10 * MINUTE + 59_999)).outcome).toBe('accepted')
-    expect((await repo.acceptSubmission(a.id, hash, 11 * MINUTE)).outcome).toBe('already')
-    expect((await repo.acceptSubmission(a.id, digests(), 11 * MINUTE)).outcome).toBe('receipt-mismatch')
-    expect((await repo.acceptSubmission(b.id, hash, 12 * MINUTE)).outcome).toBe('receipt-in-use')
-    expect(await repo.findStatusByReceipt(hash)).toEqual({ status: 'received', changedAt: 10 * MINUTE, publicNote: null })
-    expect(await repo.setStatus(b.id, 'closed', null, 20 * MINUTE)).toBeUndefined() // not accepted
-    await repo.setStatus(a.id, 'reviewing', '核查中', 20 * MINUTE + 1)
-    await repo.setStatus(a.id, 'closed', undefined, 30 * MINUTE + 30_000)
-    expect(await repo.findStatusByReceipt(hash)).toEqual({ status: 'closed', changedAt: 30 * MINUTE, publicNote: '核查中' })
-    // A receipt matches a row under the row's own scheme only.
-    expect(await repo.findStatusByReceipt({ 1: hash[2], 2: hex(32) })).toBeUndefined()
-    await expect(repo.setStatus(a.id, 'closed', 'x'.repeat(501), 40 * MINUTE)).rejects.toThrow(RangeError)
-    expect((await repo.listSubmissions({ state: 'accepted' })).map((s) => s.id)).toEqual([a.id])
-    expect((await repo.listSubmissions({ limit: 1 })).map((s) => s.id)).toEqual([a.id])
-    expect((await repo.listSubmissions({ after: a.id })).map((s) => s.id)).toEqual([b.id])
-    expect(await repo.getReport(a.id)).toEqual(a.report)
-    expect(await repo.deleteSubmission(a.id)).toBe(true)
-    expect(await repo.deleteSubmission(a.id)).toBe(false)
-    expect(await repo.findStatusByReceipt(hash)).toBeUndefined()
-    await repo.close()
-  })
-
   test('the schema version is recorded and a reopen keeps everything', async () => {
     const repo = SqliteRepository.open(env.dataDir)
     const input = newSubmission()
@@ -195,21 +124,6 @@ describe('expiry', () => {
     } finally {
       await app.close()
     }
-  })
-
-  test('readObject, sweep and purge on their own', async () => {
-    const storage = openStorage(env.dataDir)
-    const input = newSubmission()
-    await storage.repository.createSubmission(input, 1000)
-    await storage.blobs.append(input.id, 0, 0, Buffer.from('x'))
-    expect(await readObject(storage, input.id, 'report')).toEqual(input.report)
-    expect(await readObject(storage, input.id, 'attachment/0')).toEqual(Buffer.from('x'))
-    expect(await readObject(storage, input.id, 'attachment/1')).toBeUndefined()
-    await expect(readObject(storage, input.id, 'attachment/01')).rejects.toThrow('invalid object label')
-    expect(await sweep(storage.repository, storage.blobs, input.expiresAt - 1)).toEqual({ expired: 0, orphans: 0 })
-    expect(await purgeSubmission(storage, input.id)).toBe(true)
-    expect(await storage.blobs.listSubmissionIds()).toEqual([])
-    await storage.repository.close()
   })
 })
 

@@ -19,7 +19,7 @@ import { CliError } from '../errors'
 import { formatBytes, mdBlock, mdCode } from '../report-md'
 import { safeFileName } from '../safe-name'
 import { cstDateTime } from '../time'
-import { checkBlobFile, childPath } from '../untrusted'
+import { childPath } from '../untrusted'
 
 export const CASE_STATE_FILE = '.case-exported.json'
 export const CONVERSATION_MARK = '<!-- 往来消息 conversation (written by export; everything below is rewritten on each run) -->'
@@ -86,22 +86,23 @@ async function exportFiles(data: DataDir, s: Submission, e: ConversationEntry, k
   for (const a of e.stored.attachments) {
     const entry = p.attachments[a.n]
     const fileName = addedFileName(e.stored.seq!, a.n, entry?.name)
-    const input = data.caseBlobs.filePath(e.stored.msgId, a.n, true)
-    const blobProblem = checkBlobFile(input, data.caseBlobs.root, a.size)
-    if (blobProblem) {
-      problems.push(`消息 #${e.stored.seq} 的文件 ${a.n + 1}：加密文件不可用（${blobProblem}）/ message #${e.stored.seq} file ${a.n + 1}: blob not usable (${blobProblem})`)
+    const blob = await data.blobFile(e.stored.msgId, a.n, a.size, 'case')
+    if (blob.problem !== undefined) {
+      problems.push(`消息 #${e.stored.seq} 的文件 ${a.n + 1}：加密文件不可用（${blob.problem}）/ message #${e.stored.seq} file ${a.n + 1}: blob not usable (${blob.problem})`)
       continue
     }
     let got: { size: number; sha256: string }
     try {
       got = await openCaseObjectFile({
         header: e.stored.header, reader: { keys, replyPublicKey }, caseId: s.id, msgId: e.stored.msgId, from: 'resident', kind: 'attachment', n: a.n,
-        inputPath: input, outputPath: childPath(folder, fileName),
+        inputPath: blob.path, outputPath: childPath(folder, fileName),
       })
     } catch (err) {
       if (!(err instanceof EnvelopeError)) throw err
       problems.push(`消息 #${e.stored.seq} 的文件 ${a.n + 1} 无法通过完整性校验（被改动、移动或损坏，${err.code}）/ message #${e.stored.seq} file ${a.n + 1} fails authentication (${err.code})`)
       continue
+    } finally {
+      await blob.release()
     }
     const detected = detectFileType(await readHead(childPath(folder, fileName)))
     const integrity = entry && entry.size === got.size ? 'ok' : 'mismatch'

@@ -37,7 +37,7 @@ import { PASSPHRASE_ENV, loadKeyFiles } from '../keys'
 import { formatBytes, renderReportMarkdown, type ExportedAttachment } from '../report-md'
 import { safeFileNames } from '../safe-name'
 import { cstDate, cstDateTime, parseCstDate } from '../time'
-import { checkBlobFile, childPath, partitionStored } from '../untrusted'
+import { childPath, partitionStored } from '../untrusted'
 import { exportConversation } from './export-case'
 
 export const MARKER_FILE = '.exported'
@@ -197,17 +197,17 @@ async function exportOne(
     for (let i = 0; i < objects.length; i++) {
       const o = objects[i]
       const entry = listed.find((a) => a.n === o.n)
-      const input = data.blobs.filePath(s.id, o.n, true)
       const output = childPath(staging, names[i])
       io.out(`      附件 attachment ${i + 1}/${objects.length}: ${names[i]} (${formatBytes(typeof entry?.size === 'number' ? entry.size : o.size)})`)
-      const blobProblem = checkBlobFile(input, data.blobs.root, o.size)
-      if (blobProblem === 'missing') {
+      const blob = await data.blobFile(s.id, o.n, o.size)
+      const input = blob.path
+      if (blob.problem === 'missing') {
         throw new SubmissionError(`附件 ${o.n + 1} 的加密文件不在服务器上（${input}）。请从备份恢复数据目录。`, `Attachment ${o.n + 1}'s blob is missing (${input}). Restore the data directory from a backup.`)
       }
-      if (blobProblem) {
+      if (blob.problem !== undefined) {
         throw new SubmissionError(
-          `附件 ${o.n + 1} 的加密文件异常（${input}：${blobProblem}），数据目录可能被篡改。请从备份恢复数据目录。`,
-          `Attachment ${o.n + 1}'s blob is not usable (${input}: ${blobProblem}); the data directory may have been tampered with. Restore it from a backup.`,
+          `附件 ${o.n + 1} 的加密文件异常（${input}：${blob.problem}），数据目录可能被篡改。请从备份恢复数据目录。`,
+          `Attachment ${o.n + 1}'s blob is not usable (${input}: ${blob.problem}); the data directory may have been tampered with. Restore it from a backup.`,
         )
       }
       let got: { size: number; sha256: string }
@@ -216,6 +216,8 @@ async function exportOne(
       } catch (e) {
         if (e instanceof EnvelopeError) throw describeEnvelopeError(e, { zh: `附件 ${o.n + 1}`, en: `Attachment ${o.n + 1}` }, input)
         throw e
+      } finally {
+        await blob.release()
       }
       let integrity: ExportedAttachment['integrity'] = 'ok'
       if (!entry) {
@@ -311,7 +313,7 @@ export const exportCommand: Command = {
       }
     }
     const dataDir = dataDirOf(values, io.env)
-    const data = openDataDir(dataDir)
+    const data = await openDataDir(dataDir, io.env)
     try {
       if (isInside(outDir, dataDir)) {
         throw new CliError(

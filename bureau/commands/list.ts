@@ -53,7 +53,7 @@ export const listCommand: Command = {
     if (!['all', 'finalized', 'unfinished'].includes(state)) {
       throw new CliError(`--state 只能是 all、finalized 或 unfinished，而不是 "${state}"。`, `--state must be all, finalized or unfinished, not "${state}".`)
     }
-    const data = openDataDir(dataDirOf(values, io.env))
+    const data = await openDataDir(dataDirOf(values, io.env), io.env)
     try {
       const stored = partitionStored(await allSubmissions(data.repository, state === 'all' ? {} : { state: state === 'finalized' ? 'accepted' : 'open' }))
       for (const r of stored.invalid) {

@@ -49,7 +49,7 @@ export const messagesCommand: Command = {
     if (positionals.length !== 1) throw new CliError('用法：npm run bureau -- messages 编号 --key 私钥文件', 'Usage: npm run bureau -- messages ID --key FILE')
     const caseId = parseCaseId(positionals[0])
     const keyFiles = keyFilesOf('messages', values)
-    const data = openDataDir(dataDirOf(values, io.env))
+    const data = await openDataDir(dataDirOf(values, io.env), io.env)
     try {
       const keys = await loadKeyFiles(keyFiles, io.env)
       const ctx = await openCase(data, caseId, keys)

@@ -47,7 +47,7 @@ export const purgeCommand: Command = {
       throw new CliError(`导出目录 ${exportedTo} 不存在。`, `The export directory ${exportedTo} does not exist.`)
     }
     const really = values.yes === true
-    const data = openDataDir(dataDirOf(values, io.env))
+    const data = await openDataDir(dataDirOf(values, io.env), io.env)
     try {
       const now = Date.now()
       const cutoff = now - days * DAY_MS

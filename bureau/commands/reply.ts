@@ -93,7 +93,7 @@ export const replyCommand: Command = {
     const caseId = parseCaseId(positionals[0])
     const text = messageText(values)
     const keyFiles = keyFilesOf('reply', values)
-    const data = openDataDir(dataDirOf(values, io.env))
+    const data = await openDataDir(dataDirOf(values, io.env), io.env)
     try {
       const keys = await loadKeyFiles(keyFiles, io.env)
       const ctx = await openCase(data, caseId, keys)

@@ -70,7 +70,7 @@ export const statusCommand: Command = {
       note = trimmed === '' ? null : trimmed
     }
 
-    const data = openDataDir(dataDirOf(values, io.env))
+    const data = await openDataDir(dataDirOf(values, io.env), io.env)
     try {
       const before = await data.repository.getSubmission(id)
       if (!before) throw new CliError(`服务器上没有编号为 ${id} 的举报（可能已被清理）。`, `No submission ${id} on the server (it may have been purged).`)

@@ -45,7 +45,7 @@ async function create(values: Record<string, unknown>, io: Io): Promise<number> 
       )
     }
   }
-  const data = openDataDir(dataDirOf(values as never, io.env))
+  const data = await openDataDir(dataDirOf(values as never, io.env), io.env)
   try {
     const secret = newTokenSecret()
     const now = Date.now()
@@ -65,7 +65,7 @@ async function create(values: Record<string, unknown>, io: Io): Promise<number> 
 }
 
 async function list(values: Record<string, unknown>, io: Io): Promise<number> {
-  const data = openDataDir(dataDirOf(values as never, io.env))
+  const data = await openDataDir(dataDirOf(values as never, io.env), io.env)
   try {
     const tokens = await data.repository.listTokens()
     if (tokens.length === 0) {
@@ -87,7 +87,7 @@ async function list(values: Record<string, unknown>, io: Io): Promise<number> {
 
 async function revoke(id: string, values: Record<string, unknown>, io: Io): Promise<number> {
   if (!TOKEN_ID_PATTERN.test(id)) throw new CliError(`"${id}" 不是令牌编号（16 位十六进制，见 token list）。`, `"${id}" is not a token id (16 hex digits, see token list).`)
-  const data = openDataDir(dataDirOf(values as never, io.env))
+  const data = await openDataDir(dataDirOf(values as never, io.env), io.env)
   try {
     const now = Date.now()
     if (!(await data.repository.revokeToken(id, now))) throw new CliError(`没有编号为 ${id} 的令牌。`, `No token ${id}.`)

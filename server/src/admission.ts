@@ -30,6 +30,8 @@ export const statfsFree: FreeSpace = async (dir) => {
 interface Held {
   client: string | undefined
   bytes: number
+  /** performance.now() when held. */
+  since: number
 }
 
 export class Admission {
@@ -85,7 +87,7 @@ export class Admission {
 
   private hold(id: string, client: string | undefined, bytes: number): void {
     if (this.held.has(id)) return
-    this.held.set(id, { client, bytes })
+    this.held.set(id, { client, bytes, since: performance.now() })
     this.total += bytes
     if (client !== undefined) this.perClient.set(client, (this.perClient.get(client) ?? 0) + bytes)
   }
@@ -101,6 +103,17 @@ export class Admission {
       if (left > 0) this.perClient.set(h.client, left)
       else this.perClient.delete(h.client)
     }
+  }
+
+  /**
+   * Keeps only the held submissions that are still unfinished in the shared storage: with several
+   * instances, a submission created here may be finalized, expired or purged through another one.
+   */
+  /** Only entries held for `minAgeMs` or more count: a create being committed now is not yet listed. */
+  reconcile(stillOpen: readonly { id: string }[], minAgeMs = 60_000): void {
+    const open = new Set(stillOpen.map((o) => o.id))
+    const cutoff = performance.now() - minAgeMs
+    for (const [id, h] of [...this.held]) if (h.since <= cutoff && !open.has(id)) this.release(id)
   }
 
   /** Counts one upload in flight for `client`; the returned function ends it (idempotent). */

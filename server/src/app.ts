@@ -182,9 +182,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   let timer: NodeJS.Timeout | undefined
   let sweeping: Promise<unknown> = Promise.resolve()
   const runSweep = () => {
-    sweeping = sweep(services.repository, services.blobs, services.now(), (id) => services.admission.release(id), services.caseBlobs)
-      .then((r) => {
+    sweeping = sweep(services.repository, services.blobs, services.now(), (id) => services.admission.release(id), services.caseBlobs, services.locks)
+      .then(async (r) => {
         if (r.expired || r.orphans) app.log.info(r, 'swept expired submissions')
+        // What other instances finished or swept stops counting here too.
+        services.admission.reconcile([...(await services.repository.listOpenSizes()), ...(await services.repository.cases.listOpenMessageSizes())])
       })
       .catch((err) => app.log.error({ err }, 'sweep failed'))
     return sweeping
@@ -199,6 +201,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (timer) clearInterval(timer)
     await sweeping
     await services.repository.close()
+    await services.locks.close()
   })
   return app
 }

@@ -41,6 +41,10 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Minimum time a status lookup takes, hit or miss, so timing tells nothing. */
   statusMinMs: number
+  /** postgres://… (DATABASE_URL): PostgreSQL shared by several instances; absent = embedded SQLite. */
+  databaseUrl?: string
+  /** PostgreSQL connections per instance (PG_POOL_MAX). */
+  poolMax: number
   /** Case channel limits (CASE_* variables, server/src/case/limits.ts). */
   caseLimits: CaseLimits
   /** The bureau API's own listener (server/src/bureau-api), or null when switched off. */
@@ -96,7 +100,9 @@ Options (environment variable in brackets):
                        (mTLS) from BUREAU_TLS_CLIENT_CA (docs/bureau-api.md)
   --help               print this text
 
-Also: TRUST_PROXY=<addresses or CIDR ranges of the reverse proxies> so that rate limiting sees
+Also: DATABASE_URL=postgres://user:password@host:5432/db selects PostgreSQL (several instances
+share it: rows, attachment chunks, locks; PG_POOL_MAX connections each, default 10); without it the
+embedded SQLite in the data directory is used. TRUST_PROXY=<addresses or CIDR ranges of the reverse proxies> so that rate limiting sees
 client addresses (kept in memory only); RECEIPT_PEPPER_FILE=<file outside the data directory>
 (required in production); RATE_LIMIT=off disables rate limiting (benchmarks only). Timeouts,
 connection and storage limits: see docs/server.md.`
@@ -168,6 +174,20 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     if (e instanceof TrustProxyError) throw new ConfigError(e.message)
     throw e
   }
+  const databaseUrl = env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL
+  if (databaseUrl !== undefined) {
+    let ok = false
+    try {
+      ok = /^postgres(ql)?:$/.test(new URL(databaseUrl).protocol)
+    } catch {
+      ok = false
+    }
+    // The value holds a password: never echo it.
+    if (!ok) throw new ConfigError('DATABASE_URL must be a postgres:// (or postgresql://) URL; leave it unset for the embedded SQLite database')
+  }
+  const poolRaw = env.PG_POOL_MAX ?? '10'
+  if (!/^\d{1,4}$/.test(poolRaw) || Number(poolRaw) < 2) throw new ConfigError('PG_POOL_MAX must be a whole number of at least 2')
+
   const limits = parseOperationalLimits(env, (message) => {
     throw new ConfigError(message)
   })
@@ -190,6 +210,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     limits,
     logLevel: level as ServerConfig['logLevel'],
     statusMinMs: Number(statusMinRaw),
+    databaseUrl,
+    poolMax: Number(poolRaw),
     bureau: parseBureauListener(values, env, port, production),
   }
 }

@@ -3,6 +3,7 @@
  * status; a 500 means a bug. The client maps `code` to Chinese text, so codes are stable.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from './postgres/errors'
 import { QueueFullError } from './work-queue'
 
 export const ERROR_STATUS = {
@@ -78,6 +79,7 @@ export const ERROR_STATUS = {
   UPLOADS_IN_FLIGHT: 429,
   UNFINISHED_QUOTA: 429,
   BUSY: 503,
+  STORAGE_UNAVAILABLE: 503,
   STORAGE_FULL: 507,
   // Bureau API (server/src/bureau-api, issue 15)
   TOKEN_MISSING: 401,
@@ -110,6 +112,7 @@ export const RETRY_AFTER_S: Partial<Record<ErrorCode, number>> = {
   UPLOADS_IN_FLIGHT: 10,
   UNFINISHED_QUOTA: 600,
   BUSY: 5,
+  STORAGE_UNAVAILABLE: 5,
   STORAGE_FULL: 300,
 }
 
@@ -129,7 +132,7 @@ export class ApiError extends Error {
 /** The file system or the database is out of space or quota. */
 export function isStorageFull(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code
-  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL'
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' || code === '53100'
 }
 
 export function storageFullError(): ApiError {
@@ -262,6 +265,7 @@ const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
 export function toApiError(err: FastifyError & { validation?: AjvError[]; validationContext?: string }): ApiError {
   if (err instanceof ApiError) return err
   if (isStorageFull(err)) return storageFullError()
+  if (isDatabaseUnavailable(err)) return new ApiError('STORAGE_UNAVAILABLE', 'The database is unavailable for a moment; nothing acknowledged was lost: retry shortly')
   if (err instanceof QueueFullError) return new ApiError('BUSY', 'The server is busy; retry shortly')
   if (Array.isArray(err.validation)) return validationError(err.validation, err.validationContext ?? 'body')
   if (err.code === 'RATE_LIMITED') return new ApiError('RATE_LIMITED', 'Too many requests; retry later')

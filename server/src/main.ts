@@ -48,9 +48,12 @@ async function main(): Promise<void> {
     throw e
   }
   const { limits } = config
-  const storage = openStorage(config.dataDir, {
-    pepper: pepper.bytes,
+  const storage = await openStorage(config.dataDir, {
+    // PostgreSQL keeps its development pepper in the database, so that every instance has the same.
+    pepper: pepper.source === 'development' && config.databaseUrl ? undefined : pepper.bytes,
     hashQueue: { concurrency: limits.hashConcurrency, maxWaiting: limits.hashQueue, maxWaitMs: limits.hashWaitMs },
+    databaseUrl: config.databaseUrl,
+    pool: { max: config.poolMax, onError: (err) => process.stderr.write(`database connection lost (${err.message}); reconnecting on next use\n`) },
   })
   await upgradeLegacyReceipts(storage)
   const admission = await openAdmission(config.dataDir, storage.repository, limits)
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nClue report server ready: ${url}\n` +
       `${config.production ? '' : `  API docs: ${url}docs`}   data: ${config.dataDir}   campaign: ${config.campaignFile}` +
+      `   storage: ${storage.backend === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : 'SQLite'}` +
       `${config.production ? '   (production)' : '   (development)'}${config.rateLimit ? '' : '   RATE LIMITING OFF'}\n` +
       bureauLine +
       keyListNotes(campaign.current, config) +
@@ -128,7 +132,7 @@ async function main(): Promise<void> {
         ? '  WARNING: the campaign lists the DEVELOPMENT key (keys/dev/, public passphrase): never use it for real reports.\n'
         : '') +
       (pepper.source === 'development'
-        ? `  Receipt pepper: a DEVELOPMENT one in the data directory; production needs RECEIPT_PEPPER_FILE outside it.\n`
+        ? `  Receipt pepper: a DEVELOPMENT one in the ${storage.backend === 'postgres' ? 'database' : 'data directory'}; production needs RECEIPT_PEPPER_FILE outside it.\n`
         : '') +
       '\n',
   )

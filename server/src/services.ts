@@ -1,6 +1,7 @@
 /**
- * What the routes depend on, gathered once and passed to each route plugin. The storage pair can
- * be swapped (PostgreSQL + S3) by building a different Services object.
+ * What the routes depend on, gathered once and passed to each route plugin. The storage is either
+ * embedded (SQLite + blob files in the data directory, one process) or shared (PostgreSQL for rows,
+ * chunk rows and cluster locks, for several instances), chosen by DATABASE_URL.
  */
 import { Admission, type AdmissionLimits, type FreeSpace } from './admission'
 import type { BlobStore } from './blobstore'
@@ -8,7 +9,9 @@ import { FsBlobStore } from './blobstore'
 import type { Campaign } from './campaign'
 import { DEFAULT_CASE_LIMITS, type CaseLimits } from './case/limits'
 import path from 'node:path'
-import { ReceiptHasher, developmentPepper } from './receipts'
+import { LocalLocks, type ClusterLocks } from './locks'
+import type { PoolOptions } from './postgres/pool'
+import { ReceiptHasher, developmentPepper, type HasherOptions } from './receipts'
 import type { QueueOptions } from './work-queue'
 import type { Repository, SubmissionRepository } from './repository'
 import { SqliteRepository } from './repository'
@@ -19,6 +22,8 @@ export interface Services {
   repository: Repository
   blobs: BlobStore
   receipts: ReceiptHasher
+  /** Locks that hold across every instance sharing the storage (finalize, sweep). */
+  locks: ClusterLocks
   /** Epoch ms; injectable for tests. */
   now: () => number
   /** Lifetime of an unfinished submission. */
@@ -34,10 +39,12 @@ export interface Services {
 }
 
 export interface Storage {
+  backend: 'sqlite' | 'postgres'
   repository: Repository
   blobs: BlobStore
   caseBlobs: BlobStore
   receipts: ReceiptHasher
+  locks: ClusterLocks
 }
 
 /** The case limits in force. */
@@ -48,21 +55,37 @@ export function caseLimitsOf(services: Pick<Services, 'caseLimits'>): CaseLimits
 export const CASE_BLOBS_DIR = 'case-blobs'
 
 export interface StorageOptions {
-  /** The receipt pepper (server/src/pepper.ts); a development one in the data directory when absent. */
+  /**
+   * The receipt pepper (server/src/pepper.ts). When absent, a development one: in the data
+   * directory (SQLite) or in the database (PostgreSQL, so that every instance has the same).
+   */
   pepper?: Buffer
   hashQueue?: QueueOptions
+  /** postgres://… selects PostgreSQL (DATABASE_URL); otherwise SQLite in the data directory. */
+  databaseUrl?: string
+  pool?: PoolOptions
 }
 
 /**
- * Opens the embedded storage in a data directory: SQLite database, blob files and receipt salt.
+ * Opens the storage: PostgreSQL when `databaseUrl` is given (migrated once under an advisory
+ * lock; the receipt salt shared in the database), else the embedded one in the data directory
+ * (SQLite database, blob files and receipt salt).
  */
-export function openStorage(dataDir: string, options: StorageOptions = {}): Storage {
-  return {
-    repository: SqliteRepository.open(dataDir),
-    blobs: FsBlobStore.open(dataDir),
-    caseBlobs: new FsBlobStore(path.join(dataDir, CASE_BLOBS_DIR)),
-    receipts: ReceiptHasher.open(dataDir, { pepper: options.pepper ?? developmentPepper(dataDir), queue: options.hashQueue }),
+export async function openStorage(dataDir: string, options: StorageOptions = {}): Promise<Storage> {
+  const hasher = (pepper: Buffer): HasherOptions => ({ pepper, queue: options.hashQueue })
+  if (!options.databaseUrl) {
+    return {
+      backend: 'sqlite',
+      repository: SqliteRepository.open(dataDir),
+      blobs: FsBlobStore.open(dataDir),
+      caseBlobs: new FsBlobStore(path.join(dataDir, CASE_BLOBS_DIR)),
+      receipts: ReceiptHasher.open(dataDir, hasher(options.pepper ?? developmentPepper(dataDir))),
+      locks: new LocalLocks(),
+    }
   }
+  // Loaded only here: a SQLite deployment never loads the PostgreSQL client.
+  const { openPostgresStorage } = await import('./postgres/storage')
+  return openPostgresStorage(options.databaseUrl, { pool: options.pool, pepper: options.pepper, hasher })
 }
 
 /**
@@ -82,23 +105,32 @@ export async function openAdmission(dataDir: string, repository: SubmissionRepos
   return admission
 }
 
-/** Deletes expired unfinished submissions with their blobs, then blobs with no submission left. */
+/**
+ * Deletes expired unfinished submissions with their blobs, then blobs with no submission left.
+ * With `locks`, only one instance sweeps at a time; the others skip (`skipped: true`).
+ */
 export async function sweep(
   repository: SubmissionRepository,
   blobs: BlobStore,
   now: number,
   onDeleted: (id: string) => void = () => {},
   caseBlobs?: BlobStore,
-): Promise<{ expired: number; orphans: number }> {
+  locks?: ClusterLocks,
+): Promise<{ expired: number; orphans: number; skipped?: true }> {
+  if (locks) {
+    const r = await locks.tryRun('sweep', () => sweep(repository, blobs, now, onDeleted, caseBlobs))
+    return r.ran ? r.value : { expired: 0, orphans: 0, skipped: true }
+  }
   const cases = caseBlobs ? await sweepCaseMessages(repository, caseBlobs, now, onDeleted) : { expired: 0, orphans: 0 }
   let expired = 0
   for (;;) {
     const ids = await repository.listExpired(now, 500)
     for (const id of ids) {
-      await repository.deleteSubmission(id)
+      // Counted once even if another sweeper got there first (without locks).
+      const deleted = await repository.deleteSubmission(id)
       await blobs.deleteSubmission(id)
       onDeleted(id)
-      expired += 1
+      if (deleted) expired += 1
     }
     if (ids.length < 500) break
   }
@@ -118,10 +150,10 @@ async function sweepCaseMessages(repository: SubmissionRepository, caseBlobs: Bl
   for (;;) {
     const ids = await repository.cases.listExpiredMessages(now, 500)
     for (const id of ids) {
-      await repository.cases.deleteMessage(id)
+      const deleted = await repository.cases.deleteMessage(id)
       await caseBlobs.deleteSubmission(id)
       onDeleted(id)
-      expired += 1
+      if (deleted) expired += 1
     }
     if (ids.length < 500) break
   }

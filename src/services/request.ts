@@ -44,6 +44,7 @@ const CODE_MESSAGES: Record<string, string> = {
   // Load and storage: the report is safe on the phone and goes later by itself.
   STORAGE_FULL: '服务器存储空间暂时不足。举报已安全保存在手机上，稍后会自动重新发送，不需要重新填写',
   BUSY: '服务器正忙，稍后会自动重试',
+  STORAGE_UNAVAILABLE: '服务器暂时无法保存，举报已安全保存在手机上，稍后会自动继续发送',
   UPLOADS_IN_FLIGHT: '同时上传的材料较多，稍后会自动继续',
   UNFINISHED_QUOTA: '当前网络中未完成的上传较多，稍后会自动重新发送',
   CAMPAIGN_CLOSED: '目前不在受理时间内，暂时不能在线提交',

@@ -56,7 +56,7 @@ const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
       params,
       response: {
         200: { description: 'Upload-Offset and Upload-Length headers', headers: offsetHeaders, type: 'null' },
-        ...errorResponses('SUBMISSION_NOT_FOUND', 'ATTACHMENT_NOT_FOUND'),
+        ...errorResponses('SUBMISSION_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'STORAGE_UNAVAILABLE'),
       },
     },
     handler: async (request, reply) => {
@@ -86,7 +86,7 @@ const attachmentRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
           ...errorResponses(
             'SUBMISSION_NOT_FOUND', 'ATTACHMENT_NOT_FOUND', 'MISSING_UPLOAD_OFFSET', 'INVALID_UPLOAD_OFFSET',
             'OFFSET_MISMATCH', 'UPLOAD_EXCEEDS_SIZE', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SUBMISSION_FINALIZED',
-            'UPLOADS_IN_FLIGHT', 'STORAGE_FULL',
+            'UPLOADS_IN_FLIGHT', 'STORAGE_FULL', 'STORAGE_UNAVAILABLE',
           ),
         },
       },

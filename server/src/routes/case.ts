@@ -18,7 +18,6 @@ import { EnvelopeError, checkEpk, decodeReplyKey, kidOf } from '../envelope'
 import { ApiError, errorResponses } from '../errors'
 import { clientKey } from '../http/client-address'
 import { LIMITS, isCiphertextSize } from '../limits'
-import { KeyedMutex } from '../locks'
 import type { CaseMessage, CaseRecord } from '../repository'
 import { caseLimitsOf, type Services } from '../services'
 import {
@@ -64,7 +63,6 @@ const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { ser
   const { repository, caseBlobs } = services
   const cases = repository.cases
   const auth = new CaseAuthenticator(services)
-  const finalizeLocks = new KeyedMutex()
   for (const schema of [caseHeaderSchema, caseMessageSummary, caseView, caseMessageView, postedMessageView]) app.addSchema(schema)
 
   async function posted(m: CaseMessage) {
@@ -258,7 +256,8 @@ const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { ser
       auth.run(request, async (c) => {
         checkEmptyBody(request.body)
         const { msgId } = request.params
-        const accepted = await finalizeLocks.run(msgId, async () => {
+        // One finalize of a message at a time, across every instance sharing the storage.
+        const accepted = await services.locks.run(`case-message/${msgId}`, async () => {
           const m = await cases.getMessage(c.caseId, msgId, services.now())
           if (!m || m.from !== 'resident') throw new ApiError('MESSAGE_NOT_FOUND', 'No such message in this case')
           if (m.state === 'open') await checkAndCommit(caseBlobs, msgId, m.attachments)

@@ -34,7 +34,7 @@ const statusRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { s
           },
           ...errorResponses(
             'INVALID_JSON', 'EMPTY_BODY', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_RECEIPT',
-            'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RECEIPT_NOT_FOUND', 'BUSY',
+            'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RECEIPT_NOT_FOUND', 'BUSY', 'STORAGE_UNAVAILABLE',
           ),
         },
       },

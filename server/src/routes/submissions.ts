@@ -12,7 +12,6 @@ import { EnvelopeError, SUITE_V1, SUITE_V2, checkEpk } from '../envelope'
 import { ApiError, errorResponses } from '../errors'
 import { clientKey } from '../http/client-address'
 import { LIMITS, MIN_CIPHERTEXT, isCiphertextSize } from '../limits'
-import { KeyedMutex } from '../locks'
 import type { ReceiptDigests } from '../receipts'
 import { finalizeBodySchema } from './case-schemas'
 import type { AttachmentDeclaration, EnvelopeHeader, Submission } from '../repository'
@@ -139,8 +138,7 @@ const finalizeResult = {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const { repository, blobs, receipts } = services
-  const finalizeLocks = new KeyedMutex()
+  const { repository, blobs, receipts, locks } = services
   app.addSchema(submissionView)
 
   async function view(sub: Submission) {
@@ -175,7 +173,7 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
             'UNSUPPORTED_VERSION', 'UNSUPPORTED_SUITE', 'UNKNOWN_KID', 'INVALID_BASE64', 'INVALID_EPK',
             'INVALID_REPORT_SIZE', 'REPORT_TOO_LARGE', 'TOO_MANY_ATTACHMENTS', 'INVALID_ATTACHMENT_SIZE',
             'ATTACHMENT_TOO_LARGE', 'SUBMISSION_TOO_LARGE', 'INVALID_SHA256', 'INVALID_CRC32', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE',
-            'IDEMPOTENCY_KEY_REUSED', 'CAMPAIGN_CLOSED', 'UNFINISHED_QUOTA', 'STORAGE_FULL',
+            'IDEMPOTENCY_KEY_REUSED', 'CAMPAIGN_CLOSED', 'UNFINISHED_QUOTA', 'STORAGE_FULL', 'STORAGE_UNAVAILABLE',
           ),
         },
       },
@@ -290,7 +288,7 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
           ...errorResponses(
             'INVALID_JSON', 'EMPTY_BODY', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_RECEIPT', 'INVALID_AUTHENTICATOR',
             'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SUBMISSION_NOT_FOUND', 'UPLOAD_INCOMPLETE',
-            'ATTACHMENT_HASH_MISMATCH', 'RECEIPT_MISMATCH', 'RECEIPT_IN_USE', 'BUSY', 'STORAGE_FULL',
+            'ATTACHMENT_HASH_MISMATCH', 'RECEIPT_MISMATCH', 'RECEIPT_IN_USE', 'BUSY', 'STORAGE_FULL', 'STORAGE_UNAVAILABLE',
           ),
         },
       },
@@ -320,7 +318,8 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
         if (wait > 0) await sleep(wait)
         return answer()
       }
-      return finalizeLocks.run(id, async () => {
+      // One finalize of a submission at a time, across every instance sharing the storage.
+      return locks.run(`finalize/${id}`, async () => {
         const sub = await repository.getSubmission(id, services.now())
         if (!sub) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
         if (sub.state === 'open') {

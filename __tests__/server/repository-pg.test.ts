@@ -1,0 +1,72 @@
+/**
+ * The storage contract (repository-contract.ts) on PostgreSQL, each test in a schema of its own,
+ * with a second instance (its own pools) on the same schema; and what only PostgreSQL has:
+ * migrations that run once when instances start together, and the shared receipt salt.
+ */
+import fs from 'node:fs'
+import { PG_MIGRATIONS } from '../../server/src/repository/pg-migrations'
+import { openStorage } from '../../server/src/services'
+import { makeTestEnv, receipt, type TestEnv } from './helpers'
+import { describePg, freshSchema, requirePg, type TestSchema } from './pg-test-db'
+import { storageContract } from './repository-contract'
+
+let env: TestEnv
+let db: TestSchema
+describePg('PostgreSQL storage', () => {
+  beforeAll(() => void requirePg())
+  beforeEach(async () => {
+    env = makeTestEnv()
+    fs.mkdirSync(env.dataDir)
+    db = await freshSchema()
+  })
+  afterEach(async () => {
+    await db.drop()
+    env.cleanup()
+  })
+
+  storageContract({
+    open: () => openStorage(env.dataDir, { databaseUrl: db.url }),
+    openAnother: () => openStorage(`${env.dataDir}-another`, { databaseUrl: db.url }),
+  })
+
+  test('instances starting at the same moment run each migration once', async () => {
+    const storages = await Promise.all([1, 2, 3, 4].map(() => openStorage(env.dataDir, { databaseUrl: db.url })))
+    try {
+      const versions = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+      expect(versions.rows.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1))
+      // Every instance hashes a receipt alike: the salt (and the development pepper) are shared.
+      const r = receipt()
+      const hashes = await Promise.all(storages.map((s) => s.receipts.digests(r)))
+      expect(new Set(hashes.map((h) => h[2])).size).toBe(1)
+      expect((await db.query('SELECT name FROM server_secrets ORDER BY name')).rows.map((x) => x.name)).toEqual(['receipt-pepper.dev', 'receipt-salt'])
+    } finally {
+      for (const s of storages) {
+        await s.repository.close()
+        await s.locks.close()
+      }
+    }
+  })
+
+  test('a database migrated by a newer server is refused, not changed', async () => {
+    const s = await openStorage(env.dataDir, { databaseUrl: db.url })
+    await s.repository.close()
+    await s.locks.close()
+    await db.query('INSERT INTO schema_migrations (version) VALUES ($1)', [PG_MIGRATIONS.length + 1])
+    await expect(openStorage(env.dataDir, { databaseUrl: db.url })).rejects.toThrow(/newer than this server/)
+  })
+
+  test('the schema refuses values the server never writes', async () => {
+    const s = await openStorage(env.dataDir, { databaseUrl: db.url })
+    await s.repository.close()
+    await s.locks.close()
+    const insert = (id: string, state: string) =>
+      db.query(
+        `INSERT INTO submissions (id, idempotency_key, request_hash, envelope_version, suite, kid, epk, report, state, created_at, expires_at)
+         VALUES ($1, $2, $2, 2, 's', 'k', 'e', '\\x00', $3, 0, 1)`,
+        [id, 'a'.repeat(64), state],
+      )
+    await expect(insert('../x', 'open')).rejects.toThrow(/check constraint/)
+    await expect(insert('b'.repeat(32), 'deleted')).rejects.toThrow(/check constraint/)
+    await insert('c'.repeat(32), 'open')
+  })
+})
