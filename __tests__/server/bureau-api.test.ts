@@ -160,6 +160,26 @@ test('objects as ciphertext, with HTTP ranges', async () => {
   expect(report.headers.get('content-type')).toBe('application/octet-stream')
 })
 
+test('every read of ciphertext is audited, however its range is spelled', async () => {
+  const reader = await makeToken('审计测试工作站')
+  const id = sent[0].id
+  const ranges = [undefined, 'bytes=-99999999', 'bytes=00-', ' bytes=0-', 'bytes=1-', 'bytes=000-5']
+  for (const range of ranges) {
+    for (const object of ['report', 'attachments/0']) {
+      const r = await fetch(`${bureau}/bureau/v1/cases/${id}/${object}`, { headers: { ...auth(reader.secret), ...(range ? { range } : {}) } })
+      expect([200, 206]).toContain(r.status)
+      await r.arrayBuffer()
+    }
+  }
+  // Nothing served, nothing to audit.
+  expect((await fetch(`${bureau}/bureau/v1/cases/${id}/report`, { headers: { ...auth(reader.secret), range: 'bytes=99999999-' } })).status).toBe(416)
+  const entries = (await request(bureau, '/bureau/v1/audit?limit=1000', { headers: auth(all) })).json.entries.filter((e: { tokenName: string }) => e.tokenName === '审计测试工作站')
+  const count = (action: string) => entries.filter((e: { action: string; caseId: string }) => e.action === action && e.caseId === id).length
+  expect([count('case.report'), count('case.attachment')]).toEqual([ranges.length, ranges.length])
+  // A partial read names its range.
+  expect(entries.some((e: { detail: string | null }) => e.detail === '0 bytes 1-' + (fs.readFileSync(fx.blobFile(id, 0)).length - 1))).toBe(true)
+})
+
 test('status, notes and read marks; each action in the audit log, which cannot be changed', async () => {
   const id = sent[0].id
   const st = await request(bureau, `/bureau/v1/cases/${id}/status`, { method: 'PUT', headers: auth(yd), body: { status: 'reviewing', note: '正在核查' } })

@@ -3,7 +3,7 @@
  * ciphertext (HTTP ranges for large objects), status and public note, read marks. Everything here
  * is what the server already holds: no plaintext, nothing the workstation could not verify itself.
  */
-import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import { ApiError, errorResponses } from '../../errors'
 import { PUBLIC_STATUSES, type PublicStatus, type Submission } from '../../repository'
@@ -11,6 +11,19 @@ import { SUBMISSION_ID_PATTERN } from '../../routes/submissions'
 import type { BlobStore } from '../../blobstore'
 import { audit, auditMany, caseFor, visibleTo, type BureauContext } from '../auth'
 import { parseRange } from '../range'
+
+/**
+ * Every read that serves ciphertext is audited, whole or ranged (any range, however it is
+ * spelled: a ciphertext without its first bytes still opens with the bureau key); the detail
+ * names the range. Only an unsatisfiable range (416, nothing served) leaves no entry.
+ */
+async function auditRead(ctx: BureauContext, request: FastifyRequest, action: 'case.report' | 'case.attachment', caseId: string, size: number, what?: string): Promise<void> {
+  const r = parseRange(request.headers.range, size)
+  if (r === null) return
+  const range = r && !(r.start === 0 && r.end === size - 1) ? `bytes ${r.start}-${r.end}` : undefined
+  const detail = [what, range].filter((x) => x !== undefined).join(' ')
+  await audit(ctx, request, action, caseId, detail === '' ? null : detail)
+}
 
 export interface CasesOptions extends BureauContext {
   blobs: BlobStore
@@ -134,7 +147,7 @@ const casesRoutes: FastifyPluginAsync<CasesOptions> = async (app, ctx) => {
     const s = await caseFor(ctx, request, request.params.id)
     const report = await ctx.repository.getReport(s.id)
     if (!report) throw new ApiError('CASE_NOT_FOUND', 'The report object is missing')
-    if (!request.headers.range || /^bytes=0-/.test(request.headers.range)) await audit(ctx, request, 'case.report', s.id)
+    await auditRead(ctx, request, 'case.report', s.id, report.length)
     return sendObject(reply, report.length, request.headers.range, async (r) => Readable.from([r ? report.subarray(r.start, r.end + 1) : report]))
   })
 
@@ -180,7 +193,7 @@ const casesRoutes: FastifyPluginAsync<CasesOptions> = async (app, ctx) => {
       if (!declared) throw new ApiError('ATTACHMENT_NOT_FOUND', `Case ${s.id} has no attachment ${n}`)
       const size = await ctx.blobs.size(s.id, n).catch(() => 0)
       if (size !== declared.size) throw new ApiError('ATTACHMENT_NOT_FOUND', `Attachment ${n} is missing or incomplete on the server`)
-      if (!request.headers.range || /^bytes=0-/.test(request.headers.range)) await audit(ctx, request, 'case.attachment', s.id, String(n))
+      await auditRead(ctx, request, 'case.attachment', s.id, size, String(n))
       return sendObject(reply, size, request.headers.range, (r) => ctx.blobs.openRead(s.id, n, r))
     },
   )
