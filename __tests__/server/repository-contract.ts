@@ -304,6 +304,50 @@ export function storageContract(backend: Backend): void {
       for (const s of inputs) expect(await second.repository.exists(s.id)).toBe(false)
     })
 
+    test('a finalize that wins the race with the sweep keeps its report, its files and its message', async () => {
+      const storage = await open()
+      const input = newSubmission({ attachments: [{ n: 0, size: 10, sha256: hex(32) }] })
+      await storage.repository.createSubmission(input, MINUTE)
+      await storage.blobs.append(input.id, 0, 0, randomBytes(10))
+      await storage.blobs.commit(input.id, 0)
+      const owner = newSubmission({ attachments: [] })
+      await storage.repository.createSubmission(owner, MINUTE)
+      await storage.repository.acceptSubmission(owner.id, { 1: '-', 2: hex(32) }, MINUTE, 'case')
+      const quota = { messagesPerDay: 20, materialBytes: 1 << 30, ttlMs: 86_400_000 }
+      const created = await storage.repository.cases.createResidentMessage(
+        { caseId: owner.id, from: 'resident', header, message: randomBytes(48), copy: randomBytes(48), requestHash: hex(32), msgId: hex(16), attachments: [{ n: 0, size: 10, crc32: '00000000' }] },
+        quota,
+        MINUTE,
+      )
+      if (created.outcome !== 'created') throw new Error('not created')
+      const msgId = created.message.msgId
+      await storage.caseBlobs.append(msgId, 0, 0, randomBytes(10))
+      await storage.caseBlobs.commit(msgId, 0)
+      // The sweeper lists both as expired; each finalize (its clock read just before expiry)
+      // commits between that listing and the delete.
+      const repository = Object.create(storage.repository) as typeof storage.repository
+      const cases = Object.create(storage.repository.cases) as typeof storage.repository.cases
+      Object.defineProperty(repository, 'cases', { value: cases })
+      repository.listExpired = async (now, limit) => {
+        const ids = await storage.repository.listExpired(now, limit)
+        expect(ids).toContain(input.id)
+        expect((await storage.repository.acceptSubmission(input.id, digests(), input.expiresAt - 1)).outcome).toBe('accepted')
+        return ids
+      }
+      cases.listExpiredMessages = async (now, limit) => {
+        const ids = await storage.repository.cases.listExpiredMessages(now, limit)
+        expect(ids).toContain(msgId)
+        expect((await storage.repository.cases.acceptMessage(owner.id, msgId, MINUTE + 86_400_000 - 1))?.seq).toBe(1)
+        return ids
+      }
+      const later = Math.max(input.expiresAt, MINUTE + 86_400_000)
+      expect(await sweep(repository, storage.blobs, later, () => {}, storage.caseBlobs)).toMatchObject({ expired: 0 })
+      expect((await storage.repository.getSubmission(input.id))?.state).toBe('accepted')
+      expect(await storage.blobs.isCommitted(input.id, 0)).toBe(true)
+      expect(await storage.repository.cases.messageExists(msgId)).toBe(true)
+      expect(await storage.caseBlobs.isCommitted(msgId, 0)).toBe(true)
+    })
+
     test('readObject and purge', async () => {
       const storage = await open()
       const input = newSubmission()

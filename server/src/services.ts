@@ -126,11 +126,12 @@ export async function sweep(
   for (;;) {
     const ids = await repository.listExpired(now, 500)
     for (const id of ids) {
-      // Counted once even if another sweeper got there first (without locks).
-      const deleted = await repository.deleteSubmission(id)
+      // Deleted only if still open and expired: a finalize that won the race since the listing
+      // keeps its report and files. Counted once even if another sweeper got there first.
+      if (!(await repository.deleteIfExpired(id, now))) continue
       await blobs.deleteSubmission(id)
       onDeleted(id)
-      if (deleted) expired += 1
+      expired += 1
     }
     if (ids.length < 500) break
   }
@@ -150,10 +151,11 @@ async function sweepCaseMessages(repository: SubmissionRepository, caseBlobs: Bl
   for (;;) {
     const ids = await repository.cases.listExpiredMessages(now, 500)
     for (const id of ids) {
-      const deleted = await repository.cases.deleteMessage(id)
+      // As above: a message accepted since the listing keeps its files.
+      if (!(await repository.cases.deleteMessageIfExpired(id, now))) continue
       await caseBlobs.deleteSubmission(id)
       onDeleted(id)
-      if (deleted) expired += 1
+      expired += 1
     }
     if (ids.length < 500) break
   }

@@ -88,6 +88,7 @@ const SQL = {
     FROM case_messages m WHERE m.state = 'accepted' GROUP BY m.case_id ORDER BY m.case_id`,
   expired: `SELECT msg_id FROM case_messages WHERE state = 'open' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`,
   delete: 'DELETE FROM case_messages WHERE msg_id = $1',
+  deleteExpired: `DELETE FROM case_messages WHERE msg_id = $1 AND state = 'open' AND expires_at <= $2`,
   ids: 'SELECT msg_id FROM case_messages WHERE case_id = $1',
   openSizes: `SELECT m.msg_id AS id, COALESCE((SELECT SUM(a.size) FROM case_attachments a WHERE a.msg_id = m.msg_id), 0)::bigint AS bytes
     FROM case_messages m WHERE m.state = 'open'`,
@@ -254,6 +255,10 @@ export class PgCaseRepository implements CaseRepository {
 
   async deleteMessage(msgId: string): Promise<boolean> {
     return ((await run(this.pool, 'delete', [msgId])).rowCount ?? 0) > 0
+  }
+
+  async deleteMessageIfExpired(msgId: string, now: number): Promise<boolean> {
+    return ((await run(this.pool, 'deleteExpired', [msgId, now])).rowCount ?? 0) > 0
   }
 
   async messageExists(msgId: string): Promise<boolean> {

@@ -122,6 +122,7 @@ export class SqliteCaseRepository implements CaseRepository {
         `SELECT msg_id FROM case_messages WHERE state = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
       ),
       delete: db.prepare('DELETE FROM case_messages WHERE msg_id = ?'),
+      deleteExpired: db.prepare<[string, number]>("DELETE FROM case_messages WHERE msg_id = ? AND state = 'open' AND expires_at <= ?"),
       ids: db.prepare<[string], { msg_id: string }>('SELECT msg_id FROM case_messages WHERE case_id = ?'),
       openSizes: db.prepare<[], { id: string; bytes: number }>(
         `SELECT m.msg_id AS id, COALESCE((SELECT SUM(a.size) FROM case_attachments a WHERE a.msg_id = m.msg_id), 0) AS bytes
@@ -276,6 +277,10 @@ export class SqliteCaseRepository implements CaseRepository {
 
   async deleteMessage(msgId: string): Promise<boolean> {
     return this.stmts.delete.run(msgId).changes > 0
+  }
+
+  async deleteMessageIfExpired(msgId: string, now: number): Promise<boolean> {
+    return this.stmts.deleteExpired.run(msgId, now).changes > 0
   }
 
   async messageExists(msgId: string): Promise<boolean> {

@@ -131,6 +131,8 @@ export interface CaseRepository {
   /** Open messages past their expiry. */
   listExpiredMessages(now: number, limit?: number): Promise<string[]>
   deleteMessage(msgId: string): Promise<boolean>
+  /** The sweep's delete: only while the message is still open and expired at `now`, atomically. */
+  deleteMessageIfExpired(msgId: string, now: number): Promise<boolean>
   messageExists(msgId: string): Promise<boolean>
   /** Message ids of a case (for purge: their blobs). */
   messageIds(caseId: string): Promise<string[]>

@@ -48,6 +48,7 @@ const SQL = {
     closed_at = CASE WHEN $2 = 'closed' THEN (CASE WHEN status = 'closed' AND closed_at IS NOT NULL THEN closed_at ELSE $3 END) ELSE NULL END
     WHERE id = $1 AND state = 'accepted'`,
   delete: 'DELETE FROM submissions WHERE id = $1',
+  deleteExpired: `DELETE FROM submissions WHERE id = $1 AND state = 'open' AND expires_at <= $2`,
   expired: `SELECT id FROM submissions WHERE state = 'open' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`,
   exists: 'SELECT 1 FROM submissions WHERE id = $1',
   openSizes: `SELECT s.id, (octet_length(s.report) + COALESCE((SELECT SUM(a.size) FROM attachments a WHERE a.submission_id = s.id), 0))::bigint AS bytes
@@ -194,6 +195,10 @@ export class PgRepository extends PgBureauTables implements Repository {
 
   async deleteSubmission(id: string): Promise<boolean> {
     return ((await run(this.pool, 'delete', [id])).rowCount ?? 0) > 0
+  }
+
+  async deleteIfExpired(id: string, now: number): Promise<boolean> {
+    return ((await run(this.pool, 'deleteExpired', [id, now])).rowCount ?? 0) > 0
   }
 
   async listExpired(now: number, limit = 1000): Promise<string[]> {

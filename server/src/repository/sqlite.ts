@@ -127,6 +127,7 @@ export class SqliteRepository extends SqliteBureauTables implements Repository {
           WHERE id = @id AND state = 'accepted'`,
       ),
       delete: db.prepare('DELETE FROM submissions WHERE id = ?'),
+      deleteExpired: db.prepare<[string, number]>("DELETE FROM submissions WHERE id = ? AND state = 'open' AND expires_at <= ?"),
       expired: db.prepare<[number, number], { id: string }>(
         `SELECT id FROM submissions WHERE state = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
       ),
@@ -321,6 +322,10 @@ export class SqliteRepository extends SqliteBureauTables implements Repository {
 
   async deleteSubmission(id: string): Promise<boolean> {
     return this.stmts.delete.run(id).changes > 0
+  }
+
+  async deleteIfExpired(id: string, now: number): Promise<boolean> {
+    return this.stmts.deleteExpired.run(id, now).changes > 0
   }
 
   async listExpired(now: number, limit = 1000): Promise<string[]> {

@@ -141,6 +141,8 @@ export interface SubmissionRepository {
   setStatus(id: string, status: PublicStatus, note: string | null | undefined, now: number): Promise<Submission | undefined>
   /** Deletes the submission's rows (the caller deletes its blobs). True if it existed. */
   deleteSubmission(id: string): Promise<boolean>
+  /** The sweep's delete: only while the submission is still open and expired at `now`, atomically. True if it deleted. */
+  deleteIfExpired(id: string, now: number): Promise<boolean>
   /** Ids of open submissions whose expiry is at or before `now`. */
   listExpired(now: number, limit?: number): Promise<string[]>
   /** Whether a row exists for the id (any state, expired or not). */
