@@ -23,6 +23,16 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ]
 
+/**
+ * This process's environment for a child (server, workstation) without DATABASE_URL: .ci/run
+ * exports it for the PostgreSQL tests, and the browser and WeChat tests read what their server
+ * stored from its data directory (SQLite), so a server of theirs must not take it.
+ */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _storageTestsOnly, ...env } = process.env
+  return env
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer()
@@ -59,7 +69,7 @@ export async function startServer(
   let out = ''
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, ...(options.args ?? [])], {
     cwd: options.root ?? ROOT,
-    env: { ...process.env, NODE_ENV: 'test', BUREAU_PORT: '0', ...options.env },
+    env: { ...inheritedEnv(), NODE_ENV: 'test', BUREAU_PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (d) => (out += d))

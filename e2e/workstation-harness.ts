@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT } from './harness'
+import { ROOT, inheritedEnv } from './harness'
 
 export interface RunningWorkstation {
   loginUrl: string
@@ -24,7 +24,7 @@ export async function startWorkstation(options: { idleMs?: number; configDir?: s
   let out = ''
   const child = spawn(process.execPath, ['--import', 'tsx', 'bureau/workstation/main.ts', '--port', '0', '--no-open', '--config-dir', configDir, '--export-dir', exportDir], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', WORKSTATION_WEB_DIR: join(ROOT, 'dist', 'workstation'), ...(options.idleMs ? { WORKSTATION_IDLE_MS: String(options.idleMs) } : {}) },
+    env: { ...inheritedEnv(), NODE_ENV: 'test', WORKSTATION_WEB_DIR: join(ROOT, 'dist', 'workstation'), ...(options.idleMs ? { WORKSTATION_IDLE_MS: String(options.idleMs) } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (d) => (out += d))
