@@ -25,7 +25,10 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 /** RFC 5987 filename for Content-Disposition (the name is the resident's: encoded, never raw). */
 export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_').slice(0, 100) || 'file'
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name.slice(0, 200))}`
+  // Lone surrogates (a hostile report may hold them) become U+FFFD, and the cut is made between
+  // code points, so that encodeURIComponent cannot throw.
+  const wellFormed = name.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(Array.from(wellFormed).slice(0, 200).join(''))}`
 }
 
 const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => {
