@@ -236,7 +236,15 @@ export function storageContract(backend: Backend): void {
         await storage.blobs.append(id, 0, off, bytes.subarray(off, Math.min(bytes.length, off + 256 * 1024)))
       }
       expect(await readAll(storage, id, 0)).toEqual(bytes)
-    })
+      // Byte ranges (the bureau API's Range requests): inside one chunk, across chunks, to the end.
+      const limit = bytes.length - 1
+      for (const [start, end] of [[10, 19], [256 * 1024 - 5, 256 * 1024 + 4], [3 * 256 * 1024, limit], [limit, limit]]) {
+        const parts: Buffer[] = []
+        for await (const c of await storage.blobs.openRead(id, 0, { start, end })) parts.push(c as Buffer)
+        expect(Buffer.concat(parts).equals(bytes.subarray(start, end + 1))).toBe(true)
+      }
+      // Six synced appends: 20-30 s on a busy 2-core machine (a bound, not a speed test).
+    }, 120_000)
 
     test('concurrent appends at the same offset, from every instance: exactly one wins', async () => {
       const first = await open()

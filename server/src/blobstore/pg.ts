@@ -20,7 +20,7 @@ import { Readable } from 'node:stream'
 import { crc32 as zlibCrc32 } from 'node:zlib'
 import type pg from 'pg'
 import { q, transaction } from '../postgres/pool'
-import { ChunkTooLargeError, OffsetMismatchError, type BlobStore } from './types'
+import { ChunkTooLargeError, OffsetMismatchError, type BlobStore, type ByteRange } from './types'
 
 const ID = /^[0-9a-f]{32}$/
 /** Chunks fetched per round trip when reading an object (≤ 1 MiB each). */
@@ -149,10 +149,10 @@ export class PgBlobStore implements BlobStore {
     await this.run(this.pool, 'discard', [id, n])
   }
 
-  async openRead(id: string, n: number): Promise<Readable> {
+  async openRead(id: string, n: number, range?: ByteRange): Promise<Readable> {
     // Fail now (ENOENT) rather than on the first read, as the file store does.
     if (!(await this.state(id, n))) throw Object.assign(new Error(`No object ${id}/${n}`), { code: 'ENOENT' })
-    return Readable.from(this.chunks(id, n), { objectMode: false })
+    return Readable.from(range ? inRange(this.chunks(id, n), range) : this.chunks(id, n), { objectMode: false })
   }
 
   async deleteSubmission(id: string): Promise<void> {
@@ -162,5 +162,18 @@ export class PgBlobStore implements BlobStore {
 
   async listSubmissionIds(): Promise<string[]> {
     return (await this.run<{ submission_id: string }>(this.pool, 'ids', [])).rows.map((r) => r.submission_id)
+  }
+}
+
+/** The bytes start..end (inclusive) of a stream of chunks, read from its start. */
+async function* inRange(chunks: AsyncIterable<Buffer>, range: ByteRange): AsyncGenerator<Buffer> {
+  let at = 0
+  for await (const c of chunks) {
+    const from = at
+    at += c.length
+    if (at <= range.start) continue
+    if (from > range.end) break
+    yield c.subarray(Math.max(0, range.start - from), Math.min(c.length, range.end + 1 - from))
+    if (at > range.end) break
   }
 }
