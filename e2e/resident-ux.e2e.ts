@@ -12,6 +12,17 @@ import { launchPhone, phoneContext, screenshotter, startServer, type RunningServ
 import { axeViolations, installTextScale, layoutProblems, setLayout, WIDTHS, type AxeViolation } from './layout'
 import { choosePickerDefault, eventually, fillField, nextStep, tap, waitForStep } from './phone'
 
+
+/**
+ * The browser's Back from the step whose route is `route`, once the router has pushed that
+ * step's history entry: the step's title can be on screen a moment before the push, and a Back in
+ * that moment goes one step too far.
+ */
+async function browserBack(route: string): Promise<void> {
+  await page.waitForFunction((r) => location.hash.includes(r), route)
+  await page.goBack()
+}
+
 let server: RunningServer
 let browser: Browser
 let page: Page
@@ -65,7 +76,7 @@ test('QR entry: category and office on top, each changeable; Back goes step by s
 
   // Item 9: the browser's Back from the details step shows the category step (not home), and
   // Forward/next comes back with what was typed.
-  await page.goBack()
+  await browserBack('details/index')
   await waitForStep(page, '选择举报类别')
   await expect(visible('category-loan').getAttribute('aria-checked')).resolves.toBe('true')
   await nextStep(page)
@@ -77,7 +88,7 @@ test('QR entry: category and office on top, each changeable; Back goes step by s
   await fillField(page, 'extra-app', '快乐借App')
   await nextStep(page)
   await waitForStep(page, '上传证明材料')
-  await page.goBack()
+  await browserBack('evidence/index')
   await waitForStep(page, '描述受害经过')
   await expect(boxOf('description').inputValue()).resolves.toBe(DESCRIPTION)
   await expect(boxOf('extra-app').inputValue()).resolves.toBe('快乐借App')
@@ -88,7 +99,7 @@ test('QR entry: category and office on top, each changeable; Back goes step by s
   await waitForStep(page, '选择受理单位')
   await tap(page, page.locator('text=上一步 >> visible=true'))
   await waitForStep(page, '上传证明材料')
-  await page.goBack()
+  await browserBack('evidence/index')
   await waitForStep(page, '描述受害经过')
 })
 
@@ -161,7 +172,7 @@ test('details: App names accepted; each link error under its own box, marked, fo
   await waitForStep(page, '上传证明材料')
   await page.reload()
   await waitForStep(page, '上传证明材料')
-  await page.goBack()
+  await browserBack('evidence/index')
   await waitForStep(page, '描述受害经过')
   await expect(boxOf('link-2').inputValue()).resolves.toBe(long)
   await expect(boxOf('party-websites').inputValue()).resolves.toBe('“甜心”交友App\n甜心交友')
