@@ -18,9 +18,18 @@ import { choosePickerDefault, eventually, fillField, nextStep, tap, waitForStep 
  * step's history entry: the step's title can be on screen a moment before the push, and a Back in
  * that moment goes one step too far.
  */
-async function browserBack(route: string): Promise<void> {
+async function browserBack(route: string, expected: string): Promise<void> {
   await page.waitForFunction((r) => location.hash.includes(r), route)
+  const before = await page.evaluate(() => `${location.hash} (history ${history.length})`)
   await page.goBack()
+  try {
+    await waitForStep(page, expected)
+  } catch (e) {
+    // What the router did, for the next reader of a failure log.
+    const after = await page.evaluate(() => `${location.hash} (history ${history.length})`)
+    const titles = await page.locator('.step__title >> visible=true').allInnerTexts()
+    throw new Error(`Back from ${before} did not show ${expected}: now at ${after}, on screen ${JSON.stringify(titles)}\n${(e as Error).message}`)
+  }
 }
 
 let server: RunningServer
@@ -76,8 +85,7 @@ test('QR entry: category and office on top, each changeable; Back goes step by s
 
   // Item 9: the browser's Back from the details step shows the category step (not home), and
   // Forward/next comes back with what was typed.
-  await browserBack('details/index')
-  await waitForStep(page, '选择举报类别')
+  await browserBack('details/index', '选择举报类别')
   await expect(visible('category-loan').getAttribute('aria-checked')).resolves.toBe('true')
   await nextStep(page)
   await waitForStep(page, '描述受害经过')
@@ -88,8 +96,7 @@ test('QR entry: category and office on top, each changeable; Back goes step by s
   await fillField(page, 'extra-app', '快乐借App')
   await nextStep(page)
   await waitForStep(page, '上传证明材料')
-  await browserBack('evidence/index')
-  await waitForStep(page, '描述受害经过')
+  await browserBack('evidence/index', '描述受害经过')
   await expect(boxOf('description').inputValue()).resolves.toBe(DESCRIPTION)
   await expect(boxOf('extra-app').inputValue()).resolves.toBe('快乐借App')
   // The page's own "上一步" goes back one step too.
@@ -99,8 +106,7 @@ test('QR entry: category and office on top, each changeable; Back goes step by s
   await waitForStep(page, '选择受理单位')
   await tap(page, page.locator('text=上一步 >> visible=true'))
   await waitForStep(page, '上传证明材料')
-  await browserBack('evidence/index')
-  await waitForStep(page, '描述受害经过')
+  await browserBack('evidence/index', '描述受害经过')
 })
 
 test('details: App names accepted; each link error under its own box, marked, focused; a long link kept; amounts tidied and told (items 1–4, 6)', async () => {
@@ -172,8 +178,7 @@ test('details: App names accepted; each link error under its own box, marked, fo
   await waitForStep(page, '上传证明材料')
   await page.reload()
   await waitForStep(page, '上传证明材料')
-  await browserBack('evidence/index')
-  await waitForStep(page, '描述受害经过')
+  await browserBack('evidence/index', '描述受害经过')
   await expect(boxOf('link-2').inputValue()).resolves.toBe(long)
   await expect(boxOf('party-websites').inputValue()).resolves.toBe('“甜心”交友App\n甜心交友')
   await expect(visible('happened-time').innerText()).resolves.toBe('选择时间（可不选）')
