@@ -6,10 +6,12 @@
  * before use, every object is authenticated by its AEAD under a label naming the case, the
  * message and the object, and a message that fails is reported, never shown as if it were fine.
  */
-import { EnvelopeError, decodeReplyKey, openCaseObject, openObject, parseCaseHeader, type BureauKeyPair, type EnvelopeHeader } from '../server/src/envelope'
+import { bureauReplyRecord } from '../server/src/case/messages'
+import { EnvelopeError, decodeReplyKey, openCaseObject, openObject, parseCaseHeader, sealCaseReply, type BureauKeyPair, type EnvelopeHeader } from '../server/src/envelope'
 import { LIMITS, isCiphertextSize } from '../server/src/limits'
-import type { CaseMessage, CaseRecord, Submission } from '../server/src/repository'
-import { parseCaseMessage, type CaseMessagePlaintext } from '../src/case/plaintext'
+import type { CaseMessage, CaseRecord, NewCaseMessage, Submission } from '../server/src/repository'
+import { CASE_MESSAGE_SCHEMA } from '../src/case/labels'
+import { encodeCaseMessage, parseCaseMessage, type CaseMessagePlaintext } from '../src/case/plaintext'
 import type { DataDir } from './data-dir'
 import { CliError } from './errors'
 import { printable } from './untrusted'
@@ -69,6 +71,11 @@ function reportReplyKey(s: Submission, keys: readonly BureauKeyPair[], object: B
     }
     throw new CliError('解密后的举报内容不是有效的 JSON。', 'The decrypted report is not JSON.')
   }
+  return replyKeyOfReport(report)
+}
+
+/** D from a decrypted report (its replyKey), undefined when it has none; a CliError when malformed. */
+export function replyKeyOfReport(report: unknown): Buffer | undefined {
   const value = typeof report === 'object' && report !== null ? (report as { replyKey?: unknown }).replyKey : undefined
   if (value === undefined) return undefined
   try {
@@ -106,28 +113,45 @@ export async function openCase(data: DataDir, caseId: string, keys: readonly Bur
 
 /** The accepted messages of the case in seq order, each opened (or with the reason it did not open). */
 export async function readConversation(data: DataDir, ctx: CaseContext, keys: readonly BureauKeyPair[]): Promise<ConversationEntry[]> {
-  const caseId = ctx.submission.id
-  const all = (await data.repository.cases.listMessages(caseId, Date.now())).filter((m) => m.state === 'accepted')
+  const stored = await data.repository.cases.listMessages(ctx.submission.id, Date.now())
+  return openConversation(ctx.submission.id, ctx.replyKey, keys, stored, (msgId, kind) => data.repository.cases.getObject(msgId, kind))
+}
+
+/** Which object of a message is addressed to the bureau: the resident's message, or the bureau's own copy of a reply. */
+export const bureauObjectKind = (from: CaseMessage['from']): 'message' | 'copy' => (from === 'resident' ? 'message' : 'copy')
+
+/**
+ * The accepted messages among `stored`, each opened with its object from `objectOf` (the data
+ * directory for the CLI, the bureau API for the workstation), or with the reason it did not open.
+ */
+export async function openConversation(
+  caseId: string,
+  replyKey: ReplyKeyInfo | undefined,
+  keys: readonly BureauKeyPair[],
+  all: readonly CaseMessage[],
+  objectOf: (msgId: string, kind: 'message' | 'copy') => Promise<Buffer | undefined>,
+): Promise<ConversationEntry[]> {
   const out: ConversationEntry[] = []
-  for (const stored of all) {
+  for (const message of all.filter((m) => m.state === 'accepted')) {
+    const stored = message
     const problem = storedMessageProblem(stored, caseId)
     if (problem) {
       out.push({ stored, error: `数据库记录无效 invalid record (${problem})` })
       continue
     }
-    if (!ctx.replyKey) {
+    if (!replyKey) {
       out.push({ stored, error: '没有此案件的回复公钥，无法验证 no reply key for this case: cannot be opened' })
       continue
     }
     // The resident's message is addressed to B; of the bureau's own reply, its copy is.
-    const kind = stored.from === 'resident' ? 'message' : 'copy'
-    const object = await data.repository.cases.getObject(stored.msgId, kind)
+    const kind = bureauObjectKind(stored.from)
+    const object = await objectOf(stored.msgId, kind)
     if (!object) {
       out.push({ stored, error: '服务器上缺少消息内容 the message object is missing' })
       continue
     }
     try {
-      const plain = openCaseObject({ header: stored.header, reader: { keys, replyPublicKey: ctx.replyKey.D }, caseId, msgId: stored.msgId, from: stored.from, kind, object })
+      const plain = openCaseObject({ header: stored.header, reader: { keys, replyPublicKey: replyKey.D }, caseId, msgId: stored.msgId, from: stored.from, kind, object })
       const plaintext = parseCaseMessage(new Uint8Array(plain), { caseId, msgId: stored.msgId, from: stored.from })
       if (plaintext.attachments.length !== stored.attachments.length) {
         out.push({ stored, plaintext, error: `消息列出 ${plaintext.attachments.length} 个文件，服务器上有 ${stored.attachments.length} 个 the message lists ${plaintext.attachments.length} files, the server holds ${stored.attachments.length}` })
@@ -140,4 +164,39 @@ export async function readConversation(data: DataDir, ctx: CaseContext, keys: re
     }
   }
   return out
+}
+
+/** An added file of an opened resident message, in memory: authenticated (AEAD under its label) and checked against the size the message declares. */
+export function openAddedFile(caseId: string, entry: ConversationEntry, replyKey: ReplyKeyInfo, keys: readonly BureauKeyPair[], n: number, object: Uint8Array): { bytes: Buffer; sizeMatches: boolean } {
+  const bytes = openCaseObject({ header: entry.stored.header, reader: { keys, replyPublicKey: replyKey.D }, caseId, msgId: entry.stored.msgId, from: entry.stored.from, kind: 'attachment', n, object })
+  const declared = entry.plaintext?.attachments.find((a) => a.n === n)
+  return { bytes, sizeMatches: declared !== undefined && declared.size === bytes.length }
+}
+
+export interface ReplyDraft {
+  caseId: string
+  /** Chosen once per reply (random): a retry posts the same msgId and ciphertext. */
+  msgId: string
+  text: string
+  requestsMaterial: boolean
+  /** The last message the sender saw opened. */
+  inReplyTo: string | null
+  now: number
+}
+
+/** A reply sealed to D with the bureau's copy to `bureauKey`, as the repository (or the bureau API) stores it. */
+export function sealBureauReply(draft: ReplyDraft, bureauKey: BureauKeyPair, replyKey: ReplyKeyInfo): NewCaseMessage {
+  const plaintext = encodeCaseMessage({
+    schema: CASE_MESSAGE_SCHEMA,
+    caseId: draft.caseId,
+    msgId: draft.msgId,
+    from: 'bureau',
+    writtenAt: new Date(draft.now).toISOString().slice(0, 16) + 'Z',
+    text: draft.text,
+    requestsMaterial: draft.requestsMaterial,
+    inReplyTo: draft.inReplyTo,
+    attachments: [],
+  })
+  const sealed = sealCaseReply({ caseId: draft.caseId, msgId: draft.msgId, bureauKey, replyPublicKey: replyKey.D, plaintext })
+  return bureauReplyRecord(draft.caseId, draft.msgId, sealed)
 }

@@ -12,10 +12,14 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { Fixture, PASSPHRASE, runCli, runInProcess, type ReportSpec, type Sent } from '../__tests__/bureau/fixture'
 import { request } from '../__tests__/server/helpers'
-import { ARTIFACTS, ROOT, launchBrowser, makePdf, makePng } from './harness'
+import { readDevKey } from '../server/src/envelope/dev-key'
+import { residentKeys } from '../__tests__/support/case-client'
+import { ARTIFACTS, ROOT, launchBrowser, makePdf, makePng, phoneContext } from './harness'
+import { fillField, tap } from './phone'
 import { startWorkstation, type RunningWorkstation } from './workstation-harness'
 
 const PHONE = '13912345678'
+const STAFF_REPLY = '已收到您的举报，请补充对方的收款账号截图。'
 const HOSTILE_SCRIPT = '<script>window.__pwned = "script"</script><img src=x onerror="window.__pwned=\'img\'"><b>粗体</b>'
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=\'svg\'"><script>window.__pwned="svg-script"</script><circle r="5"/></svg>')
 const HUGE = '很长'.repeat(35_000)
@@ -113,8 +117,10 @@ const SPECS: Record<string, ReportSpec> = {
 
 beforeAll(async () => {
   fs.mkdirSync(shotsDir, { recursive: true })
-  fx = await Fixture.start()
-  for (const [name, spec] of Object.entries(SPECS)) sent[name] = await fx.send(spec)
+  // The real H5 build: step 4 reads the workstation's reply on the resident's case page.
+  // Its bureau key is the development key, the one the H5 bundle knows (the phone checks who wrote a reply).
+  fx = await Fixture.start({ h5Dir: path.join(ROOT, 'dist', 'h5'), newKey: await readDevKey() })
+  for (const [name, spec] of Object.entries(SPECS)) sent[name] = await fx.send(spec, { caseChannel: name === 'target' })
   // A report sealed to the previous key: the workstation is unlocked with the new key only.
   sent.oldKey = await fx.send({ category: 'claim', branch: 'zs', description: '恶意索赔' }, { key: fx.oldKey })
   // A damaged object: one flipped byte in the committed ciphertext of an attachment.
@@ -178,9 +184,22 @@ test('staff: unlock, filter and search, open with picture, note seen by a second
   })
   await expectText(page.getByTestId('integrity-0'), '完整性校验通过')
 
-  // 4. Reply: the case channel is not in this build; the action says so and cannot be used.
-  await page.getByTestId('reply-unavailable').waitFor()
-  expect(await page.getByTestId('reply-send').isDisabled()).toBe(true)
+  // 4. Reply in the workstation (sealed here to the reply key from inside the report); the
+  //    resident, on the case page of the H5 build with only the 查询码, reads it.
+  await page.getByTestId('reply-text').locator('textarea').or(page.locator('textarea[data-testid=reply-text]')).first().fill(STAFF_REPLY)
+  await page.getByTestId('reply-ask-material').click()
+  await expectText(page.locator('[data-testid=message][data-from=bureau]'), STAFF_REPLY)
+  expect(await page.locator('[data-testid=message][data-pending=true]').count()).toBe(0)
+  const phone = await phoneContext(browser)
+  const resident = await phone.newPage()
+  await resident.goto(`${fx.server.url}/`)
+  await tap(resident, resident.locator('[data-testid="open-case"] >> visible=true'))
+  await fillField(resident, 'case-input', sent.target.receipt.replace(/(\d{4})(?=\d)/g, '$1 '))
+  await tap(resident, resident.locator('[data-testid="case-open"] >> visible=true'))
+  const fromBureau = resident.locator('[data-testid="case-message"][data-from="bureau"] >> visible=true').first()
+  await fromBureau.waitFor({ timeout: 90000 })
+  await expectText(fromBureau, STAFF_REPLY)
+  await phone.close()
 
   // 5. An internal note…
   await page.getByTestId('note-text').fill('已电话联系举报人，约周三来所里做笔录。')
@@ -196,8 +215,8 @@ test('staff: unlock, filter and search, open with picture, note seen by a second
   const meta = await request(fx.server.bureauUrl!, `/bureau/v1/cases/${sent.target.id}`, { headers: { authorization: `Bearer ${tokens.all.secret}` } })
   expect(meta.json.case.status).toBe('closed')
   expect(meta.json.case.publicNote).toBe('线索已核实，感谢您的举报。')
-  // What the resident's status page reads (the public API, by receipt).
-  const pub = await request(fx.server.url, '/api/v1/status', { method: 'POST', body: { receipt: sent.target.receipt } })
+  // What the resident's case page reads (the public API, with the key derived from the 查询码).
+  const pub = await request(fx.server.url, '/api/v1/case', { method: 'POST', headers: { 'case-auth': residentKeys(sent.target.receipt).auth } })
   expect([pub.status, pub.json.status, pub.json.note]).toEqual([200, 'closed', '线索已核实，感谢您的举报。'])
 
   // …that a second, branch-limited workstation token sees.

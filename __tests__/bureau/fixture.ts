@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { writePrivateKeyFile, type BureauKeyPair } from '../../server/src/envelope'
+import { residentKeys } from '../support/case-client'
 import { emptyDraft } from '@/domain/draft-model'
 import { toReportPlaintext, type ReportAttachmentEntry, type ReportPlaintext } from '@/domain/report-plaintext'
 import type { AttachmentLabel, CategoryCode, DraftReport } from '@/domain/types'
@@ -95,14 +96,15 @@ export class Fixture {
   }
 
   /** A temporary directory, a campaign listing two keys (rotation: old, and new = current), key files, and the server running. */
-  static async start(options: { serverEnv?: Record<string, string> } = {}): Promise<Fixture> {
+  static async start(options: { serverEnv?: Record<string, string>; /** A real H5 build to serve (else a stub). */ h5Dir?: string; /** The current bureau key (else a fresh one); the H5 build knows only the development key. */ newKey?: BureauKeyPair } = {}): Promise<Fixture> {
     const oldKey = makeBureauKey()
     const env = makeTestEnv((c) => {
       c.keys.push({ kid: oldKey.kid, publicKey: oldKey.publicKey.toString('base64'), current: false })
-    })
+    }, options.newKey)
     const fixture = new Fixture(env, oldKey)
     await writePrivateKeyFile(fixture.newKeyFile, fixture.newKey, PASSPHRASE, { scryptLogN: 14 })
     await writePrivateKeyFile(fixture.oldKeyFile, oldKey, PASSPHRASE, { scryptLogN: 14 })
+    if (options.h5Dir) env.h5Dir = options.h5Dir
     fixture.server = await startServer(env, { env: options.serverEnv })
     return fixture
   }
@@ -112,22 +114,24 @@ export class Fixture {
   }
 
   /** Encrypts and sends a report; finalizes it unless `finalize` is false (then uploads only half of the first file). */
-  async send(spec: ReportSpec, options: { key?: BureauKeyPair; finalize?: boolean; version?: 1 | 2 } = {}): Promise<Sent> {
+  async send(spec: ReportSpec, options: { key?: BureauKeyPair; finalize?: boolean; version?: 1 | 2; /** A case-channel report: replyKey inside, finalized with the authenticator A. */ caseChannel?: boolean } = {}): Promise<Sent> {
     const key = options.key ?? this.newKey
     const files = spec.files ?? []
+    const code = receipt()
+    const resident = options.caseChannel ? residentKeys(code) : undefined
     const report = buildReport(spec, options.version)
+    if (resident) (report as { replyKey?: string }).replyKey = resident.replyKey
     const sealed = seal(key, report, files.map((f) => new Uint8Array(f.bytes)), options.version)
     const base = this.server.url
     const created = await request(base, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed, undefined, spec.branch) })
     if (created.status !== 201) throw new Error(`create answered ${created.status} ${created.text}`)
     const id: string = created.json.id
-    const code = receipt()
     if (options.finalize === false) {
       if (sealed.attachments.length > 0) await upload(base, id, 0, sealed.attachments[0].subarray(0, 64), 64)
       return { id, receipt: code, report, files, key }
     }
     for (let n = 0; n < sealed.attachments.length; n++) await upload(base, id, n, sealed.attachments[n])
-    const fin = await request(base, `/api/v1/submissions/${id}/finalize`, { method: 'POST', body: { receipt: code } })
+    const fin = await request(base, `/api/v1/submissions/${id}/finalize`, { method: 'POST', body: resident ? { authenticator: resident.auth } : { receipt: code } })
     if (fin.status !== 200) throw new Error(`finalize answered ${fin.status} ${fin.text}`)
     return { id, receipt: code, report, files, key }
   }

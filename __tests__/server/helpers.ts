@@ -49,9 +49,8 @@ export function writeSignedKeyList(file: string, signing: SigningKeyPair, sequen
  * A temporary directory with data/, a campaign file listing a fresh key and a fresh signing key,
  * the key list signed by it (sequence 1) beside it, and a stub H5 build.
  */
-export function makeTestEnv(campaignPatch: (c: Record<string, any>) => void = () => {}): TestEnv {
+export function makeTestEnv(campaignPatch: (c: Record<string, any>) => void = () => {}, key: BureauKeyPair = makeBureauKey()): TestEnv {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clue-server-'))
-  const key = makeBureauKey()
   const signing = generateSigningKeyPair()
   const campaign = structuredClone(BASE_CAMPAIGN)
   campaign.campaign.acceptAfterEnd = true

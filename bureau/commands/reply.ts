@@ -6,12 +6,10 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { bureauReplyRecord } from '../../server/src/case/messages'
-import { sealCaseReply } from '../../server/src/envelope'
-import { CASE_MESSAGE_SCHEMA, MAX_MESSAGE_TEXT } from '../../src/case/labels'
-import { encodeCaseMessage, textLength } from '../../src/case/plaintext'
+import { MAX_MESSAGE_TEXT } from '../../src/case/labels'
+import { textLength } from '../../src/case/plaintext'
 import { DATA_HELP, DATA_OPTION, dataDirOf, parse, type Parsed } from '../args'
-import { openCase, readConversation } from '../case'
+import { openCase, readConversation, sealBureauReply } from '../case'
 import type { Command } from '../command'
 import { openDataDir } from '../data-dir'
 import { CliError } from '../errors'
@@ -72,7 +70,12 @@ export function messageText(values: Parsed['values']): string {
   } else {
     text = values.text as string
   }
-  text = text.replace(/\r\n?/g, '\n').trim()
+  return checkReplyText(text)
+}
+
+/** The reply text normalized (line ends, outer blanks) and checked as the phone checks its own; a CliError when unusable. */
+export function checkReplyText(input: string): string {
+  const text = input.replace(/\r\n?/g, '\n').trim()
   if (text === '') throw new CliError('消息内容为空。', 'The message is empty.')
   if (textLength(text) > MAX_MESSAGE_TEXT) throw new CliError(`消息太长：最多 ${MAX_MESSAGE_TEXT} 个字（现在 ${textLength(text)} 个）。`, `Too long: at most ${MAX_MESSAGE_TEXT} characters (${textLength(text)}).`)
   if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) throw new CliError('消息中含有控制字符。', 'The message contains control characters.')
@@ -115,19 +118,8 @@ export const replyCommand: Command = {
       const lastSeen = [...conversation].reverse().find((e) => e.plaintext)?.stored.msgId ?? null
       const msgId = randomBytes(16).toString('hex')
       const now = Date.now()
-      const plaintext = encodeCaseMessage({
-        schema: CASE_MESSAGE_SCHEMA,
-        caseId,
-        msgId,
-        from: 'bureau',
-        writtenAt: new Date(now).toISOString().slice(0, 16) + 'Z',
-        text,
-        requestsMaterial: values['request-material'] === true,
-        inReplyTo: lastSeen,
-        attachments: [],
-      })
-      const sealed = sealCaseReply({ caseId, msgId, bureauKey: keys[0], replyPublicKey: ctx.replyKey.D, plaintext })
-      const result = await data.repository.cases.postBureauMessage(bureauReplyRecord(caseId, msgId, sealed), now)
+      const record = sealBureauReply({ caseId, msgId, text, requestsMaterial: values['request-material'] === true, inReplyTo: lastSeen, now }, keys[0], ctx.replyKey)
+      const result = await data.repository.cases.postBureauMessage(record, now)
       if (result.outcome !== 'created' && result.outcome !== 'existing') throw new CliError('消息未能保存。', 'The message was not stored.')
       io.out(
         `已发送 sent: 案件 case ${caseId}，消息 #${result.message.seq}（${msgId}），${cstDateTime(now).slice(0, 16)} 北京时间` +

@@ -1,15 +1,191 @@
 /**
- * The conversation with the resident (issue 14's case channel). The case channel (reply sealer
- * with the resident's reply key, message endpoints) is built on the `case-server` branch; until it
- * is merged here, a case has no messages and the reply action is disabled in the page.
+ * The conversation with the resident (issue 14's case channel) over the bureau API: messages
+ * opened with the unlocked keys by the CLI's own code (bureau/case.ts: openConversation,
+ * openAddedFile), the reply key D taken from INSIDE the decrypted report (never from the server),
+ * replies sealed here (sealBureauReply) and posted as ciphertext. A reply the server did not take
+ * is kept in this process, sealed, with its msgId, and offered again (重试) — the same msgId and
+ * ciphertext, so a retry after a lost answer cannot post it twice. Kept replies are dropped on lock.
  */
+import { randomBytes } from 'node:crypto'
+import { LIMITS } from '../../../server/src/limits'
+import type { CaseMessage, NewCaseMessage } from '../../../server/src/repository'
+import { openAddedFile, openConversation, replyKeyOfReport, sealBureauReply, type ConversationEntry, type ReplyKeyInfo } from '../../case'
+import { checkReplyText } from '../../commands/reply'
+import { CliError } from '../../errors'
+import { RemoteError } from '../../remote'
 import type { MessageView } from '../shared/types'
-import type { WorkstationContext } from './app'
+import { WsError, type WorkstationContext } from './app'
 import type { CaseEntry } from './vault'
 
 /** Whether this build can read and send case-channel messages. */
-export const CASE_CHANNEL_AVAILABLE = false
+export const CASE_CHANNEL_AVAILABLE = true
 
-export async function loadMessages(_ctx: WorkstationContext, _entry: CaseEntry): Promise<MessageView[]> {
-  return []
+interface PendingReply {
+  record: NewCaseMessage
+  text: string
+  requestsMaterial: boolean
+  at: number
+  error: string
+}
+
+interface CaseState {
+  /** Kept replies by msgId, in the order written. */
+  pending: Map<string, PendingReply>
+  entries: ConversationEntry[]
+}
+
+/** Keyed by the unlocked key list: Vault.lock() replaces it, so everything kept here goes with the keys. */
+const states = new WeakMap<object, Map<string, CaseState>>()
+
+function stateOf(ctx: WorkstationContext, caseId: string): CaseState {
+  let all = states.get(ctx.vault.keys)
+  if (!all) states.set(ctx.vault.keys, (all = new Map()))
+  let s = all.get(caseId)
+  if (!s) all.set(caseId, (s = { pending: new Map(), entries: [] }))
+  return s
+}
+
+/** D of the case, from inside the decrypted report; undefined for a report made before the channel. */
+export function replyKeyOf(entry: CaseEntry): ReplyKeyInfo | undefined {
+  try {
+    const D = replyKeyOfReport(entry.raw)
+    return D ? { D, verified: true } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const int = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
+
+/** One entry of GET /bureau/v1/cases/:id/messages as the stored shape bureau/case.ts checks (storedMessageProblem). */
+function toStored(caseId: string, raw: unknown): CaseMessage {
+  const m = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>
+  const size = int(m.size) ? m.size : -1
+  return {
+    msgId: typeof m.msgId === 'string' ? m.msgId.slice(0, 64) : '',
+    caseId,
+    from: m.from as CaseMessage['from'],
+    header: m.header as CaseMessage['header'],
+    state: 'accepted',
+    seq: int(m.seq) ? m.seq : null,
+    messageSize: size,
+    copySize: size,
+    attachments: (Array.isArray(m.attachments) ? m.attachments.slice(0, LIMITS.maxAttachments + 1) : []).map((a) => ({ n: (a as { n?: number })?.n ?? -1, size: (a as { size?: number })?.size ?? -1, crc32: '' })),
+    createdAt: m.createdAt as number,
+    expiresAt: null,
+    acceptedAt: int(m.acceptedAt) ? m.acceptedAt : null,
+    readAt: int(m.readAt) ? m.readAt : null,
+    requestHash: '',
+  }
+}
+
+function view(e: ConversationEntry): MessageView {
+  const p = e.plaintext
+  return {
+    msgId: e.stored.msgId,
+    from: e.stored.from === 'bureau' ? 'bureau' : 'resident',
+    at: e.stored.acceptedAt ?? e.stored.createdAt,
+    ...(p ? { writtenAt: p.writtenAt.slice(0, 40) } : {}),
+    text: p && !e.error ? p.text : '',
+    requestsMaterial: !!p?.requestsMaterial,
+    state: e.stored.state,
+    attachments: (p && !e.error ? p.attachments : []).map((a) => ({ n: a.n, label: a.label.slice(0, 20), name: a.name.slice(0, 500), size: a.size })),
+    readByBureau: e.stored.readAt !== null,
+    ...(e.error ? { problem: `这条消息无法打开：${e.error.slice(0, 300)}` } : {}),
+  }
+}
+
+function pendingView(msgId: string, p: PendingReply): MessageView {
+  return { msgId, from: 'bureau', at: p.at, text: p.text, requestsMaterial: p.requestsMaterial, state: 'pending', attachments: [], readByBureau: true, pending: true, problem: `尚未发出：${p.error}` }
+}
+
+/** The conversation, opened; the resident's messages shown are marked read. Kept replies come last. */
+export async function loadMessages(ctx: WorkstationContext, entry: CaseEntry): Promise<MessageView[]> {
+  const client = ctx.options.connection.client()
+  const caseId = entry.meta.id
+  const body = (await client.json(`/bureau/v1/cases/${caseId}/messages`)) as { messages?: unknown }
+  const stored = (Array.isArray(body?.messages) ? body.messages.slice(0, 5000) : []).map((m) => toStored(caseId, m))
+  const objectLimit = LIMITS.maxCaseObjectBytes + 64 * 1024
+  const entries = await openConversation(caseId, replyKeyOf(entry), ctx.vault.keys, stored, (msgId) =>
+    client.bytes(`/bureau/v1/cases/${caseId}/messages/${msgId}/object`, objectLimit).catch(() => undefined),
+  )
+  const state = stateOf(ctx, caseId)
+  state.entries = entries
+  for (const e of entries) state.pending.delete(e.stored.msgId)
+  const unread = entries.filter((e) => e.plaintext && !e.error && e.stored.from === 'resident' && e.stored.readAt === null)
+  if (unread.length > 0) {
+    const upToSeq = Math.max(...unread.map((e) => e.stored.seq ?? 0))
+    await client.json(`/bureau/v1/cases/${caseId}/messages/read`, { method: 'POST', body: { upToSeq } }).catch(() => undefined)
+  }
+  entry.unreadMessages = 0
+  return [...entries.map(view), ...[...state.pending].map(([id, p]) => pendingView(id, p))]
+}
+
+async function post(ctx: WorkstationContext, caseId: string, msgId: string, p: PendingReply): Promise<void> {
+  const r = p.record
+  try {
+    await ctx.options.connection.client().json(`/bureau/v1/cases/${caseId}/messages`, {
+      method: 'POST',
+      body: { msgId, header: r.header, message: r.message.toString('base64'), copy: r.copy.toString('base64') },
+    })
+    stateOf(ctx, caseId).pending.delete(msgId)
+  } catch (e) {
+    p.error = e instanceof RemoteError ? e.zh : (e as Error).message
+    throw new WsError(502, 'REPLY_NOT_SENT', `回复没有发出（${p.error}）。内容已保留在本工作站，可点“重试”再发。`)
+  }
+}
+
+/** Seals a reply to D from the report and posts it; kept for 重试 when the server does not take it. */
+export async function sendReply(ctx: WorkstationContext, entry: CaseEntry, input: { text: string; requestsMaterial: boolean }): Promise<string> {
+  const replyKey = replyKeyOf(entry)
+  if (!replyKey) {
+    throw new WsError(409, 'NO_REPLY_KEY', '这条举报是对话功能上线前提交的，举报内容里没有回复公钥，工作站不能回复。请用命令行 reply --accept-unverified-key（确认风险后）回复。')
+  }
+  let text: string
+  try {
+    text = checkReplyText(input.text)
+  } catch (e) {
+    throw new WsError(400, 'BAD_TEXT', e instanceof CliError ? e.zh : '回复内容无效。')
+  }
+  const state = stateOf(ctx, entry.meta.id)
+  const lastSeen = [...state.entries].reverse().find((e) => e.plaintext && !e.error)?.stored.msgId ?? null
+  const key = ctx.vault.keys.find((k) => k.kid === entry.meta.header.kid) ?? ctx.vault.keys[0]
+  const msgId = randomBytes(16).toString('hex')
+  const now = Date.now()
+  const record = sealBureauReply({ caseId: entry.meta.id, msgId, text, requestsMaterial: input.requestsMaterial, inReplyTo: lastSeen, now }, key, replyKey)
+  const pending: PendingReply = { record, text, requestsMaterial: input.requestsMaterial, at: now, error: '正在发送' }
+  state.pending.set(msgId, pending)
+  await post(ctx, entry.meta.id, msgId, pending)
+  if (entry.firstReplyAt === null) entry.firstReplyAt = now
+  return msgId
+}
+
+/** Posts a kept reply again (same msgId, same ciphertext). */
+export async function retryReply(ctx: WorkstationContext, entry: CaseEntry, msgId: string): Promise<void> {
+  const pending = stateOf(ctx, entry.meta.id).pending.get(msgId)
+  if (!pending) throw new WsError(404, 'NO_SUCH_REPLY', '没有这条待发的回复（可能已经发出）。')
+  await post(ctx, entry.meta.id, msgId, pending)
+}
+
+/** An added file of a resident message, decrypted and checked (AEAD, and its size against the message). */
+export async function addedFile(ctx: WorkstationContext, entry: CaseEntry, msgId: string, n: number): Promise<{ bytes: Buffer; name: string; mime: string }> {
+  const state = stateOf(ctx, entry.meta.id)
+  const e = state.entries.find((x) => x.stored.msgId === msgId)
+  const listed = e?.plaintext?.attachments.find((a) => a.n === n)
+  const replyKey = replyKeyOf(entry)
+  if (!e || e.error || !listed || !replyKey) throw new WsError(404, 'FILE_UNAVAILABLE', '没有这个补充材料，或它所在的消息无法打开。')
+  const declared = e.stored.attachments.find((a) => a.n === n)
+  let object: Buffer
+  try {
+    object = await ctx.options.connection.client().bytes(`/bureau/v1/cases/${entry.meta.id}/messages/${msgId}/attachments/${n}`, Math.min(declared?.size ?? 0, LIMITS.maxAttachmentBytes + 1024))
+  } catch (err) {
+    throw new WsError(502, 'FILE_UNAVAILABLE', `无法从服务器取得这个补充材料：${err instanceof RemoteError ? err.zh : (err as Error).message}`)
+  }
+  try {
+    const opened = openAddedFile(entry.meta.id, e, replyKey, ctx.vault.keys, n, object)
+    if (!opened.sizeMatches) throw new Error('size')
+    return { bytes: opened.bytes, name: listed.name, mime: listed.mime }
+  } catch {
+    throw new WsError(422, 'INTEGRITY_FAILED', '这个补充材料未通过完整性校验（被改动、移动或不属于这条消息），不予显示。')
+  }
 }

@@ -15,7 +15,7 @@ import { MAX_NOTE_TEXT, NoteError, openNote, sealNote } from '../../note-crypto'
 import type { AuditView, NoteView, PublicStatus } from '../shared/types'
 import { FILE_CSP, WsError, type WorkstationContext } from './app'
 import { writeCaseFolder, zipCase, folderName, type ExportInput } from './export'
-import { CASE_CHANNEL_AVAILABLE, loadMessages } from './messages'
+import { CASE_CHANNEL_AVAILABLE, addedFile, loadMessages, retryReply, sendReply } from './messages'
 import { computeStats, statsCsv } from './stats'
 import { checkCaseMeta } from './untrusted'
 import type { CaseEntry } from './vault'
@@ -146,6 +146,54 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
     const e = entry(request.params.id)
     return { available: CASE_CHANNEL_AVAILABLE, messages: CASE_CHANNEL_AVAILABLE ? await loadMessages(ctx, e) : [] }
   })
+
+  app.post<{ Params: { id: string }; Body: { text: string; requestsMaterial: boolean } }>(
+    '/api/cases/:id/replies',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['text', 'requestsMaterial'],
+          properties: { text: { type: 'string', minLength: 1, maxLength: 10_000 }, requestsMaterial: { type: 'boolean' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const e = entry(request.params.id)
+      const msgId = await sendReply(ctx, e, request.body)
+      return reply.code(201).send({ msgId, messages: await loadMessages(ctx, e) })
+    },
+  )
+
+  app.post<{ Params: { id: string; msgId: string } }>(
+    '/api/cases/:id/replies/:msgId/retry',
+    { schema: { params: { type: 'object', required: ['id', 'msgId'], properties: { id: idParams.properties.id, msgId: idParams.properties.id } } } },
+    async (request) => {
+      const e = entry(request.params.id)
+      await retryReply(ctx, e, request.params.msgId)
+      return { messages: await loadMessages(ctx, e) }
+    },
+  )
+
+  app.get<{ Params: { id: string; msgId: string; n: string } }>(
+    '/api/cases/:id/messages/:msgId/files/:n',
+    {
+      schema: {
+        params: { type: 'object', required: ['id', 'msgId', 'n'], properties: { id: idParams.properties.id, msgId: idParams.properties.id, n: { type: 'string', pattern: '^(0|[1-9][0-9]?)$' } } },
+      },
+    },
+    async (request, reply: FastifyReply) => {
+      const e = entry(request.params.id)
+      const f = await addedFile(ctx, e, request.params.msgId, Number(request.params.n))
+      return reply
+        .header('Content-Security-Policy', FILE_CSP)
+        .header('Content-Disposition', contentDisposition('attachment', f.name))
+        .type('application/octet-stream')
+        .send(f.bytes)
+    },
+  )
 
   app.get<{ Params: { id: string } }>('/api/cases/:id/notes', { schema: { params: idParams } }, async (request) => {
     const e = entry(request.params.id)

@@ -13,6 +13,7 @@ import { errorCodeOf, errorSchema, installErrorHandlers } from '../errors'
 import type { Services } from '../services'
 import { installBureauAuth } from './auth'
 import casesRoutes from './routes/cases'
+import messagesRoutes from './routes/messages'
 import notesRoutes from './routes/notes'
 import sessionRoutes from './routes/session'
 
@@ -60,5 +61,6 @@ export async function buildBureauApp(options: BureauAppOptions): Promise<Fastify
   await app.register(sessionRoutes, { ...ctx, campaign: services.campaign })
   await app.register(casesRoutes, { ...ctx, blobs: services.blobs })
   await app.register(notesRoutes, ctx)
+  await app.register(messagesRoutes, { ...ctx, caseBlobs: services.caseBlobs })
   return app
 }

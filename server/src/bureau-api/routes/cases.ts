@@ -91,7 +91,7 @@ async function metas(ctx: BureauContext, subs: Submission[]): Promise<CaseMeta[]
 }
 
 /** Sends bytes (or a range of them) as application/octet-stream. */
-async function sendObject(reply: FastifyReply, size: number, range: string | undefined, open: (r?: { start: number; end: number }) => Promise<Readable>): Promise<FastifyReply> {
+export async function sendObject(reply: FastifyReply, size: number, range: string | undefined, open: (r?: { start: number; end: number }) => Promise<Readable>): Promise<FastifyReply> {
   const r = parseRange(range, size)
   reply.header('Accept-Ranges', 'bytes').type('application/octet-stream').header('Cache-Control', 'no-store')
   if (r === null) {

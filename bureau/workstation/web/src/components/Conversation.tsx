@@ -1,30 +1,29 @@
 /**
- * The conversation with the resident: their messages and the bureau's replies; reply, and ask
- * for more material. Needs the case channel (issue 14): until it is in this build the reply
- * action is disabled and says why.
+ * The conversation with the resident: their messages (with added files, checked when opened) and
+ * the bureau's replies; 回复, and 请求补充材料. A reply the server did not take stays listed as not
+ * sent, with 重试 (the workstation process keeps it sealed, with the same msgId).
  */
-import { Alert, Button, Card, Checkbox, Empty, Input, List, Space, Tag, Typography } from 'antd'
+import { Alert, Button, Card, Empty, Input, List, Space, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import type { MessageView } from '../../../shared/types'
 import { api } from '../api'
-import { cstDateTime } from '../format'
+import { cstDateTime, formatBytes } from '../format'
 import { useLoad } from '../hooks/useLoad'
 
 export function Conversation({ id, print }: { id: string; print?: boolean }) {
   const { data, error, loading, reload } = useLoad(() => api<{ available: boolean; messages: MessageView[] }>(`/api/cases/${id}/messages`), [id])
   const [text, setText] = useState('')
-  const [askMaterial, setAskMaterial] = useState(false)
   const [sendError, setSendError] = useState<string>()
   const [sending, setSending] = useState(false)
   const available = !!data?.available
 
-  const send = async () => {
+  const send = async (requestsMaterial: boolean, retry?: string) => {
     setSending(true)
     setSendError(undefined)
     try {
-      await api(`/api/cases/${id}/replies`, { method: 'POST', body: { text: text.trim(), requestsMaterial: askMaterial } })
-      setText('')
-      setAskMaterial(false)
+      if (retry) await api(`/api/cases/${id}/replies/${retry}/retry`, { method: 'POST', body: {} })
+      else await api(`/api/cases/${id}/replies`, { method: 'POST', body: { text: text.trim(), requestsMaterial } })
+      if (!retry) setText('')
       await reload()
     } catch (e) {
       setSendError((e as Error).message)
@@ -41,18 +40,24 @@ export function Conversation({ id, print }: { id: string; print?: boolean }) {
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有对话" /> }}
         dataSource={data?.messages ?? []}
         renderItem={(m) => (
-          <List.Item key={m.msgId} data-testid="message">
+          <List.Item key={m.msgId} data-testid="message" data-from={m.from} data-pending={m.pending ? 'true' : undefined}>
             <Space direction="vertical" style={{ width: '100%' }}>
               <Space wrap>
                 <Tag color={m.from === 'resident' ? 'blue' : 'red'}>{m.from === 'resident' ? '举报人' : '扫黑办'}</Tag>
                 <span>{cstDateTime(m.at)}</span>
                 {m.requestsMaterial ? <Tag color="orange">请求补充材料</Tag> : null}
-                {m.pending ? <Tag color="orange">尚未发出，正在重试</Tag> : null}
+                {m.pending ? <Tag color="orange">尚未发出</Tag> : null}
+                {m.pending && !print ? (
+                  <Button size="small" onClick={() => void send(false, m.msgId)} loading={sending} data-testid="reply-retry">
+                    重试
+                  </Button>
+                ) : null}
               </Space>
-              {m.problem ? <Alert type="warning" showIcon message={m.problem} /> : <pre className="ws-pre">{m.text}</pre>}
+              {m.problem ? <Alert type="warning" showIcon message={m.problem} /> : null}
+              {m.text ? <pre className="ws-pre">{m.text}</pre> : null}
               {m.attachments.map((a) => (
-                <Typography.Text key={a.n}>
-                  附件 {a.n + 1}：[{a.label}] {a.name}
+                <Typography.Text key={a.n} data-testid="message-file">
+                  补充材料 {a.n + 1}：[{a.label}] {print ? a.name : <a href={`/api/cases/${id}/messages/${m.msgId}/files/${a.n}`}>{a.name}</a>}（{formatBytes(a.size)}，下载时校验完整性，未通过则不予下载）
                 </Typography.Text>
               ))}
             </Space>
@@ -70,13 +75,13 @@ export function Conversation({ id, print }: { id: string; print?: boolean }) {
               description="给举报人回复需要“案件对话通道”（用举报人手机上的回复密钥加密），这一功能尚未并入本版本的工作站。目前请通过设置状态和公开说明告知举报人进展。"
             />
           ) : null}
-          <Input.TextArea rows={3} maxLength={5000} showCount value={text} onChange={(e) => setText(e.target.value)} disabled={!available} placeholder="回复举报人（对方在手机的“查询进度”页面看到）" data-testid="reply-text" />
+          <Input.TextArea rows={3} maxLength={2000} showCount value={text} onChange={(e) => setText(e.target.value)} disabled={!available} placeholder="回复举报人（只有持有查询码的人能读到；不要写举报人的姓名、电话）" data-testid="reply-text" />
           <Space>
-            <Checkbox checked={askMaterial} onChange={(e) => setAskMaterial(e.target.checked)} disabled={!available} data-testid="reply-ask-material">
-              请举报人补充材料
-            </Checkbox>
-            <Button type="primary" onClick={() => void send()} disabled={!available || !text.trim()} loading={sending} data-testid="reply-send">
-              加密并发送
+            <Button type="primary" onClick={() => void send(false)} disabled={!available || !text.trim()} loading={sending} data-testid="reply-send">
+              回复
+            </Button>
+            <Button onClick={() => void send(true)} disabled={!available || !text.trim()} loading={sending} data-testid="reply-ask-material">
+              请求补充材料
             </Button>
           </Space>
           {sendError ? <Alert type="error" showIcon message={sendError} data-testid="reply-error" /> : null}

@@ -1,0 +1,94 @@
+/**
+ * The workstation's conversation against a real server's bureau API: the resident's message and
+ * added file opened with the unlocked key by the CLI's code (and marked read), a reply sealed to
+ * D from inside the report that the 查询码 holder reads, a reply the server did not take kept
+ * and sent by 重试 exactly once, and no reply for a report without a reply key.
+ */
+import { randomBytes } from 'node:crypto'
+import { BureauClient } from '../../bureau/remote'
+import type { WorkstationContext } from '../../bureau/workstation/server/app'
+import { addedFile, loadMessages, retryReply, sendReply } from '../../bureau/workstation/server/messages'
+import { Vault, type CaseEntry } from '../../bureau/workstation/server/vault'
+import { Fixture, buildReport, runCli } from '../bureau/fixture'
+import { receipt, request, seal, submissionBody } from '../server/helpers'
+import { openAsResident, residentKeys, sealResidentMessage, type ResidentKeys } from '../support/case-client'
+
+let fx: Fixture
+let token: string
+let caseId: string
+let keys: ResidentKeys
+let report: Record<string, unknown>
+let ctx: WorkstationContext
+let entry: CaseEntry
+let client: BureauClient
+const file = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(5000)])
+const caseAuth = () => ({ 'case-auth': keys.auth })
+
+beforeAll(async () => {
+  fx = await Fixture.start()
+  keys = residentKeys(receipt())
+  report = { ...buildReport({ category: 'loan', branch: 'yd', description: '套路贷' }), replyKey: keys.replyKey }
+  const sealed = seal(fx.newKey, report)
+  const created = await request(fx.server.url, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed, undefined, 'yd') })
+  caseId = created.json.id
+  expect((await request(fx.server.url, `/api/v1/submissions/${caseId}/finalize`, { method: 'POST', body: { authenticator: keys.auth } })).status).toBe(200)
+  const m = sealResidentMessage({ caseId, keys, bureauPublicKey: fx.newKey.publicKey, text: '截图在附件里。', files: [{ name: '转账.png', bytes: file }] })
+  expect((await request(fx.server.url, '/api/v1/case/messages', { method: 'POST', headers: caseAuth(), body: m.body })).status).toBe(201)
+  await request(fx.server.url, `/api/v1/case/messages/${m.msgId}/attachments/0`, { method: 'PUT', headers: { ...caseAuth(), 'content-type': 'application/offset+octet-stream', 'upload-offset': 0 }, body: Buffer.from(m.files[0]) })
+  expect((await request(fx.server.url, `/api/v1/case/messages/${m.msgId}/finalize`, { method: 'POST', headers: caseAuth() })).status).toBe(200)
+  const r = await runCli(['token', 'create', '--name', '测试工作站', '--data', fx.dataDir, '--campaign', fx.env.campaignFile])
+  token = /cw1_[A-Za-z0-9_-]{43}/.exec(r.stdout)![0]
+  client = new BureauClient({ server: fx.server.bureauUrl!, token })
+  const vault = new Vault()
+  vault.unlock([fx.newKey])
+  entry = { meta: { id: caseId, header: sealed.header } as unknown as CaseEntry['meta'], raw: report, search: '', unreadMessages: 1, newMaterial: 0, firstReplyAt: null }
+  ctx = { vault, options: { connection: { client: () => client, info: { name: '测试工作站' } } }, activity: { last: Date.now() }, campaign: { branches: [] } } as unknown as WorkstationContext
+}, 60000)
+
+afterAll(async () => {
+  await fx?.stop()
+})
+
+test('the resident message and its file are opened here, checked, and marked read', async () => {
+  const messages = await loadMessages(ctx, entry)
+  expect(messages).toHaveLength(1)
+  expect(messages[0]).toMatchObject({ from: 'resident', text: '截图在附件里。', attachments: [{ n: 0, name: '转账.png', size: file.length }] })
+  expect(messages[0].problem).toBeUndefined()
+  const f = await addedFile(ctx, entry, messages[0].msgId, 0)
+  expect(f.bytes.equals(file)).toBe(true)
+  const listed = await request(fx.server.bureauUrl!, `/bureau/v1/cases/${caseId}/messages`, { headers: { authorization: `Bearer ${token}` } })
+  expect(typeof listed.json.messages[0].readAt).toBe('number')
+})
+
+test('a reply is sealed to the reply key from inside the report: the 查询码 holder reads it', async () => {
+  const msgId = await sendReply(ctx, entry, { text: '  收到，请再补充聊天记录。\r\n', requestsMaterial: true })
+  const view = await request(fx.server.url, `/api/v1/case/messages/${msgId}`, { headers: caseAuth() })
+  const opened = openAsResident({ caseId, keys, bureauPublicKey: fx.newKey.publicKey, view: view.json })
+  expect([opened.text, opened.requestsMaterial]).toEqual(['收到，请再补充聊天记录。', true])
+  const messages = await loadMessages(ctx, entry)
+  expect(messages.map((m) => [m.from, m.text])).toEqual([['resident', '截图在附件里。'], ['bureau', '收到，请再补充聊天记录。']])
+})
+
+test('a reply the server did not take is kept, shown as not sent, and 重试 sends it exactly once', async () => {
+  const good = client
+  client = new BureauClient({ server: 'http://127.0.0.1:1', token })
+  await expect(sendReply(ctx, entry, { text: '第二条回复', requestsMaterial: false })).rejects.toMatchObject({ code: 'REPLY_NOT_SENT' })
+  client = good
+  let messages = await loadMessages(ctx, entry)
+  const kept = messages.filter((m) => m.pending)
+  expect(kept.map((m) => m.text)).toEqual(['第二条回复'])
+  await retryReply(ctx, entry, kept[0].msgId)
+  messages = await loadMessages(ctx, entry)
+  expect(messages.filter((m) => m.pending)).toEqual([])
+  expect(messages.filter((m) => m.text === '第二条回复').map((m) => m.from)).toEqual(['bureau'])
+  await expect(retryReply(ctx, entry, kept[0].msgId)).rejects.toMatchObject({ code: 'NO_SUCH_REPLY' })
+  // Locking drops kept replies with the keys.
+  ctx.vault.lock()
+  ctx.vault.unlock([fx.newKey])
+})
+
+test('no reply for a report without a reply key (the server is never asked for one); bad text is refused', async () => {
+  const legacy = { ...entry, raw: { ...report, replyKey: undefined } }
+  await expect(sendReply(ctx, legacy, { text: '你好', requestsMaterial: false })).rejects.toMatchObject({ code: 'NO_REPLY_KEY' })
+  await expect(sendReply(ctx, entry, { text: '   ', requestsMaterial: false })).rejects.toMatchObject({ code: 'BAD_TEXT' })
+})
