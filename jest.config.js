@@ -19,5 +19,7 @@ module.exports = {
   },
   // The build-time constant CLUE_TRUST (config/trust.ts), as a development build defines it.
   setupFiles: ['<rootDir>/__tests__/setup/trust.ts'],
+  // toEqual on byte arrays as bytes (Jest's element walk takes a minute for a megabyte).
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup/bytes-equality.ts'],
   testTimeout: 30000,
 }

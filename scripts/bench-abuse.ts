@@ -5,7 +5,8 @@
  *
  * slow:  300 clients (each from its own 127.0.x.y address) create a submission, then PUT a chunk
  *        declared as 1 MiB and send all of it but the last byte, and hold the connection. Prints the
- *        server's peak RSS growth, how long until the server closed every connection, and the same
+ *        server's peak RSS growth, how long until the server closed every connection, how many were
+ *        refused at once (503 BUSY: more uploads in flight than MAX_UPLOADS), and the same
  *        probe against a reference server that buffers request bodies in memory.
  *        Target: growth under 64 MB, every connection closed by the server within its timeout.
  * flood: status lookups (each one scrypt) with rate limiting off, far more than the CPU can hash.
@@ -14,6 +15,7 @@
  *
  * Options: --probe slow|flood|all (default all)  --clients <n> (slow, default 300)
  *          --request-timeout-ms <n> (slow, default 20000; the server's default is 120000)
+ *          --max-uploads <n> (slow: the server's MAX_UPLOADS, default its own, 96)
  *          --flood <n> (requests, default 1500)  --concurrency <n> (flood, default 150)
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     probe: { type: 'string', default: 'all' },
     clients: { type: 'string', default: '300' },
     'request-timeout-ms': { type: 'string', default: '20000' },
+    'max-uploads': { type: 'string' },
     flood: { type: 'string', default: '1500' },
     concurrency: { type: 'string', default: '150' },
   },
@@ -118,7 +121,7 @@ function createBody() {
 }
 
 /** Opens the slow PUTs against `port`; resolves with the peak RSS growth of `pid` and the close times. */
-async function holdSlowBodies(port: number, pid: number, targets: string[], waitMs: number): Promise<{ growth: number; closedBy: number; closedByServer: number; maxCloseMs: number }> {
+async function holdSlowBodies(port: number, pid: number, targets: string[], waitMs: number): Promise<{ growth: number; closedBy: number; closedByServer: number; maxCloseMs: number; busy: number }> {
   const baseline = rssBytes(pid)
   let peak = baseline
   const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 50)
@@ -127,9 +130,10 @@ async function holdSlowBodies(port: number, pid: number, targets: string[], wait
   const closes = await Promise.all(
     targets.map(
       (target, i) =>
-        new Promise<{ ms: number; byServer: boolean }>((resolve) => {
+        new Promise<{ ms: number; byServer: boolean; busy: boolean }>((resolve) => {
           const socket = net.connect({ host: '127.0.0.1', port, localAddress: addressOf(i) })
           let byClient = false
+          let answer = ''
           const giveUp = setTimeout(() => {
             byClient = true
             socket.destroy()
@@ -137,9 +141,11 @@ async function holdSlowBodies(port: number, pid: number, targets: string[], wait
           socket.on('error', () => undefined)
           socket.on('close', () => {
             clearTimeout(giveUp)
-            resolve({ ms: Date.now() - started, byServer: !byClient })
+            resolve({ ms: Date.now() - started, byServer: !byClient, busy: answer.startsWith('HTTP/1.1 503') })
           })
-          socket.on('data', () => undefined)
+          socket.on('data', (d: Buffer) => {
+            if (answer.length < 64) answer += d.toString('latin1')
+          })
           socket.write(
             `PUT ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\nContent-Length: ${MiB}\r\n\r\n`,
           )
@@ -153,6 +159,7 @@ async function holdSlowBodies(port: number, pid: number, targets: string[], wait
     closedBy: closes.length,
     closedByServer: closes.filter((c) => c.byServer).length,
     maxCloseMs: Math.max(...closes.map((c) => c.ms)),
+    busy: closes.filter((c) => c.busy).length,
   }
 }
 
@@ -160,7 +167,7 @@ async function slowProbe(): Promise<void> {
   const clients = Number(args.clients)
   const timeout = Number(args['request-timeout-ms'])
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-slow-'))
-  const server = await startServer(dir, { REQUEST_TIMEOUT_MS: String(timeout), HEADERS_TIMEOUT_MS: String(Math.min(timeout, 20000)) })
+  const server = await startServer(dir, { ...(args['max-uploads'] ? { MAX_UPLOADS: args['max-uploads'] } : {}), REQUEST_TIMEOUT_MS: String(timeout), HEADERS_TIMEOUT_MS: String(Math.min(timeout, 20000)) })
   try {
     const targets: string[] = []
     for (let i = 0; i < clients; i += 25) {
@@ -182,7 +189,8 @@ async function slowProbe(): Promise<void> {
     process.stdout.write(
       `\nslow bodies: ${clients} PUTs declared 1 MiB, 1 MiB - 1 byte sent, then held\n` +
         `  intake server:       peak RSS growth ${mb(ours.growth)} (target < 64 MB); ${ours.closedByServer}/${ours.closedBy} connections closed by the server, ` +
-        `the last after ${(ours.maxCloseMs / 1000).toFixed(1)} s (request timeout ${timeout / 1000} s)\n` +
+        `the last after ${(ours.maxCloseMs / 1000).toFixed(1)} s (request timeout ${timeout / 1000} s); ` +
+        `${ours.busy} answered 503 BUSY at once (uploads in flight at most MAX_UPLOADS: ${args['max-uploads'] ?? 'default 96'})\n` +
         `  reference (buffers bodies in memory): peak RSS growth ${mb(reference.growth)}; ${reference.closedByServer}/${reference.closedBy} closed by it within 5 s\n`,
     )
   } finally {

@@ -10,10 +10,11 @@
  *   npx tsx scripts/make-case-vectors.ts           rewrite the file
  *   npx tsx scripts/make-case-vectors.ts --check   exit 1 if the file is not what this script makes
  */
-import { createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, scryptSync, type KeyObject } from 'node:crypto'
+import { createCipheriv, createHmac, hkdfSync, scryptSync } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
+import { sha256, x25519PrivateKey, rawPublicKey, x25519, padme, chunkNonce } from './vectors/node-reference'
 
 export const CASE_VECTORS_PATH = join(__dirname, '..', 'docs', 'vectors', 'case-v1.json')
 
@@ -21,42 +22,12 @@ const SUITE = 'x25519-hkdf-sha256-chacha20poly1305-stream64k-padme'
 const CHUNK = 64 * 1024
 const KDF = { N: 16384, r: 8, p: 1, dkLen: 64 }
 
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest()
 const fixed = (name: string) => sha256(`clue-report/case/v1 test vectors: ${name}`)
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64')
 const kid = (publicKey: Uint8Array) => hex(sha256(publicKey).subarray(0, 8))
 
-function x25519PrivateKey(raw: Buffer): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), raw]), format: 'der', type: 'pkcs8' })
-}
-function rawPublicKey(privateKey: KeyObject): Buffer {
-  return Buffer.from(String(createPublicKey(privateKey).export({ format: 'jwk' }).x), 'base64url')
-}
-function x25519(raw: Buffer, point: Buffer): Buffer {
-  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: point.toString('base64url') }, format: 'jwk' })
-  return diffieHellman({ privateKey: x25519PrivateKey(raw), publicKey })
-}
 const publicOf = (raw: Buffer) => rawPublicKey(x25519PrivateKey(raw))
-
-/** Padmé with BigInt, from the paper's pseudocode (written out here once more). */
-function padme(length: number): number {
-  if (length < 2) return length
-  const L = BigInt(length)
-  const E = BigInt(L.toString(2).length - 1)
-  const S = BigInt(E.toString(2).length)
-  const lastBits = E - S
-  if (lastBits <= 0n) return length
-  const mask = (1n << lastBits) - 1n
-  return Number((L + mask) & ~mask)
-}
-
-function chunkNonce(i: number, last: boolean): Buffer {
-  const nonce = Buffer.alloc(12)
-  nonce.writeUIntBE(i, 5, 6)
-  nonce[11] = last ? 1 : 0
-  return nonce
-}
 
 /** nonce ‖ ChaCha20-Poly1305 STREAM over u64be(n) ‖ P ‖ zeros (docs/protocol.md §5). */
 function sealObject(key: Buffer, nonce: Buffer, plaintext: Buffer): { object: Buffer; chunkTags: string[] } {

@@ -2,17 +2,18 @@
  * Generates docs/vectors/envelope-v2.json, the known-answer vectors of envelope format v2.
  *
  * Uses node:crypto (X25519, HKDF-SHA256, ChaCha20-Poly1305) and node:zlib (CRC-32) only and imports
- * nothing from src/ or server/, so the vectors do not come from the code they test. Padmé is
- * written out here a third time. Every input is derived from a fixed string: a rerun gives the
+ * nothing from src/ or server/ (shared primitives: ./vectors/node-reference.ts), so the vectors do
+ * not come from the code they test. Every input is derived from a fixed string: a rerun gives the
  * same file.
  *
  *   npx tsx scripts/make-vectors-v2.ts           rewrite the file
  *   npx tsx scripts/make-vectors-v2.ts --check   exit 1 if the file is not what this script makes
  */
-import { createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, type KeyObject } from 'node:crypto'
+import { createCipheriv, createHmac, createPublicKey, diffieHellman, hkdfSync } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
+import { sha256, x25519PrivateKey, rawPublicKey, pattern, padme, chunkNonce } from './vectors/node-reference'
 
 export const VECTORS_V2_PATH = join(__dirname, '..', 'docs', 'vectors', 'envelope-v2.json')
 
@@ -22,42 +23,7 @@ const CHUNK = 64 * 1024
 /** Objects up to this size are written out in full; larger ones by hash, head and chunk tags. */
 const MAX_INLINE = 4096
 
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest()
 const seed = (name: string) => sha256(`clue-report/v2 test vectors: ${name}`)
-
-function x25519PrivateKey(raw: Buffer): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), raw]), format: 'der', type: 'pkcs8' })
-}
-
-function rawPublicKey(privateKey: KeyObject): Buffer {
-  return Buffer.from(String(createPublicKey(privateKey).export({ format: 'jwk' }).x), 'base64url')
-}
-
-/** Byte i is i mod 251. */
-function pattern(length: number): Buffer {
-  const out = Buffer.alloc(length)
-  for (let i = 0; i < length; i++) out[i] = i % 251
-  return out
-}
-
-/** Padmé, straight from the paper's pseudocode, with BigInt so no float logarithm is involved. */
-function padme(length: number): number {
-  if (length < 2) return length
-  const L = BigInt(length)
-  const E = BigInt(L.toString(2).length - 1)
-  const S = BigInt(E.toString(2).length)
-  const lastBits = E - S
-  if (lastBits <= 0n) return length
-  const mask = (1n << lastBits) - 1n
-  return Number((L + mask) & ~mask)
-}
-
-function chunkNonce(i: number, last: boolean): Buffer {
-  const nonce = Buffer.alloc(12)
-  nonce.writeUIntBE(i, 5, 6)
-  nonce[11] = last ? 1 : 0
-  return nonce
-}
 
 interface AttachmentSpec {
   n: number

@@ -7,9 +7,10 @@
  *   npx tsx scripts/make-vectors.ts           rewrite the file
  *   npx tsx scripts/make-vectors.ts --check   exit 1 if the file is not what this script makes
  */
-import { createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, type KeyObject } from 'node:crypto'
+import { createCipheriv, createHmac, createPublicKey, diffieHellman, hkdfSync } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { sha256, x25519PrivateKey, rawPublicKey, pattern } from './vectors/node-reference'
 
 export const VECTORS_PATH = join(__dirname, '..', 'docs', 'vectors', 'envelope-v1.json')
 
@@ -20,23 +21,7 @@ const CHUNK = 256 * 1024
 /** Objects up to this size are written out in full; larger ones by hash, head and tag. */
 const MAX_INLINE = 4096
 
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest()
 const seed = (name: string) => sha256(`clue-report/v1 test vectors: ${name}`)
-
-function x25519PrivateKey(raw: Buffer): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), raw]), format: 'der', type: 'pkcs8' })
-}
-
-function rawPublicKey(privateKey: KeyObject): Buffer {
-  return Buffer.from(String(createPublicKey(privateKey).export({ format: 'jwk' }).x), 'base64url')
-}
-
-/** Byte i is i mod 251: no period that lines up with 16- or 64-byte blocks. */
-function pattern(length: number): Buffer {
-  const out = Buffer.alloc(length)
-  for (let i = 0; i < length; i++) out[i] = i % 251
-  return out
-}
 
 interface AttachmentSpec {
   n: number

@@ -243,7 +243,6 @@ export function storageContract(backend: Backend): void {
         for await (const c of await storage.blobs.openRead(id, 0, { start, end })) parts.push(c as Buffer)
         expect(Buffer.concat(parts).equals(bytes.subarray(start, end + 1))).toBe(true)
       }
-      // Six synced appends: 20-30 s on a busy 2-core machine (a bound, not a speed test).
     }, 120_000)
 
     test('concurrent appends at the same offset, from every instance: exactly one wins', async () => {

@@ -1,7 +1,7 @@
 /**
  * Slow clients cannot pin the server: a body trickling in, headers that never end and silent
  * connections are cut off by the server within its timeouts (here set short), uploads in flight
- * are capped per client, and connections in all. The 300-slow-body memory probe is a benchmark:
+ * are capped per client and in all, and connections in all. The 300-slow-body memory probe is a benchmark:
  * `npm run bench:slow`.
  */
 import net from 'node:net'
@@ -38,8 +38,8 @@ interface RawConnection {
   received(pattern: RegExp): Promise<void>
 }
 
-function connect(from = '127.0.0.1'): RawConnection {
-  const socket = net.connect({ host: '127.0.0.1', port: server.port, localAddress: from })
+function connect(from = '127.0.0.1', port = server.port): RawConnection {
+  const socket = net.connect({ host: '127.0.0.1', port, localAddress: from })
   const started = Date.now()
   let received = ''
   const waiting: { pattern: RegExp; resolve: () => void }[] = []
@@ -129,4 +129,46 @@ test('connections beyond the cap are refused at once', async () => {
   const { ms } = await extra.closed
   expect(ms).toBeLessThan(800)
   for (const o of open) o.socket.destroy()
+})
+
+describe('uploads in flight in all', () => {
+  let capped: RunningServer
+  beforeAll(async () => {
+    capped = await startServer(env, { env: { MAX_UPLOADS: '2' } })
+  })
+  afterAll(async () => {
+    await capped?.stop()
+  })
+
+  /** An upload held open from `from`, counted by the server once its 100-continue is here. */
+  async function hold(from: string) {
+    const sealed = seal(env.key, { x: 1 }, [new Uint8Array(randomBytes(200_000))])
+    const created = await request(capped.url, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed) })
+    expect(created.status).toBe(201)
+    const h = connect(from, capped.port)
+    h.socket.write(putHead(100_000, 0, created.json.id).replace('\r\n\r\n', '\r\nExpect: 100-continue\r\n\r\n'))
+    await h.received(/^HTTP\/1\.1 100 /)
+    h.socket.write('x'.repeat(10))
+    return { h, sub: created.json.id as string }
+  }
+
+  test('beyond MAX_UPLOADS, a client of its own is answered 503 BUSY and its body is not read', async () => {
+    const held = [await hold('127.0.1.1'), await hold('127.0.1.2')]
+    // A third client, well within its own cap: the instance is full.
+    const third = connect('127.0.1.3', capped.port)
+    third.socket.write(putHead(100_000, 0, held[0].sub))
+    third.socket.write('x'.repeat(1000))
+    const { ms, received } = await third.closed
+    expect(received).toMatch(/^HTTP\/1\.1 503 /)
+    expect(received).toMatch(/"code":"BUSY"/)
+    expect(received).toMatch(/\r\nretry-after: [1-9]/i)
+    // Closed by the server after the answer, without waiting for the 99,000 bytes never sent.
+    expect(ms).toBeLessThan(5000)
+    // An upload that ends frees its place.
+    held[0].h.socket.destroy()
+    await held[0].h.closed
+    const next = await hold('127.0.1.4')
+    for (const { h } of [held[1], next]) h.socket.destroy()
+    await Promise.all([held[1].h.closed, next.h.closed])
+  })
 })

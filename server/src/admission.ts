@@ -7,7 +7,8 @@
  *  - the declared bytes of unfinished submissions, per client (429 UNFINISHED_QUOTA) and in all
  *    (507 STORAGE_FULL), released when a submission is finalized, expires or is purged;
  *  - attachment uploads in flight per client (429 UPLOADS_IN_FLIGHT), so that one client cannot
- *    hold hundreds of slow connections.
+ *    hold hundreds of slow connections, and in all (503 BUSY), so that many clients together cannot
+ *    either: each upload's socket and stream buffers cost memory until the body is on disk.
  */
 import fsp from 'node:fs/promises'
 import { ApiError, storageFullError } from './errors'
@@ -17,6 +18,8 @@ export interface AdmissionLimits {
   unfinishedBytesPerClient: number
   unfinishedBytesTotal: number
   uploadsPerClient: number
+  /** Uploads in flight in this instance, all clients together. */
+  uploadsTotal: number
 }
 
 /** Free bytes for an unprivileged writer on the file system holding `dir`. */
@@ -38,6 +41,7 @@ export class Admission {
   private readonly held = new Map<string, Held>()
   private readonly perClient = new Map<string, number>()
   private readonly uploads = new Map<string, number>()
+  private uploadsOpen = 0
   private total = 0
 
   constructor(
@@ -122,11 +126,14 @@ export class Admission {
     if (n >= this.limits.uploadsPerClient) {
       throw new ApiError('UPLOADS_IN_FLIGHT', 'Too many uploads at once from this network; retry shortly')
     }
+    if (this.uploadsOpen >= this.limits.uploadsTotal) throw new ApiError('BUSY', 'The server is busy; retry shortly')
     this.uploads.set(client, n + 1)
+    this.uploadsOpen += 1
     let ended = false
     return () => {
       if (ended) return
       ended = true
+      this.uploadsOpen -= 1
       const left = (this.uploads.get(client) ?? 1) - 1
       if (left > 0) this.uploads.set(client, left)
       else this.uploads.delete(client)

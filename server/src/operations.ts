@@ -19,6 +19,8 @@ export interface OperationalLimits {
   maxConnections: number
   /** Attachment uploads (PUT) in flight at once per client address. */
   uploadsPerClient: number
+  /** Attachment uploads (PUT) in flight at once in this instance; more answer 503 BUSY. */
+  uploadsTotal: number
   /** Free space kept on the data directory's file system; below it, create and PUT answer 507. */
   minFreeBytes: number
   /** Declared bytes of unfinished submissions one client address may have (in memory). */
@@ -40,6 +42,7 @@ export const DEFAULT_LIMITS: OperationalLimits = {
   keepAliveTimeoutMs: 5_000,
   maxConnections: 2_000,
   uploadsPerClient: 8,
+  uploadsTotal: 96,
   minFreeBytes: 1024 * MiB,
   unfinishedBytesPerClient: 300 * MiB,
   unfinishedBytesTotal: 8 * 1024 * MiB,
@@ -55,6 +58,7 @@ const ENV_NAMES: Record<keyof OperationalLimits, string> = {
   keepAliveTimeoutMs: 'KEEP_ALIVE_TIMEOUT_MS',
   maxConnections: 'MAX_CONNECTIONS',
   uploadsPerClient: 'MAX_UPLOADS_PER_CLIENT',
+  uploadsTotal: 'MAX_UPLOADS',
   minFreeBytes: 'MIN_FREE_BYTES',
   unfinishedBytesPerClient: 'MAX_UNFINISHED_BYTES_PER_CLIENT',
   unfinishedBytesTotal: 'MAX_UNFINISHED_BYTES',
@@ -86,7 +90,7 @@ export function parseOperationalLimits(env: NodeJS.ProcessEnv, fail: (message: s
     if (n === undefined) fail(`${ENV_NAMES[key]} must be a whole number${bytes ? ' of bytes (units KiB, MiB, GiB allowed)' : ''}, got "${raw}"`)
     out[key] = n as number
   }
-  for (const key of ['requestTimeoutMs', 'headersTimeoutMs', 'idleTimeoutMs', 'maxConnections', 'uploadsPerClient', 'hashConcurrency'] as const) {
+  for (const key of ['requestTimeoutMs', 'headersTimeoutMs', 'idleTimeoutMs', 'maxConnections', 'uploadsPerClient', 'uploadsTotal', 'hashConcurrency'] as const) {
     if (out[key] < 1) fail(`${ENV_NAMES[key]} must be at least 1`)
   }
   if (out.headersTimeoutMs > out.requestTimeoutMs) fail(`${ENV_NAMES.headersTimeoutMs} must not exceed ${ENV_NAMES.requestTimeoutMs}`)

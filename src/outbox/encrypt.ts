@@ -18,6 +18,7 @@ import type { Cancellation } from '@/services/request'
 import { LocalJobError } from './errors'
 import { renewLease } from './lease'
 import { fileSealer } from './sealer-slot'
+import { sealToFile } from './seal-file'
 import { notify, PROGRESSED, setActivity, update, type StepContext } from './state'
 import { progressFor, sample } from './views'
 import { encKey, encPrefix } from './store'
@@ -83,26 +84,8 @@ export async function encryptJob(job: OutboxJob, onProgress: (done: number, tota
   }
 
   /** Seals one object into `target` (a fresh file), reading the plaintext through `read`. */
-  const sealInto = async (label: string, target: string, size: number, read: (offset: number, length: number) => Promise<Uint8Array>, counted: boolean) => {
-    await files.removeFile(target)
-    const outcome = await active.seal({
-      label,
-      size,
-      nonce: () => randomBytes(16),
-      reset: () => files.removeFile(target),
-      read: (offset, length) => {
-        cancel.throwIfCancelled()
-        return read(offset, length)
-      },
-      write: (bytes) => files.appendFile(target, bytes),
-      onProgress: counted ? (done) => onProgress(before + done, total) : undefined,
-      check: () => cancel.throwIfCancelled(),
-    })
-    if ((await files.fileSize(target)) !== outcome.size) {
-      throw new LocalJobError('手机存储空间可能不足，加密后的材料没有完整保存。请清理空间后重试。')
-    }
-    return outcome
-  }
+  const sealInto = (label: string, target: string, size: number, read: (offset: number, length: number) => Promise<Uint8Array>, counted: boolean) =>
+    sealToFile(active, { label, target, size, read, cancel, onProgress: counted ? (done) => onProgress(before + done, total) : undefined, lost: '加密后的材料' })
 
   try {
     const entries: ReportAttachmentEntry[] = []

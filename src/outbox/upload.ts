@@ -101,28 +101,37 @@ export async function uploadAttachments(options: UploadOptions): Promise<void> {
   if (failure) throw failure.error
 }
 
+/**
+ * A job's objects up to `target`, with the job's progress (and whether this run made any), its
+ * lease and the listeners kept up to date as the server's offsets move.
+ */
+export function uploadJobObjects({ id, cancel, run, p }: StepContext, objects: StoredObject[], target: (n: number) => UploadTarget): Promise<void> {
+  return uploadAttachments({
+    target,
+    objects,
+    onOffset: (n, offset) => {
+      const f = p.files[n]
+      if (f) {
+        if (offset > f.done) run.madeProgress = true
+        f.done = offset
+      }
+      sumDone(p)
+      sample(id, 'upload', p.uploaded.done)
+      renewLease()
+      notify()
+    },
+    cancel,
+    chunkSize: settings.chunkSize,
+    concurrency: settings.concurrency,
+  })
+}
+
 /** Phase `uploading` → `finalizing`: every attachment held in full by the server. */
-export async function uploadStep(job: OutboxJob, { id, cancel, run, p }: StepContext): Promise<void> {
+export async function uploadStep(job: OutboxJob, ctx: StepContext): Promise<void> {
+  const { id, run } = ctx
   setActivity(id, 'uploading')
   try {
-    await uploadAttachments({
-      target: (n) => submissionAttachment(job.submissionId!, n),
-      objects: job.attachments!,
-      onOffset: (n, offset) => {
-        const f = p.files[n]
-        if (f) {
-          if (offset > f.done) run.madeProgress = true
-          f.done = offset
-        }
-        sumDone(p)
-        sample(id, 'upload', p.uploaded.done)
-        renewLease()
-        notify()
-      },
-      cancel,
-      chunkSize: settings.chunkSize,
-      concurrency: settings.concurrency,
-    })
+    await uploadJobObjects(ctx, job.attachments!, (n) => submissionAttachment(job.submissionId!, n))
   } catch (error) {
     if (isCode(error, 'SUBMISSION_NOT_FOUND')) {
       // Unfinished submissions expire on the server after a day: create it again, same bytes.

@@ -36,7 +36,7 @@ export function offsetReply(reply: FastifyReply, offset: number, size: number): 
   return reply.header('Upload-Offset', String(offset)).header('Upload-Length', String(size)).header('Cache-Control', 'no-store')
 }
 
-/** onRequest hook: a few uploads in flight per client, counted from the first byte of the request to its end. */
+/** onRequest hook: a few uploads in flight per client and a bounded number in all (Admission), counted from the first byte of the request to its end. */
 export function countUpload(admission: Admission) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const end = admission.beginUpload(clientKey(request.ip))

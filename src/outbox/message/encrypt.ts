@@ -15,6 +15,7 @@ import { randomBytes } from '@/platform/random'
 import { LocalJobError } from '../errors'
 import { renewLease } from '../lease'
 import { fileSealer } from '../sealer-slot'
+import { sealToFile } from '../seal-file'
 import { notify, PROGRESSED, setActivity, update, type StepContext } from '../state'
 import { encKey, encPrefix } from '../store'
 import type { MessageJob, StoredObject } from '../types'
@@ -53,28 +54,13 @@ export async function encryptMessageStep(job: MessageJob, { id, cancel, run, p }
   }
 
   const sealInto = async (label: string, target: string, size: number, read: (offset: number, length: number) => Promise<Uint8Array>, counted: boolean): Promise<StoredObject> => {
-    await files.removeFile(target)
-    const outcome = await sealer.seal({
-        label,
-        size,
-        nonce: () => randomBytes(16),
-        reset: () => files.removeFile(target),
-        read: (offset, length) => {
-          cancel.throwIfCancelled()
-          return read(offset, length)
-        },
-        write: (bytes) => files.appendFile(target, bytes),
-        onProgress: counted
-          ? (done) => {
-              p.encrypted = { done: before + done, total }
-              sample(id, 'encrypt', before + done)
-              renewLease()
-              notify()
-            }
-          : undefined,
-        check: () => cancel.throwIfCancelled(),
-      })
-    if ((await files.fileSize(target)) !== outcome.size) throw new LocalJobError('手机存储空间可能不足，加密后的内容没有完整保存。请清理空间后重试。')
+    const onProgress = (done: number) => {
+      p.encrypted = { done: before + done, total }
+      sample(id, 'encrypt', before + done)
+      renewLease()
+      notify()
+    }
+    const outcome = await sealToFile(sealer, { label, target, size, read, cancel, onProgress: counted ? onProgress : undefined, lost: '加密后的内容' })
     return { key: target, size: outcome.size, crc32: outcome.crc32 }
   }
 

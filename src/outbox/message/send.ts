@@ -12,12 +12,10 @@ import { fetchCase, finalizeCaseMessage, postCaseMessage, caseAttachment, type N
 import { toBase64 } from '@/crypto/bytes'
 import { LocalJobError, keysNotVerified } from '../errors'
 import { loadSending } from '../load-sending'
-import { renewLease } from '../lease'
-import { settings } from '../settings'
-import { isCode, notify, PROGRESSED, setActivity, update, type StepContext } from '../state'
+import { isCode, PROGRESSED, setActivity, update, type StepContext } from '../state'
 import type { MessageJob, StoredObject } from '../types'
-import { uploadAttachments } from '../upload'
-import { progressFor, sample, sumDone } from '../views'
+import { uploadJobObjects } from '../upload'
+import { progressFor, sumDone } from '../views'
 import { newMsgId } from './ids'
 
 /** Server codes (docs/server.md) this phase handles itself. */
@@ -89,27 +87,11 @@ export async function postMessageStep(job: MessageJob, { id, cancel, run }: Step
   }
 }
 
-export async function uploadMessageStep(job: MessageJob, { id, cancel, run, p }: StepContext): Promise<void> {
+export async function uploadMessageStep(job: MessageJob, ctx: StepContext): Promise<void> {
+  const { id, run } = ctx
   setActivity(id, 'uploading')
   try {
-    await uploadAttachments({
-      target: (n) => caseAttachment(job.auth, job.msgId, n),
-      objects: job.attachments!,
-      onOffset: (n, offset) => {
-        const f = p.files[n]
-        if (f) {
-          if (offset > f.done) run.madeProgress = true
-          f.done = offset
-        }
-        sumDone(p)
-        sample(id, 'upload', p.uploaded.done)
-        renewLease()
-        notify()
-      },
-      cancel,
-      chunkSize: settings.chunkSize,
-      concurrency: settings.concurrency,
-    })
+    await uploadJobObjects(ctx, job.attachments!, (n) => caseAttachment(job.auth, job.msgId, n))
   } catch (error) {
     if (isCode(error, MESSAGE_NOT_FOUND)) {
       // An unfinished message expired on the server: post it again, same bytes.
