@@ -41,13 +41,16 @@ interface Answer {
 }
 
 /** TLS failures in plain words: the server's certificate is not the pinned CA's, or the server wants a client certificate. */
-function tlsProblem(e: unknown, server: string): RemoteError | undefined {
+function tlsProblem(e: unknown, server: string, droppedAfterHandshake: boolean): RemoteError | undefined {
   const code = String((e as NodeJS.ErrnoException)?.code ?? '')
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME/.test(code) && !/ALERT/.test(code)) {
     return new RemoteError('TLS', `无法验证举报服务器（${server}）的证书：它不是所配置的证书机构（CA）签发的，或与服务器地址不符。连接已拒绝。请向管理员核对 CA 证书文件和服务器地址。`)
   }
-  if (/ALERT|HANDSHAKE/.test(code)) {
-    return new RemoteError('TLS', `举报服务器（${server}）拒绝了安全连接：它要求有效的客户端证书（mTLS）。请配置管理员发给本机的客户端证书和私钥。`)
+  if (/ALERT|HANDSHAKE/.test(code) || droppedAfterHandshake) {
+    return new RemoteError(
+      'TLS',
+      `举报服务器（${server}）在建立安全连接后立即断开：它要求有效的客户端证书（mTLS），而本机没有提供，或所给证书不是它信任的机构签发的。请配置管理员发给本机的客户端证书和私钥。`,
+    )
   }
   return undefined
 }
@@ -142,6 +145,9 @@ export class BureauClient {
     const url = new URL(`${this.server}${path}`)
     const secure = url.protocol === 'https:'
     let res: http.IncomingMessage
+    // A server that requires client certificates drops a connection without an acceptable one right
+    // after the handshake (TLS 1.3: no alert reaches the client): a reset then means exactly that.
+    let handshook = false
     try {
       res = await new Promise<http.IncomingMessage>((resolve, reject) => {
         const req = (secure ? https : http).request(
@@ -160,11 +166,13 @@ export class BureauClient {
           resolve,
         )
         req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })))
+        req.on('socket', (socket) => socket.once('secureConnect', () => (handshook = true)))
         req.on('error', reject)
         req.end(payload)
       })
     } catch (e) {
-      throw tlsProblem(e, this.server) ?? new RemoteError('UNREACHABLE', `无法连接举报服务器（${this.server}）。请检查网络和服务器地址，稍后再试。`)
+      const reset = ['ECONNRESET', 'EPIPE'].includes(String((e as NodeJS.ErrnoException)?.code))
+      throw tlsProblem(e, this.server, handshook && reset) ?? new RemoteError('UNREACHABLE', `无法连接举报服务器（${this.server}）。请检查网络和服务器地址，稍后再试。`)
     }
     res.on('error', () => {})
     const status = res.statusCode ?? 0
