@@ -63,7 +63,7 @@ test('CLI: the pinned CA and the client certificate are accepted', async () => {
   const r = await list('--ca', f('bureau-ca.pem'), '--client-cert', f('workstation.pem'), '--client-key', f('workstation.key'))
   expect(r.code).toBe(0)
   expect(JSON.parse(r.stdout).map((x: { id: string }) => x.id)).toEqual([sent.id])
-})
+}, 60000)
 
 test('CLI: without a client certificate, or with one from another CA, the server refuses the connection', async () => {
   for (const tls of [['--ca', f('bureau-ca.pem')], ['--ca', f('bureau-ca.pem'), '--client-cert', f('stranger.pem'), '--client-key', f('stranger.key')]]) {
@@ -73,7 +73,7 @@ test('CLI: without a client certificate, or with one from another CA, the server
     expect(r.stdout).not.toContain(sent.id)
     plain(r.stderr)
   }
-})
+}, 90000)
 
 test('CLI: a server certificate not signed by the pinned CA (or with no CA given) is refused before the token is sent', async () => {
   for (const ca of [['--ca', f('other-ca.pem')], []]) {
@@ -86,7 +86,7 @@ test('CLI: a server certificate not signed by the pinned CA (or with no CA given
   expect((await list('--ca', f('bureau-ca.pem'), '--client-cert', f('workstation.pem'))).stderr).toMatch(/要一起给出/)
   expect((await list('--ca', f('nope.pem'))).stderr).toMatch(/无法读取CA 证书文件/)
   expect((await runCli(['list', '--server', 'http://127.0.0.1:1', '--ca', f('bureau-ca.pem')], { BUREAU_TOKEN: token })).stderr).toMatch(/只用于 https/)
-})
+}, 120000)
 
 test('workstation: the connection settings take the certificate files, are saved, and refuse a missing client certificate', async () => {
   const config = path.join(dir, 'ws-config')

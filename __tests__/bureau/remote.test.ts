@@ -11,7 +11,7 @@ import path from 'node:path'
 import { PASSPHRASE_ENV } from '../../bureau/keys'
 import { openAsResident, residentKeys, sealResidentMessage, type ResidentKeys } from '../support/case-client'
 import { makePng } from '../../e2e/harness'
-import { Fixture, PASSPHRASE, buildReport, listFiles, runCli, type Sent } from './fixture'
+import { Fixture, PASSPHRASE, buildReport, listFiles, runCli, runInProcess, type Sent } from './fixture'
 import { receipt, request, seal, submissionBody, upload } from '../server/helpers'
 
 let fx: Fixture
@@ -87,7 +87,7 @@ test('list --json: the same rows remotely as from the data directory (finalized 
   expect(table.code).toBe(0)
   expect(table.stdout).toContain(yc.id)
   expect(table.stderr).not.toContain('ps')
-})
+}, 150000)
 
 test('export over the API writes the same tree, byte for byte, as the local export (report, files, conversation)', async () => {
   const outLocal = path.join(fx.env.dir, 'export-local')
@@ -111,7 +111,7 @@ test('export over the API writes the same tree, byte for byte, as the local expo
   const again = await remote(['export', '--key', fx.newKeyFile, '--out', outRemote])
   expect(again.code).toBe(0)
   expect(again.stdout).toMatch(/已导出过 2 条（跳过），本次导出 0 条/)
-}, 60000)
+}, 150000)
 
 test('messages, reply and status remotely; the resident reads the reply; every action is audited under the token', async () => {
   const shown = await remote(['messages', yc.id, '--key', fx.newKeyFile])
@@ -137,7 +137,7 @@ test('messages, reply and status remotely; the resident reads the reply; every a
   for (const a of ['case.report', 'case.attachment', 'case.messages', 'case.read', 'case.reply', 'case.status']) expect(actions).toContain(a)
   const whole = await request(bureau, '/bureau/v1/audit', { headers: { authorization: `Bearer ${all}` } })
   expect(whole.json.entries.some((e: { action: string; tokenName: string }) => e.action === 'cases.list' && e.tokenName === '市局脚本')).toBe(true)
-}, 60000)
+}, 150000)
 
 test('a branch-limited token: its own cases only, and a plain refusal for another branch', async () => {
   const r = await remote(['list', '--json'], yd)
@@ -148,7 +148,7 @@ test('a branch-limited token: its own cases only, and a plain refusal for anothe
   expect((await remote(['export', '--key', fx.newKeyFile, '--out', out], yd)).code).toBe(0)
   expect(fs.readdirSync(out).filter((f) => !f.startsWith('.')).map((f) => f.slice(-32))).toEqual([yc.id])
   expect(JSON.parse((await local(['list', '--json'])).stdout).find((x: { id: string }) => x.id === zsCase.id).status).toBe('received')
-}, 60000)
+}, 150000)
 
 test('errors: revoked token, unreachable server, missing or malformed token, a token on the command line', async () => {
   const t = await makeToken('临时脚本')
@@ -164,14 +164,16 @@ test('errors: revoked token, unreachable server, missing or malformed token, a t
   const unreachable = await runCli(['list', '--server', `http://127.0.0.1:${closed}`], { BUREAU_TOKEN: all })
   expectPlainError(unreachable, /无法连接举报服务器/)
 
-  expectPlainError(await runCli(['list', '--server', bureau]), /缺少工作站令牌/)
-  expectPlainError(await runCli(['list', '--server', bureau], { BUREAU_TOKEN: 'cw1_short' }), /令牌格式不对/)
-  expectPlainError(await runCli(['list', '--server', bureau, '--data', fx.dataDir], { BUREAU_TOKEN: all }), /不能同时使用/)
-  expectPlainError(await runCli(['list', '--token-file', tokenFile]), /--server/)
-  expectPlainError(await runCli(['list', '--server', 'ftp://127.0.0.1:1'], { BUREAU_TOKEN: all }), /服务器地址/)
-  expectPlainError(await runCli(['list', '--server', bureau, '--state', 'unfinished'], { BUREAU_TOKEN: all }), /未完成的上传/)
+  // Option mistakes: the same dispatcher in this process (no child needed to check them).
+  expectPlainError(await runInProcess(['list', '--server', bureau]), /缺少工作站令牌/)
+  expectPlainError(await runInProcess(['list', '--server', bureau], { BUREAU_TOKEN: 'cw1_short' }), /令牌格式不对/)
+  expectPlainError(await runInProcess(['list', '--server', bureau, '--data', fx.dataDir], { BUREAU_TOKEN: all }), /不能同时使用/)
+  expectPlainError(await runInProcess(['list', '--token-file', tokenFile]), /--server/)
+  expectPlainError(await runInProcess(['list', '--server', bureau, '--token', all, '--token-file', tokenFile]), /只能给一个/)
+  expectPlainError(await runInProcess(['list', '--server', 'ftp://127.0.0.1:1'], { BUREAU_TOKEN: all }), /服务器地址/)
+  expectPlainError(await runInProcess(['list', '--server', bureau, '--state', 'unfinished'], { BUREAU_TOKEN: all }), /未完成的上传/)
 
   const onCommandLine = await runCli(['list', '--server', bureau, '--token', all])
   expect(onCommandLine.code).toBe(0)
   expect(onCommandLine.stderr).toMatch(/ps 中看到/)
-}, 60000)
+}, 150000)
