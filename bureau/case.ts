@@ -12,9 +12,9 @@ import { LIMITS, isCiphertextSize } from '../server/src/limits'
 import type { CaseMessage, CaseRecord, NewCaseMessage, Submission } from '../server/src/repository'
 import { CASE_MESSAGE_SCHEMA } from '../src/case/labels'
 import { encodeCaseMessage, parseCaseMessage, type CaseMessagePlaintext } from '../src/case/plaintext'
-import type { DataDir } from './data-dir'
+import type { DataSource } from './data-dir'
 import { CliError } from './errors'
-import { printable } from './untrusted'
+import { checkedSubmission, printable } from './untrusted'
 
 const MSG_ID = /^[0-9a-f]{32}$/
 const isTime = (t: unknown): t is number => typeof t === 'number' && Number.isSafeInteger(t) && t >= 946_684_800_000 && t < 7_258_118_400_000
@@ -86,11 +86,15 @@ export function replyKeyOfReport(report: unknown): Buffer | undefined {
 }
 
 /** The case with its reply key; a CliError when it is not an accepted submission or the key cannot open it. */
-export async function openCase(data: DataDir, caseId: string, keys: readonly BureauKeyPair[]): Promise<CaseContext> {
-  const submission = await data.repository.getSubmission(caseId)
-  const record = await data.repository.cases.getCase(caseId)
+export async function openCase(data: DataSource, caseId: string, keys: readonly BureauKeyPair[]): Promise<CaseContext> {
+  const found = await data.repository.getSubmission(caseId)
+  const submission = found && checkedSubmission(found)
+  const record = submission && (await data.repository.cases.getCase(caseId))
   if (!submission || !record || submission.state !== 'accepted') {
-    throw new CliError(`服务器上没有编号为 ${caseId} 的已提交举报。`, `No finalized submission ${caseId} on the server.`)
+    throw new CliError(
+      `服务器上没有编号为 ${caseId} 的已提交举报（远程模式下也可能是此令牌只限其他受理单位，无权查看）。`,
+      `No finalized submission ${caseId} on the server (remotely: or the token is limited to other branches).`,
+    )
   }
   const kid = submission.header.kid
   if (!keys.some((k) => k.kid === kid)) {
@@ -112,7 +116,7 @@ export async function openCase(data: DataDir, caseId: string, keys: readonly Bur
 }
 
 /** The accepted messages of the case in seq order, each opened (or with the reason it did not open). */
-export async function readConversation(data: DataDir, ctx: CaseContext, keys: readonly BureauKeyPair[]): Promise<ConversationEntry[]> {
+export async function readConversation(data: DataSource, ctx: CaseContext, keys: readonly BureauKeyPair[]): Promise<ConversationEntry[]> {
   const stored = await data.repository.cases.listMessages(ctx.submission.id, Date.now())
   return openConversation(ctx.submission.id, ctx.replyKey, keys, stored, (msgId, kind) => data.repository.cases.getObject(msgId, kind))
 }

@@ -17,6 +17,7 @@
  */
 import type { Command, Io } from './command'
 import { CliError, EXIT_USAGE, formatError } from './errors'
+import { RemoteError } from './remote'
 
 interface Entry {
   name: string
@@ -79,6 +80,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (e instanceof CliError) {
       io.err(formatError(e))
       return e.exitCode
+    }
+    if (e instanceof RemoteError) {
+      // The bureau API (--server): unreachable, token revoked, a case this token may not see, …
+      io.err(formatError(new CliError(e.zh, `bureau API: ${e.code}${e.status ? ` (HTTP ${e.status})` : ''}`)))
+      return EXIT_USAGE
     }
     io.err(`内部错误 Internal error: ${(e as Error)?.stack ?? String(e)}\n`)
     return EXIT_USAGE

@@ -4,16 +4,13 @@
  * is refused with a clear error.
  */
 import fs from 'node:fs'
-import fsp from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { PgBlobStore } from '../server/src/blobstore/pg'
 import { schemaVersion } from '../server/src/postgres/migrate'
 import { createPool, isPostgresUrl } from '../server/src/postgres/pool'
 import { PG_MIGRATIONS } from '../server/src/repository/pg-migrations'
 import { PgRepository } from '../server/src/repository/postgres'
-import type { DataDir } from './data-dir'
+import { ciphertextTempFile, type DataDir } from './data-dir'
 import { CliError } from './errors'
 
 /** The servers' PostgreSQL database, checked to hold our schema at a version these tools know. */
@@ -59,16 +56,7 @@ export async function openDatabase(dir: string, url: string): Promise<DataDir> {
       if (!(await from.isCommitted(id, n))) return { path: label, problem: 'missing' }
       const stored = await from.size(id, n)
       if (stored !== size) return { path: label, problem: `${stored} bytes instead of the declared ${size}` }
-      // Ciphertext only, in a directory of our own (0700) outside every export folder.
-      const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'clue-blob-'))
-      const file = path.join(tmp, `${n}.bin`)
-      try {
-        await pipeline(await from.openRead(id, n), fs.createWriteStream(file, { mode: 0o600 }))
-      } catch (e) {
-        await fsp.rm(tmp, { recursive: true, force: true })
-        return { path: label, problem: (e as Error).message }
-      }
-      return { path: file, release: () => fsp.rm(tmp, { recursive: true, force: true }) }
+      return ciphertextTempFile(label, n, async (file) => pipeline(await from.openRead(id, n), fs.createWriteStream(file, { mode: 0o600 })))
     },
     close: () => repository.close(),
   }

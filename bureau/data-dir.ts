@@ -10,9 +10,11 @@
  */
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { FsBlobStore, type BlobStore } from '../server/src/blobstore'
-import { DATABASE_FILE, SqliteRepository, type Repository, type Submission, type SubmissionRepository } from '../server/src/repository'
+import { DATABASE_FILE, SqliteRepository, type CaseRepository, type Repository, type Submission, type SubmissionRepository } from '../server/src/repository'
 import { MIGRATIONS } from '../server/src/repository/migrations'
 import { CASE_BLOBS_DIR } from '../server/src/services'
 import { CliError } from './errors'
@@ -27,15 +29,19 @@ export type BlobKind = 'attachment' | 'case'
 /** A committed object's ciphertext as a local file, checked; `release` deletes a temporary copy. */
 export type BlobFile = { path: string; problem?: undefined; release(): Promise<void> } | { path: string; problem: string }
 
-export interface DataDir {
-  /** The server's local data directory (plaintext must never be written inside it). */
-  dir: string
-  /** Where the submissions are, for messages: the data directory, or PostgreSQL. */
+/**
+ * What list, export, status, messages and reply use of the server's storage: implemented by the
+ * repositories (data directory, PostgreSQL) and, over the bureau API, by remote-data.ts.
+ */
+export type CaseData = Pick<SubmissionRepository, 'listSubmissions' | 'getSubmission' | 'getReport' | 'setStatus'> & {
+  cases: Pick<CaseRepository, 'getCase' | 'listMessages' | 'getObject' | 'messageIds' | 'postBureauMessage' | 'markRead' | 'listActivity'>
+}
+
+/** The cases of the server, local (DataDir) or through the bureau API (remote-data.ts). */
+export interface DataSource {
+  /** Where the submissions are, for messages: the data directory, PostgreSQL, or the bureau API's address. */
   where: string
-  repository: Repository
-  blobs: BlobStore
-  /** Added files of case messages (server/src/services.ts CASE_BLOBS_DIR; PostgreSQL: their own chunk tables). */
-  caseBlobs: BlobStore
+  repository: CaseData
   /**
    * The ciphertext of a committed object (an attachment, or a case message's added file with
    * `store` 'case') as a file of exactly `size` bytes, or the problem ('missing', or what is
@@ -43,6 +49,31 @@ export interface DataDir {
    */
   blobFile(id: string, n: number, size: number, store?: BlobKind): Promise<BlobFile>
   close(): Promise<void>
+}
+
+export interface DataDir extends DataSource {
+  /** The server's local data directory (plaintext must never be written inside it). */
+  dir: string
+  repository: Repository
+  blobs: BlobStore
+  /** Added files of case messages (server/src/services.ts CASE_BLOBS_DIR; PostgreSQL: their own chunk tables). */
+  caseBlobs: BlobStore
+}
+
+/**
+ * Ciphertext written by `write` into a private temporary directory (0700, outside every export
+ * folder), for a store that has no file of its own (PostgreSQL chunks, the bureau API).
+ */
+export async function ciphertextTempFile(label: string, n: number, write: (file: string) => Promise<void>): Promise<BlobFile> {
+  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'clue-blob-'))
+  const file = path.join(tmp, `${n}.bin`)
+  try {
+    await write(file)
+  } catch (e) {
+    await fsp.rm(tmp, { recursive: true, force: true })
+    return { path: label, problem: (e as Error).message }
+  }
+  return { path: file, release: () => fsp.rm(tmp, { recursive: true, force: true }) }
 }
 
 function notServerDir(dir: string, zhWhy: string, enWhy: string): CliError {
@@ -139,7 +170,7 @@ export async function openDataDir(dir: string, env: NodeJS.ProcessEnv): Promise<
 }
 
 /** Every submission matching `query`, page by page. */
-export async function allSubmissions(repository: SubmissionRepository, query: { state?: Submission['state'] } = {}): Promise<Submission[]> {
+export async function allSubmissions(repository: Pick<SubmissionRepository, 'listSubmissions'>, query: { state?: Submission['state'] } = {}): Promise<Submission[]> {
   const out: Submission[] = []
   let after: string | undefined
   for (;;) {

@@ -2,8 +2,13 @@
  * The bureau API client, for the workstation and for CLI commands run with --server/--token.
  * Everything it receives is hostile: JSON shapes are checked by the callers (bureau/untrusted.ts
  * style), sizes are bounded here, and every failure becomes a RemoteError with a plain Chinese
- * message (server unreachable, token revoked, …).
+ * message (server unreachable, token revoked, …). Over https it can pin the CA that signed the
+ * server's certificate and present a client certificate (mTLS, docs/bureau-api.md).
  */
+import fs from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import type { Readable } from 'node:stream'
 
 export type RemoteErrorCode =
   | 'UNREACHABLE'
@@ -14,6 +19,7 @@ export type RemoteErrorCode =
   | 'TOO_LARGE'
   | 'BAD_RESPONSE'
   | 'REFUSED'
+  | 'TLS'
 
 export class RemoteError extends Error {
   constructor(
@@ -27,6 +33,28 @@ export class RemoteError extends Error {
   }
 }
 
+/** What the server answered: status, headers and the body as a stream (not yet read). */
+interface Answer {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: Readable
+}
+
+/** TLS failures in plain words: the server's certificate is not the pinned CA's, or the server wants a client certificate. */
+function tlsProblem(e: unknown, server: string, droppedAfterHandshake: boolean): RemoteError | undefined {
+  const code = String((e as NodeJS.ErrnoException)?.code ?? '')
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME/.test(code) && !/ALERT/.test(code)) {
+    return new RemoteError('TLS', `无法验证举报服务器（${server}）的证书：它不是所配置的证书机构（CA）签发的，或与服务器地址不符。连接已拒绝。请向管理员核对 CA 证书文件和服务器地址。`)
+  }
+  if (/ALERT|HANDSHAKE/.test(code) || droppedAfterHandshake) {
+    return new RemoteError(
+      'TLS',
+      `举报服务器（${server}）在建立安全连接后立即断开：它要求有效的客户端证书（mTLS），而本机没有提供，或所给证书不是它信任的机构签发的。请配置管理员发给本机的客户端证书和私钥。`,
+    )
+  }
+  return undefined
+}
+
 const MESSAGES: Partial<Record<RemoteErrorCode, string>> = {
   TOKEN_MISSING: '没有填写工作站令牌。请在“连接设置”中填入服务器主机上生成的令牌。',
   TOKEN_INVALID: '工作站令牌无效：服务器不认识这个令牌。请检查是否填错，或向管理员重新申请令牌。',
@@ -34,10 +62,45 @@ const MESSAGES: Partial<Record<RemoteErrorCode, string>> = {
   CASE_NOT_FOUND: '服务器上没有这条举报，或此工作站无权查看。',
 }
 
+/** PEM contents for https: the CA that signed the server's certificate, and this client's certificate and key (mTLS). */
+export interface ClientTls {
+  ca?: Buffer
+  cert?: Buffer
+  key?: Buffer
+}
+
+/** File paths of ClientTls, as the CLI flags and the workstation's settings give them. */
+export interface ClientTlsFiles {
+  ca?: string
+  clientCert?: string
+  clientKey?: string
+}
+
+/** Reads the PEM files named; a RemoteError saying which file when one cannot be read or only half a client pair is given. */
+export function readClientTls(files: ClientTlsFiles): ClientTls | undefined {
+  if ((files.clientCert === undefined) !== (files.clientKey === undefined)) {
+    throw new RemoteError('TLS', '客户端证书和私钥要一起给出（--client-cert 和 --client-key）。')
+  }
+  const read = (file: string | undefined, what: string): Buffer | undefined => {
+    if (file === undefined) return undefined
+    try {
+      const pem = fs.readFileSync(file)
+      if (!pem.includes('-----BEGIN ')) throw new Error('not PEM')
+      return pem
+    } catch {
+      throw new RemoteError('TLS', `无法读取${what}文件 ${file}（应为 PEM 格式）。`)
+    }
+  }
+  const tls = { ca: read(files.ca, 'CA 证书'), cert: read(files.clientCert, '客户端证书'), key: read(files.clientKey, '客户端私钥') }
+  return tls.ca || tls.cert ? tls : undefined
+}
+
 export interface RemoteOptions {
   /** e.g. http://127.0.0.1:8081 (no trailing path). */
   server: string
   token: string
+  /** https only: a pinned CA and a client certificate. */
+  tls?: ClientTls
   /** Milliseconds per request (default 30 s). */
   timeoutMs?: number
   /** Largest response body accepted (default 64 MiB). */
@@ -57,11 +120,15 @@ export function parseServerUrl(raw: string): string | undefined {
   return `${u.protocol}//${u.host}`
 }
 
+/** An API error code from the server, made safe to print (it is hostile input). */
+const printableCode = (code: string): string => code.slice(0, 40).replace(/[^A-Z0-9_]/g, '?')
+
 export class BureauClient {
   readonly server: string
   private readonly token: string
   private readonly timeoutMs: number
   private readonly maxBytes: number
+  private readonly tls: ClientTls | undefined
 
   constructor(options: RemoteOptions) {
     const server = parseServerUrl(options.server)
@@ -70,55 +137,87 @@ export class BureauClient {
     this.token = options.token.trim()
     this.timeoutMs = options.timeoutMs ?? 30_000
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024
+    this.tls = options.tls
   }
 
-  private async raw(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
-    let res: Response
+  private async raw(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+    const payload = init.body !== undefined ? Buffer.from(JSON.stringify(init.body)) : undefined
+    const url = new URL(`${this.server}${path}`)
+    const secure = url.protocol === 'https:'
+    let res: http.IncomingMessage
+    // A server that requires client certificates drops a connection without an acceptable one right
+    // after the handshake (TLS 1.3: no alert reaches the client): a reset then means exactly that.
+    let handshook = false
     try {
-      res = await fetch(`${this.server}${path}`, {
-        method: init.method ?? 'GET',
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...init.headers,
-        },
-        body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'error',
+      res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = (secure ? https : http).request(
+          url,
+          {
+            method: init.method ?? 'GET',
+            headers: {
+              authorization: `Bearer ${this.token}`,
+              ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+              ...init.headers,
+            },
+            // Idle time, not total time: a large object may take longer than this as long as bytes keep coming.
+            timeout: this.timeoutMs,
+            ...(secure ? { ca: this.tls?.ca, cert: this.tls?.cert, key: this.tls?.key, minVersion: 'TLSv1.2' as const, agent: false } : { agent: false }),
+          },
+          resolve,
+        )
+        req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })))
+        req.on('socket', (socket) => socket.once('secureConnect', () => (handshook = true)))
+        req.on('error', reject)
+        req.end(payload)
       })
-    } catch {
-      throw new RemoteError('UNREACHABLE', `无法连接举报服务器（${this.server}）。请检查网络和服务器地址，稍后再试。`)
+    } catch (e) {
+      const reset = ['ECONNRESET', 'EPIPE'].includes(String((e as NodeJS.ErrnoException)?.code))
+      throw tlsProblem(e, this.server, handshook && reset) ?? new RemoteError('UNREACHABLE', `无法连接举报服务器（${this.server}）。请检查网络和服务器地址，稍后再试。`)
     }
-    if (res.ok) return res
+    res.on('error', () => {})
+    const status = res.statusCode ?? 0
+    if (status >= 300 && status < 400) {
+      res.resume()
+      throw new RemoteError('REFUSED', `服务器要求转到别的地址（${status}），已拒绝：请检查服务器地址。`, status)
+    }
+    if (status >= 200 && status < 300) return { status, headers: res.headers, body: res }
     let body: { code?: unknown; message?: unknown } = {}
     try {
-      body = (await this.readBytes(res, 64 * 1024).then((b) => JSON.parse(b.toString('utf8')))) as typeof body
+      body = (await this.readBytes({ status, headers: res.headers, body: res }, 64 * 1024).then((b) => JSON.parse(b.toString('utf8')))) as typeof body
     } catch {
       // not JSON: answered by the status alone
     }
     const apiCode = typeof body?.code === 'string' ? body.code : undefined
     const known = apiCode && apiCode in MESSAGES ? (apiCode as RemoteErrorCode) : undefined
-    if (known) throw new RemoteError(known, MESSAGES[known]!, res.status, apiCode)
-    throw new RemoteError('REFUSED', `服务器拒绝了请求（${res.status}${apiCode ? ` ${apiCode.slice(0, 40)}` : ''}）。`, res.status, apiCode)
+    if (known) throw new RemoteError(known, MESSAGES[known]!, status, apiCode)
+    throw new RemoteError('REFUSED', `服务器拒绝了请求（${status}${apiCode ? ` ${printableCode(apiCode)}` : ''}）。`, status, apiCode)
   }
 
-  private async readBytes(res: Response, limit: number): Promise<Buffer> {
-    const declared = Number(res.headers.get('content-length') ?? NaN)
-    if (Number.isFinite(declared) && declared > limit) throw new RemoteError('TOO_LARGE', '服务器返回的数据过大，已拒绝。')
-    const chunks: Buffer[] = []
+  /** The body's chunks, at most `limit` bytes in all (a declared length over it is refused before reading). */
+  private async *chunks(res: Answer, limit: number): AsyncGenerator<Buffer> {
+    const declared = Number(res.headers['content-length'] ?? NaN)
+    if (Number.isFinite(declared) && declared > limit) {
+      res.body.destroy()
+      throw new RemoteError('TOO_LARGE', '服务器返回的数据过大，已拒绝。')
+    }
     let total = 0
-    if (!res.body) return Buffer.alloc(0)
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
         total += chunk.length
         if (total > limit) throw new RemoteError('TOO_LARGE', '服务器返回的数据过大，已拒绝。')
-        chunks.push(Buffer.from(chunk))
+        yield chunk
       }
     } catch (e) {
+      res.body.destroy()
       if (e instanceof RemoteError) throw e
       throw new RemoteError('UNREACHABLE', `与举报服务器（${this.server}）的连接中断。请稍后再试。`)
     }
-    return Buffer.concat(chunks)
+  }
+
+  private async readBytes(res: Answer, limit: number): Promise<Buffer> {
+    const parts: Buffer[] = []
+    for await (const chunk of this.chunks(res, limit)) parts.push(chunk)
+    return Buffer.concat(parts)
   }
 
   /** GET/POST/PUT returning parsed JSON (unknown: the caller checks its shape). */
@@ -136,5 +235,25 @@ export class BureauClient {
   async bytes(path: string, limit: number, range?: { start: number; end: number }): Promise<Buffer> {
     const res = await this.raw(path, range ? { headers: { range: `bytes=${range.start}-${range.end}` } } : {})
     return this.readBytes(res, limit)
+  }
+
+  /**
+   * A binary object (ciphertext) written to `file` (created, mode 0600), which must be exactly
+   * `size` bytes: more is cut off and refused, fewer is refused. The caller removes the file on failure.
+   */
+  async toFile(path: string, file: string, size: number): Promise<void> {
+    const res = await this.raw(path)
+    const fh = await fs.promises.open(file, 'wx', 0o600)
+    let total = 0
+    try {
+      for await (const chunk of this.chunks(res, size)) {
+        await fh.write(chunk)
+        total += chunk.length
+      }
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    if (total !== size) throw new RemoteError('BAD_RESPONSE', `服务器返回的数据不完整（${total} 字节，应为 ${size} 字节）。`)
   }
 }

@@ -8,14 +8,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { LIMITS, isCiphertextSize } from '../server/src/limits'
-import type { Submission } from '../server/src/repository'
+import { PUBLIC_STATUSES, type Submission } from '../server/src/repository'
 import { SUITE_V1, SUITE_V2 } from '../server/src/envelope'
 import { SUBMISSION_ID_PATTERN } from '../server/src/routes/submissions'
+import { CliError } from './errors'
 
 const ID = new RegExp(SUBMISSION_ID_PATTERN)
 const KID = /^[0-9a-f]{16}$/
 const SHA256 = /^[0-9a-f]{64}$/
 const CRC32 = /^[0-9a-f]{8}$/
+/** As the bureau API's branch filter (server/src/bureau-api/routes/cases.ts). */
+const BRANCH = /^[a-z0-9_-]{1,32}$/
 const SUITES: Record<number, string> = { 1: SUITE_V1, 2: SUITE_V2 }
 /** Epoch ms from 2000 to 2200: anything else is not a time the server wrote. */
 const isTime = (t: unknown): t is number => typeof t === 'number' && Number.isSafeInteger(t) && t >= 946_684_800_000 && t < 7_258_118_400_000
@@ -47,6 +50,9 @@ export function storedSubmissionProblem(s: Submission): string | undefined {
   if (typeof h.kid !== 'string' || !KID.test(h.kid)) return 'its key id is not 16 lowercase hex digits'
   if (typeof h.epk !== 'string' || h.epk.length !== 44) return 'its ephemeral key is malformed'
   if (!isTime(s.createdAt)) return 'its creation time is not a valid time'
+  if (s.status !== null && !(PUBLIC_STATUSES as readonly unknown[]).includes(s.status)) return 'its status is unknown'
+  if (s.publicNote !== null && (typeof s.publicNote !== 'string' || [...s.publicNote].length > LIMITS.maxPublicNote)) return 'its public note is malformed'
+  if (s.branch !== null && (typeof s.branch !== 'string' || !BRANCH.test(s.branch))) return 'its branch code is malformed'
   if (s.acceptedAt !== null && !isTime(s.acceptedAt)) return 'its acceptance time is not a valid time'
   if (s.statusChangedAt !== null && !isTime(s.statusChangedAt)) return 'its status time is not a valid time'
   if (!Array.isArray(s.attachments) || s.attachments.length > LIMITS.maxAttachments) return 'its attachment list is malformed'
@@ -64,6 +70,18 @@ export function storedSubmissionProblem(s: Submission): string | undefined {
   if (total > LIMITS.maxSubmissionBytes) return 'its attachments are larger than the server accepts'
   if (!Number.isSafeInteger(s.reportSize) || s.reportSize > LIMITS.maxReportBytes) return 'its report object has an impossible size'
   return undefined
+}
+
+/** The submission when it is well-formed; a CliError naming the problem otherwise (a record the tools refuse). */
+export function checkedSubmission(s: Submission): Submission {
+  const problem = storedSubmissionProblem(s)
+  if (problem) {
+    throw new CliError(
+      `举报 ${printable(s.id, 40)} 的记录不是服务器写入的格式（${problem}），可能被篡改，已拒绝处理。`,
+      `The record of ${printable(s.id, 40)} is not in the form the server writes (${problem}); it may have been tampered with and was refused.`,
+    )
+  }
+  return s
 }
 
 /** Splits stored submissions into the well-formed ones and the refused ones. */

@@ -14,7 +14,7 @@ import type { Submission } from '../../server/src/repository'
 import { detectFileType, SNIFF_BYTES } from '../../src/domain/file-type'
 import { openCase, readConversation, type ConversationEntry } from '../case'
 import type { Io } from '../command'
-import type { DataDir } from '../data-dir'
+import type { DataSource } from '../data-dir'
 import { CliError } from '../errors'
 import { formatBytes, mdBlock, mdCode } from '../report-md'
 import { safeFileName } from '../safe-name'
@@ -79,7 +79,7 @@ function addedFileName(seq: number, n: number, name: unknown): string {
   return `补充材料-${seq}-${n + 1}-${safeFileName(name, `file-${n + 1}.bin`)}`
 }
 
-async function exportFiles(data: DataDir, s: Submission, e: ConversationEntry, keys: readonly BureauKeyPair[], replyPublicKey: Buffer, folder: string, io: Io): Promise<{ files: ExportedFile[]; problems: string[] }> {
+async function exportFiles(data: DataSource, s: Submission, e: ConversationEntry, keys: readonly BureauKeyPair[], replyPublicKey: Buffer, folder: string, io: Io): Promise<{ files: ExportedFile[]; problems: string[] }> {
   const files: ExportedFile[] = []
   const problems: string[] = []
   const p = e.plaintext!
@@ -143,7 +143,7 @@ function renderConversation(entries: readonly ConversationEntry[], state: CaseSt
  * Brings the conversation of an exported case up to date in its folder. Returns the number of
  * new messages and the problems found (also written to the folder's INTEGRITY-WARNING.txt).
  */
-export async function exportConversation(data: DataDir, s: Submission, keys: readonly BureauKeyPair[], folder: string, io: Io): Promise<{ newMessages: number; problems: string[] }> {
+export async function exportConversation(data: DataSource, s: Submission, keys: readonly BureauKeyPair[], folder: string, io: Io): Promise<{ newMessages: number; problems: string[] }> {
   const messages = await data.repository.cases.messageIds(s.id)
   if (messages.length === 0) return { newMessages: 0, problems: [] }
   let ctx

@@ -28,12 +28,13 @@ import type { Submission } from '../../server/src/repository'
 import { detectFileType, SNIFF_BYTES } from '../../src/domain/file-type'
 import { HASH_LISTING_SCHEMAS, READABLE_REPORT_SCHEMAS, type ReportPlaintext } from '../../src/domain/report-plaintext'
 import type { BranchOffice } from '../../src/domain/types'
-import { CAMPAIGN_HELP, CAMPAIGN_OPTION, DATA_HELP, DATA_OPTION, campaignFileOf, dataDirOf, parse, required } from '../args'
+import { CAMPAIGN_HELP, CAMPAIGN_OPTION, DATA_HELP, DATA_OPTION, campaignFileOf, parse, required } from '../args'
 import { readCampaign } from '../campaign'
 import type { Command, Io } from '../command'
-import { allSubmissions, isInside, openDataDir, type DataDir } from '../data-dir'
+import { allSubmissions, isInside, type DataSource } from '../data-dir'
 import { CliError, EXIT_OK, EXIT_PARTIAL, errnoCode } from '../errors'
 import { PASSPHRASE_ENV, loadKeyFiles } from '../keys'
+import { REMOTE_HELP, REMOTE_OPTIONS, isLocal, openSource } from '../remote-options'
 import { formatBytes, renderReportMarkdown, type ExportedAttachment } from '../report-md'
 import { safeFileNames } from '../safe-name'
 import { cstDate, cstDateTime, parseCstDate } from '../time'
@@ -44,7 +45,7 @@ export const MARKER_FILE = '.exported'
 export const WARNING_FILE = 'INTEGRITY-WARNING.txt'
 const RESERVED = ['report.json', 'report.md', WARNING_FILE, MARKER_FILE]
 
-const HELP = `npm run bureau -- export --key FILE [--key FILE …] --out DIR [--since DATE] [--data DIR] [--campaign FILE]
+const HELP = `npm run bureau -- export --key FILE [--key FILE …] --out DIR [--since DATE] [--data DIR | --server URL --token-file FILE] [--campaign FILE]
 
 把服务器上已提交的举报解密到 DIR 下，每条一个文件夹 DIR/<日期>-<编号>/，里面有：
   report.md      中文的举报内容（类别、经过、链接、被举报方、受理单位、举报人、声明时间、附件清单）
@@ -69,6 +70,10 @@ rerun exports only the new messages and files.
 ${DATA_HELP}
 ${CAMPAIGN_HELP}
                       （用于显示受理单位名称 / for the branch office names）
+
+${REMOTE_HELP}
+  远程导出与在服务器上导出的结果完全相同（同样的文件、同样的字节）；密文只临时下载，解密只在本机进行。
+  A remote export writes the same files, byte for byte, as one on the server host; only ciphertext is downloaded.
 
 口令 Passphrase: 在终端中会提示输入（不显示）；脚本中用环境变量 ${PASSPHRASE_ENV}。
   Asked on the terminal (hidden); scripts set ${PASSPHRASE_ENV}.
@@ -133,7 +138,7 @@ function folderName(s: Submission): string {
 }
 
 async function exportOne(
-  data: DataDir,
+  data: DataSource,
   s: Submission,
   keys: readonly BureauKeyPair[],
   outDir: string,
@@ -296,6 +301,7 @@ export const exportCommand: Command = {
       since: { type: 'string' },
       ...DATA_OPTION,
       ...CAMPAIGN_OPTION,
+      ...REMOTE_OPTIONS,
     })
     const keyFiles = ((values.key as string[] | undefined) ?? []).map((k) => path.resolve(k))
     if (keyFiles.length === 0) {
@@ -312,21 +318,21 @@ export const exportCommand: Command = {
         throw new CliError(`--since 的日期 "${values.since}" 无效，应写成 YYYY-MM-DD，例如 2024-05-01。`, `Invalid --since date "${values.since}": write YYYY-MM-DD, e.g. 2024-05-01.`)
       }
     }
-    const dataDir = dataDirOf(values, io.env)
-    const data = await openDataDir(dataDir, io.env)
+    const data = await openSource('export', values, io)
     try {
-      if (isInside(outDir, dataDir)) {
+      const dataDir = isLocal(data) ? data.dir : undefined
+      if (dataDir !== undefined && isInside(outDir, dataDir)) {
         throw new CliError(
           `导出目录 ${outDir} 在服务器数据目录 ${dataDir} 里面。解密后的明文绝不能放进服务器的数据目录，请换一个目录。`,
           `The output directory ${outDir} is inside the server's data directory ${dataDir}; plaintext must never go there.`,
         )
       }
-      if (isInside(dataDir, outDir)) {
+      if (dataDir !== undefined && isInside(dataDir, outDir)) {
         throw new CliError(`服务器数据目录 ${dataDir} 在导出目录 ${outDir} 里面，请换一个导出目录。`, `The data directory ${dataDir} is inside the output directory ${outDir}; choose another.`)
       }
       const campaign = readCampaign(campaignFileOf(values, io.env))
       for (const file of keyFiles) {
-        if (isInside(file, dataDir)) io.err(`⚠️ 私钥文件 ${file} 放在服务器数据目录里，这是不安全的。/ The key file is inside the server's data directory: unsafe.`)
+        if (dataDir !== undefined && isInside(file, dataDir)) io.err(`⚠️ 私钥文件 ${file} 放在服务器数据目录里，这是不安全的。/ The key file is inside the server's data directory: unsafe.`)
       }
       const keys = await loadKeyFiles(keyFiles, io.env)
       io.err(`已打开私钥 Keys opened: ${keys.map((k) => k.kid).join(', ')}`)
@@ -379,7 +385,7 @@ async function lockOutDir(outDir: string): Promise<() => Promise<void>> {
 }
 
 async function exportAll(
-  data: DataDir,
+  data: DataSource,
   keys: readonly BureauKeyPair[],
   outDir: string,
   since: number | undefined,

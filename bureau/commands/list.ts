@@ -3,15 +3,16 @@
  * about them: id, times, sizes, public status. Not the category, the branch, the reporter or any
  * content: that is encrypted to the bureau's key and only export can read it.
  */
-import { DATA_HELP, DATA_OPTION, dataDirOf, parse } from '../args'
+import { DATA_HELP, DATA_OPTION, parse } from '../args'
 import { STATUS_LABELS, type Command } from '../command'
-import { allSubmissions, openDataDir } from '../data-dir'
+import { allSubmissions } from '../data-dir'
 import { CliError } from '../errors'
+import { REMOTE_HELP, REMOTE_OPTIONS, isLocal, openSource } from '../remote-options'
 import { formatBytes } from '../report-md'
 import { cstDateTime } from '../time'
-import { partitionStored } from '../untrusted'
+import { partitionStored, printable } from '../untrusted'
 
-const HELP = `npm run bureau -- list [--state all|finalized|unfinished] [--json] [--data DIR]
+const HELP = `npm run bureau -- list [--state all|finalized|unfinished] [--json] [--data DIR | --server URL --token-file FILE]
 
 列出服务器上的举报：编号、时间、大小、处理状态。服务器只保存密文，除此之外一无所知：
 举报类别、内容、举报人都要用 export 解密后才能看到。查询码只有举报人知道（服务器只存它的散列值）。
@@ -22,7 +23,11 @@ are known only to the reporters (the server keeps a hash).
 选项 Options:
   --state S           all（默认 default）| finalized 已提交完成 | unfinished 未完成（上传中断，24 小时后自动删除）
   --json              以 JSON 输出，供脚本使用 / JSON output for scripts
-${DATA_HELP}`
+${DATA_HELP}
+
+${REMOTE_HELP}
+  远程模式只列出已提交完成的举报（扫黑办接口不提供未完成的上传）。
+  Remote mode lists finalized submissions only (the bureau API does not serve unfinished uploads).`
 
 interface Row {
   id: string
@@ -48,13 +53,19 @@ export const listCommand: Command = {
   name: 'list',
   help: HELP,
   async run(argv, io) {
-    const { values } = parse('list', argv, { state: { type: 'string' }, json: { type: 'boolean' }, ...DATA_OPTION })
+    const { values } = parse('list', argv, { state: { type: 'string' }, json: { type: 'boolean' }, ...DATA_OPTION, ...REMOTE_OPTIONS })
     const state = (values.state as string | undefined) ?? 'all'
     if (!['all', 'finalized', 'unfinished'].includes(state)) {
       throw new CliError(`--state 只能是 all、finalized 或 unfinished，而不是 "${state}"。`, `--state must be all, finalized or unfinished, not "${state}".`)
     }
-    const data = await openDataDir(dataDirOf(values, io.env), io.env)
+    const data = await openSource('list', values, io)
     try {
+      if (!isLocal(data)) {
+        if (state === 'unfinished') {
+          throw new CliError('扫黑办接口不提供未完成的上传：请在服务器主机上用 --data 查看。', 'The bureau API does not serve unfinished uploads: run list with --data on the server host.')
+        }
+        if (state === 'all') io.err('远程模式：只列出已提交完成的举报。/ Remote mode: finalized submissions only.')
+      }
       const stored = partitionStored(await allSubmissions(data.repository, state === 'all' ? {} : { state: state === 'finalized' ? 'accepted' : 'open' }))
       for (const r of stored.invalid) {
         io.err(`⚠️ 无效记录（可能被篡改），不列出 / invalid record (tampered?), not listed: ${r.shownId}: ${r.problem}`)
@@ -67,7 +78,7 @@ export const listCommand: Command = {
       for (const s of subs) {
         const declared = s.reportSize + s.attachments.reduce((sum, a) => sum + a.size, 0)
         let stored = declared
-        if (s.state === 'open') {
+        if (s.state === 'open' && isLocal(data)) {
           stored = s.reportSize
           for (const a of s.attachments) stored += await data.blobs.size(s.id, a.n)
         }
@@ -123,7 +134,7 @@ export const listCommand: Command = {
         const notes = rows.filter((r) => r.note)
         if (notes.length > 0) {
           io.out('\n公开备注（举报人可见）/ Public notes (the reporter sees them):')
-          for (const r of notes) io.out(`  ${r.id}: ${r.note}`)
+          for (const r of notes) io.out(`  ${r.id}: ${printable(r.note, 600)}`)
         }
       }
       io.out(`

@@ -2,18 +2,18 @@
  * messages: the conversation of one case, decrypted with the bureau key files, in the server's
  * order, with times; the resident's messages shown are then marked read (list counts unread ones).
  */
-import { DATA_HELP, DATA_OPTION, dataDirOf, parse } from '../args'
+import { DATA_HELP, DATA_OPTION, parse } from '../args'
 import { openCase, readConversation, type ConversationEntry } from '../case'
 import type { Command } from '../command'
-import { openDataDir } from '../data-dir'
 import { CliError, EXIT_OK, EXIT_PARTIAL } from '../errors'
 import { PASSPHRASE_ENV, loadKeyFiles } from '../keys'
 import { formatBytes } from '../report-md'
+import { REMOTE_HELP, REMOTE_OPTIONS, openSource } from '../remote-options'
 import { cstDateTime } from '../time'
 import { printable } from '../untrusted'
 import { keyFilesOf, parseCaseId } from './reply'
 
-const HELP = `npm run bureau -- messages ID --key FILE [--key FILE …] [--no-mark-read] [--data DIR]
+const HELP = `npm run bureau -- messages ID --key FILE [--key FILE …] [--no-mark-read] [--data DIR | --server URL --token-file FILE]
 
 显示一条举报（案件）与举报人之间的往来消息，用私钥解密，按服务器收到的顺序，带时间（北京时间）。
 显示后，举报人的消息标记为已读（list 中的“未读”随之减少）；--no-mark-read 不标记。
@@ -24,6 +24,8 @@ resident's messages shown are then marked read (--no-mark-read: not).
   --key FILE          私钥文件（可给多次）/ a private key file (may be given several times)
   --no-mark-read      不标记为已读 / do not mark read
 ${DATA_HELP}
+
+${REMOTE_HELP}
 
 口令 Passphrase: 在终端中会提示输入；脚本中用环境变量 ${PASSPHRASE_ENV}。`
 
@@ -45,11 +47,11 @@ export const messagesCommand: Command = {
   name: 'messages',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse('messages', argv, { key: { type: 'string', multiple: true }, 'no-mark-read': { type: 'boolean' }, ...DATA_OPTION }, true)
+    const { values, positionals } = parse('messages', argv, { key: { type: 'string', multiple: true }, 'no-mark-read': { type: 'boolean' }, ...DATA_OPTION, ...REMOTE_OPTIONS }, true)
     if (positionals.length !== 1) throw new CliError('用法：npm run bureau -- messages 编号 --key 私钥文件', 'Usage: npm run bureau -- messages ID --key FILE')
     const caseId = parseCaseId(positionals[0])
     const keyFiles = keyFilesOf('messages', values)
-    const data = await openDataDir(dataDirOf(values, io.env), io.env)
+    const data = await openSource('messages', values, io)
     try {
       const keys = await loadKeyFiles(keyFiles, io.env)
       const ctx = await openCase(data, caseId, keys)

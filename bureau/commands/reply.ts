@@ -8,16 +8,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { MAX_MESSAGE_TEXT } from '../../src/case/labels'
 import { textLength } from '../../src/case/plaintext'
-import { DATA_HELP, DATA_OPTION, dataDirOf, parse, type Parsed } from '../args'
+import { DATA_HELP, DATA_OPTION, parse, type Parsed } from '../args'
 import { openCase, readConversation, sealBureauReply } from '../case'
 import type { Command } from '../command'
-import { openDataDir } from '../data-dir'
 import { CliError } from '../errors'
 import { PASSPHRASE_ENV, loadKeyFiles } from '../keys'
+import { REMOTE_HELP, REMOTE_OPTIONS, isLocal, openSource } from '../remote-options'
 import { cstDateTime } from '../time'
 import { parseSubmissionId } from './status'
 
-const HELP = `npm run bureau -- reply ID --key FILE (--text "…" | --file message.txt) [--request-material] [--accept-unverified-key] [--data DIR]
+const HELP = `npm run bureau -- reply ID --key FILE (--text "…" | --file message.txt) [--request-material] [--accept-unverified-key] [--data DIR | --server URL --token-file FILE]
 
 给举报人发送一条消息。消息用举报人的回复公钥加密：只有持有查询码的人能读到，服务器读不到。
 举报人在“案件”页面用查询码打开后看到。最多 ${MAX_MESSAGE_TEXT} 个字。
@@ -34,6 +34,8 @@ Sends a message to the resident, encrypted so that only the holder of the 查询
                       旧版举报（渠道上线前提交）的回复公钥来自服务器、未经验证；确认后才发送
                       legacy reports: their reply key is the server's word; send only with this flag
 ${DATA_HELP}
+
+${REMOTE_HELP}
 
 不要在消息中写举报人的姓名、电话等：持有查询码（或手机）的任何人都能看到。
 Anyone holding the 查询码 (or the phone that kept it) can read the message: write nothing that identifies the resident.
@@ -89,17 +91,23 @@ export const replyCommand: Command = {
     const { values, positionals } = parse(
       'reply',
       argv,
-      { key: { type: 'string', multiple: true }, text: { type: 'string' }, file: { type: 'string' }, 'request-material': { type: 'boolean' }, 'accept-unverified-key': { type: 'boolean' }, ...DATA_OPTION },
+      { key: { type: 'string', multiple: true }, text: { type: 'string' }, file: { type: 'string' }, 'request-material': { type: 'boolean' }, 'accept-unverified-key': { type: 'boolean' }, ...DATA_OPTION, ...REMOTE_OPTIONS },
       true,
     )
     if (positionals.length !== 1) throw new CliError('用法：npm run bureau -- reply 编号 --key 私钥文件 --text "…"', 'Usage: npm run bureau -- reply ID --key FILE --text "…"')
     const caseId = parseCaseId(positionals[0])
     const text = messageText(values)
     const keyFiles = keyFilesOf('reply', values)
-    const data = await openDataDir(dataDirOf(values, io.env), io.env)
+    const data = await openSource('reply', values, io)
     try {
       const keys = await loadKeyFiles(keyFiles, io.env)
       const ctx = await openCase(data, caseId, keys)
+      if (!ctx.replyKey && !isLocal(data)) {
+        throw new CliError(
+          '无法远程回复：这条举报的内容里没有回复公钥（渠道上线前提交的举报）。它的回复公钥只在服务器的数据目录里，请在服务器主机上用 --data 回复（确认风险后加 --accept-unverified-key）。',
+          'Cannot reply remotely: the report holds no reply key (made before the case channel); its key is only in the data directory: reply on the server host with --data.',
+        )
+      }
       if (!ctx.replyKey) {
         throw new CliError(
           '无法回复：这是渠道上线前提交的举报，举报人还没有用新版程序打开过案件（还没有回复公钥）。',

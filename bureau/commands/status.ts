@@ -5,13 +5,14 @@
  */
 import { LIMITS } from '../../server/src/limits'
 import { PUBLIC_STATUSES, type PublicStatus } from '../../server/src/repository'
-import { DATA_HELP, DATA_OPTION, dataDirOf, parse } from '../args'
+import { DATA_HELP, DATA_OPTION, parse } from '../args'
 import { STATUS_EXPLANATIONS, STATUS_LABELS, type Command } from '../command'
-import { openDataDir } from '../data-dir'
 import { CliError } from '../errors'
+import { REMOTE_HELP, REMOTE_OPTIONS, openSource } from '../remote-options'
+import { checkedSubmission, printable } from '../untrusted'
 import { cstDateTime } from '../time'
 
-const HELP = `npm run bureau -- status ID received|reviewing|closed [--note TEXT | --clear-note] [--data DIR]
+const HELP = `npm run bureau -- status ID received|reviewing|closed [--note TEXT | --clear-note] [--data DIR | --server URL --token-file FILE]
 
 设置举报人用查询码在“查询进度”页面看到的处理状态：
   received   已收到   ${STATUS_EXPLANATIONS.received}
@@ -28,7 +29,9 @@ ID is the submission id (32 hex digits, shown by list and in export folder names
                       a short public note (at most ${LIMITS.maxPublicNote} characters) that anyone with the receipt sees:
                       no names, numbers or case details. Without --note the current note is kept.
   --clear-note        删除原来的说明 / remove the current note
-${DATA_HELP}`
+${DATA_HELP}
+
+${REMOTE_HELP}`
 
 /** A 32-hex id, or an export folder name ending in one. */
 export function parseSubmissionId(input: string): string | undefined {
@@ -40,7 +43,7 @@ export const statusCommand: Command = {
   name: 'status',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse('status', argv, { note: { type: 'string' }, 'clear-note': { type: 'boolean' }, ...DATA_OPTION }, true)
+    const { values, positionals } = parse('status', argv, { note: { type: 'string' }, 'clear-note': { type: 'boolean' }, ...DATA_OPTION, ...REMOTE_OPTIONS }, true)
     if (positionals.length !== 2) {
       throw new CliError(
         '用法：npm run bureau -- status 编号 received|reviewing|closed [--note 说明]',
@@ -70,21 +73,23 @@ export const statusCommand: Command = {
       note = trimmed === '' ? null : trimmed
     }
 
-    const data = await openDataDir(dataDirOf(values, io.env), io.env)
+    const data = await openSource('status', values, io)
     try {
-      const before = await data.repository.getSubmission(id)
-      if (!before) throw new CliError(`服务器上没有编号为 ${id} 的举报（可能已被清理）。`, `No submission ${id} on the server (it may have been purged).`)
+      const found = await data.repository.getSubmission(id)
+      const before = found && checkedSubmission(found)
+      if (!before) throw new CliError(`服务器上没有编号为 ${id} 的举报（可能已被清理；远程模式下也可能是此令牌只限其他受理单位，无权查看）。`, `No submission ${id} on the server (purged, or remotely: the token is limited to other branches).`)
       if (before.state !== 'accepted') {
         throw new CliError(`举报 ${id} 尚未提交完成（上传中断），不能设置状态。`, `Submission ${id} is unfinished (its upload never completed); it has no status.`)
       }
-      const after = await data.repository.setStatus(id, status, note, Date.now())
-      if (!after) throw new CliError(`无法设置举报 ${id} 的状态。`, `Could not set the status of ${id}.`)
+      const changed = await data.repository.setStatus(id, status, note, Date.now())
+      if (!changed) throw new CliError(`无法设置举报 ${id} 的状态。`, `Could not set the status of ${id}.`)
+      const after = checkedSubmission(changed)
       io.out(
         `举报 ${id}：${STATUS_LABELS[before.status ?? 'received']} → ${STATUS_LABELS[status]}（${status}），${cstDateTime(after.statusChangedAt ?? Date.now())} 北京时间\n` +
           `Submission ${id}: ${before.status ?? '—'} → ${status}\n\n` +
           `举报人查询时将看到 / The reporter now sees:\n` +
           `  ${STATUS_LABELS[status]} — ${STATUS_EXPLANATIONS[status]}` +
-          (after.publicNote ? `\n  说明 note: ${after.publicNote}` : ''),
+          (after.publicNote ? `\n  说明 note: ${printable(after.publicNote, 600)}` : ''),
       )
       return 0
     } finally {

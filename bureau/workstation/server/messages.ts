@@ -8,11 +8,12 @@
  */
 import { randomBytes } from 'node:crypto'
 import { LIMITS } from '../../../server/src/limits'
-import type { CaseMessage, NewCaseMessage } from '../../../server/src/repository'
+import type { NewCaseMessage } from '../../../server/src/repository'
 import { openAddedFile, openConversation, replyKeyOfReport, sealBureauReply, type ConversationEntry, type ReplyKeyInfo } from '../../case'
 import { checkReplyText } from '../../commands/reply'
 import { CliError } from '../../errors'
 import { RemoteError } from '../../remote'
+import { messageFromApi } from '../../remote-data'
 import type { MessageView } from '../shared/types'
 import { WsError, type WorkstationContext } from './app'
 import type { CaseEntry } from './vault'
@@ -55,30 +56,6 @@ export function replyKeyOf(entry: CaseEntry): ReplyKeyInfo | undefined {
   }
 }
 
-const int = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
-
-/** One entry of GET /bureau/v1/cases/:id/messages as the stored shape bureau/case.ts checks (storedMessageProblem). */
-function toStored(caseId: string, raw: unknown): CaseMessage {
-  const m = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>
-  const size = int(m.size) ? m.size : -1
-  return {
-    msgId: typeof m.msgId === 'string' ? m.msgId.slice(0, 64) : '',
-    caseId,
-    from: m.from as CaseMessage['from'],
-    header: m.header as CaseMessage['header'],
-    state: 'accepted',
-    seq: int(m.seq) ? m.seq : null,
-    messageSize: size,
-    copySize: size,
-    attachments: (Array.isArray(m.attachments) ? m.attachments.slice(0, LIMITS.maxAttachments + 1) : []).map((a) => ({ n: (a as { n?: number })?.n ?? -1, size: (a as { size?: number })?.size ?? -1, crc32: '' })),
-    createdAt: m.createdAt as number,
-    expiresAt: null,
-    acceptedAt: int(m.acceptedAt) ? m.acceptedAt : null,
-    readAt: int(m.readAt) ? m.readAt : null,
-    requestHash: '',
-  }
-}
-
 function view(e: ConversationEntry): MessageView {
   const p = e.plaintext
   return {
@@ -104,7 +81,7 @@ export async function loadMessages(ctx: WorkstationContext, entry: CaseEntry): P
   const client = ctx.options.connection.client()
   const caseId = entry.meta.id
   const body = (await client.json(`/bureau/v1/cases/${caseId}/messages`)) as { messages?: unknown }
-  const stored = (Array.isArray(body?.messages) ? body.messages.slice(0, 5000) : []).map((m) => toStored(caseId, m))
+  const stored = (Array.isArray(body?.messages) ? body.messages.slice(0, 5000) : []).map((m) => messageFromApi(caseId, m))
   const objectLimit = LIMITS.maxCaseObjectBytes + 64 * 1024
   const entries = await openConversation(caseId, replyKeyOf(entry), ctx.vault.keys, stored, (msgId) =>
     client.bytes(`/bureau/v1/cases/${caseId}/messages/${msgId}/object`, objectLimit).catch(() => undefined),

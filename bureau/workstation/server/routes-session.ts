@@ -32,6 +32,7 @@ const sessionRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) =
   app.get('/api/state', async (): Promise<SessionState> => ({
     configured: conn.configured,
     server: conn.server,
+    tls: conn.tls,
     tokenName: conn.info?.name,
     branches: conn.info?.branches,
     unlocked: vault.unlocked,
@@ -42,15 +43,27 @@ const sessionRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) =
 
   app.post('/api/activity', async () => ({ ok: true }))
 
-  app.post<{ Body: { server: string; token: string } }>(
+  app.post<{ Body: { server: string; token: string; ca?: string; clientCert?: string; clientKey?: string } }>(
     '/api/setup',
     {
       schema: {
-        body: { type: 'object', additionalProperties: false, required: ['server', 'token'], properties: { server: { type: 'string', maxLength: 300 }, token: { type: 'string', maxLength: 200 } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['server', 'token'],
+          properties: {
+            server: { type: 'string', maxLength: 300 },
+            token: { type: 'string', maxLength: 200 },
+            ca: { type: 'string', maxLength: 1000 },
+            clientCert: { type: 'string', maxLength: 1000 },
+            clientKey: { type: 'string', maxLength: 1000 },
+          },
+        },
       },
     },
     async (request) => {
-      const info = await conn.configure(request.body.server, request.body.token)
+      const { server, token, ...tls } = request.body
+      const info = await conn.configure(server, token, tls)
       return { tokenName: info.name, branches: info.branches }
     },
   )

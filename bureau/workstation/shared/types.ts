@@ -107,6 +107,8 @@ export interface SessionState {
   /** Connection settings saved (API address and token). */
   configured: boolean
   server?: string
+  /** https: the file paths of the pinned CA and the client certificate and key (mTLS), as saved. */
+  tls?: { ca?: string; clientCert?: string; clientKey?: string }
   tokenName?: string
   branches?: string[]
   unlocked: boolean

@@ -61,6 +61,8 @@ interface ListQuerystring {
 
 export interface CaseMeta {
   id: string
+  /** When the submission was created (its first request), and when it was finalized. */
+  createdAt: number
   receivedAt: number
   branch: string | null
   status: PublicStatus
@@ -68,15 +70,24 @@ export interface CaseMeta {
   publicNote: string | null
   header: Submission['header']
   reportSize: number
-  attachments: { n: number; size: number }[]
+  /** Ciphertext size and upload checksum (v2 crc32, v1 sha256) as declared at creation. */
+  attachments: { n: number; size: number; crc32?: string; sha256?: string }[]
   readAt: number | null
   notes: number
+  /** The case channel: accepted resident messages not yet marked read, and their added files. */
+  unreadMessages: number
+  unreadFiles: number
+  /** Accepted messages in the case channel, both directions. */
+  messages: number
 }
 
 async function metas(ctx: BureauContext, subs: Submission[]): Promise<CaseMeta[]> {
   const states = await ctx.repository.caseBureauStates(subs.map((s) => s.id))
+  const wanted = new Set(subs.map((s) => s.id))
+  const activity = new Map((await ctx.repository.cases.listActivity()).filter((a) => wanted.has(a.caseId)).map((a) => [a.caseId, a]))
   return subs.map((s) => ({
     id: s.id,
+    createdAt: s.createdAt,
     receivedAt: s.acceptedAt ?? s.createdAt,
     branch: s.branch,
     status: s.status ?? 'received',
@@ -84,9 +95,12 @@ async function metas(ctx: BureauContext, subs: Submission[]): Promise<CaseMeta[]
     publicNote: s.publicNote,
     header: s.header,
     reportSize: s.reportSize,
-    attachments: s.attachments.map((a) => ({ n: a.n, size: a.size })),
+    attachments: s.attachments.map((a) => ({ n: a.n, size: a.size, ...(a.crc32 !== undefined ? { crc32: a.crc32 } : {}), ...(a.sha256 !== undefined ? { sha256: a.sha256 } : {}) })),
     readAt: states.get(s.id)?.readAt ?? null,
     notes: states.get(s.id)?.notes ?? 0,
+    unreadMessages: activity.get(s.id)?.unread ?? 0,
+    unreadFiles: activity.get(s.id)?.unreadAttachments ?? 0,
+    messages: activity.get(s.id)?.messages ?? 0,
   }))
 }
 

@@ -78,7 +78,7 @@ export function UnlockPage({ state, onDone }: { state: SessionState; onDone: () 
         </Typography.Paragraph>
       </Card>
       <Modal open={settings} title="连接设置" footer={null} onCancel={() => setSettings(false)} destroyOnClose>
-        <SetupForm initialServer={state.server} onDone={() => { setSettings(false); onDone() }} />
+        <SetupForm initialServer={state.server} initialTls={state.tls} onDone={() => { setSettings(false); onDone() }} />
       </Modal>
     </div>
   )
