@@ -170,7 +170,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`bureau ${args.join(' ')} did not finish:\n${stdout}\n${stderr}`))
-    }, 25000)
+    }, 55_000)
     child.once('exit', (code) => {
       clearTimeout(timer)
       resolve({ code, stdout, stderr, output: stdout + stderr })
