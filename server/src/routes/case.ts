@@ -11,7 +11,7 @@
  *   GET  /api/v1/case/legacy-salt              what a phone needs to open a legacy case
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
-import { CaseAuthenticator } from '../case/auth'
+import type { CaseAuthenticator } from '../case/auth'
 import { writableUntil } from '../case/limits'
 import { messageRequestHash } from '../case/messages'
 import { EnvelopeError, checkEpk, decodeReplyKey, kidOf } from '../envelope'
@@ -59,10 +59,9 @@ function summary(m: CaseMessage) {
   }
 }
 
-const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticator }> = async (app, { services, auth }) => {
   const { repository, caseBlobs } = services
   const cases = repository.cases
-  const auth = new CaseAuthenticator(services)
   for (const schema of [caseHeaderSchema, caseMessageSummary, caseView, caseMessageView, postedMessageView]) app.addSchema(schema)
 
   async function posted(m: CaseMessage) {
