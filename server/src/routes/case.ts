@@ -201,12 +201,19 @@ const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticat
         const header = { t, v, suite, kid, rkid, epk: body.header.epk }
         const attachments = body.attachments.map((a, n) => ({ n, size: a.size, crc32: a.crc32 }))
         const requestHash = messageRequestHash(header, attachments, objects.message!, objects.copy!)
-        // A retry of a message that arrived (its answer lost) is answered as such, whatever changed since.
+        // A retry of a message that arrived (its answer lost) is answered as such, whatever changed
+        // since (closed, quota full), and changes nothing: no quota, no admission.
         const earlier = await cases.getMessage(c.caseId, body.msgId, now)
-        if (!(earlier && earlier.requestHash === requestHash) && !writingWindow(c, services).canWrite) {
+        if (earlier && earlier.from === 'resident' && earlier.requestHash === requestHash) {
+          noStore(reply)
+          return reply.code(200).send(await posted(earlier))
+        }
+        if (!writingWindow(c, services).canWrite) {
           throw new ApiError('CASE_CLOSED_FOR_WRITING', 'The case was closed; the time for replies and additions is over')
         }
-        if (total > 0) await services.admission.admitCreate(body.msgId, clientKey(request.ip), total)
+        // Held while the message is open. Only the request that took the hold lets it go: the same
+        // message posted twice at once holds it once, whichever of the two creates it.
+        const held = total > 0 && (await services.admission.admitCreate(body.msgId, clientKey(request.ip), total))
         let result
         try {
           result = await cases.createResidentMessage(
@@ -215,10 +222,10 @@ const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticat
             now,
           )
         } catch (e) {
-          services.admission.release(body.msgId)
+          if (held) services.admission.release(body.msgId)
           throw e
         }
-        if (result.outcome !== 'created' || result.message.state !== 'open') services.admission.release(body.msgId)
+        if (held && !('message' in result && result.message.state === 'open')) services.admission.release(body.msgId)
         switch (result.outcome) {
           case 'conflict':
             throw new ApiError('MESSAGE_ID_REUSED', 'This msgId was used for a different message')
