@@ -254,7 +254,7 @@ const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticat
         querystring: noQuery,
         response: {
           200: finalizedMessageView,
-          ...errorResponses(...AUTH_ERRORS, 'INVALID_JSON', 'UNKNOWN_FIELD', 'INVALID_FIELD', 'BODY_TOO_LARGE', 'MESSAGE_NOT_FOUND', 'UPLOAD_INCOMPLETE', 'ATTACHMENT_HASH_MISMATCH', 'STORAGE_FULL'),
+          ...errorResponses(...AUTH_ERRORS, 'INVALID_JSON', 'UNKNOWN_FIELD', 'INVALID_FIELD', 'BODY_TOO_LARGE', 'MESSAGE_NOT_FOUND', 'UPLOAD_INCOMPLETE', 'ATTACHMENT_HASH_MISMATCH', 'BUSY', 'STORAGE_FULL', 'STORAGE_UNAVAILABLE'),
         },
       },
     },
