@@ -150,6 +150,43 @@ describe('authentication', () => {
     expect((await caseReq({ ...c, from: address() }, '/api/v1/case')).status).toBe(200)
   })
 
+  test('the 10 failures are one budget over the case routes and the upload routes (not 10 each)', async () => {
+    const from = address()
+    const wrong = () => randomBytes(32).toString('base64url')
+    for (let i = 0; i < 5; i++) {
+      const res = await caseReq({ ...c, from }, '/api/v1/case', { auth: wrong() })
+      expect(res.json.code).toBe('CASE_NOT_FOUND')
+    }
+    for (let i = 0; i < 5; i++) {
+      const res = await caseReq({ ...c, from }, `/api/v1/case/messages/${newMsgId()}/attachments/0`, {
+        method: 'PUT', auth: wrong(), headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': 0 }, body: Buffer.alloc(1),
+      })
+      expect(res.json.code).toBe('CASE_NOT_FOUND')
+    }
+    // Blocked on both kinds of route, with the right authenticator too.
+    expect((await caseReq({ ...c, from }, '/api/v1/case')).json.code).toBe('AUTH_FAILURES')
+    const put = await caseReq({ ...c, from }, `/api/v1/case/messages/${newMsgId()}/attachments/0`, {
+      method: 'PUT', headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': 0 }, body: Buffer.alloc(1),
+    })
+    expect([put.status, put.json.code]).toEqual([429, 'AUTH_FAILURES'])
+  })
+
+  test('finalize answered RECEIPT_IN_USE counts as a failed authentication, and finalize is blocked with the rest', async () => {
+    const from = address()
+    const open = await request(server.url, '/api/v1/submissions', { method: 'POST', body: submissionBody(seal(env.key, { description: 'probe' })), localAddress: from })
+    expect(open.status).toBe(201)
+    const fin = (authenticator: string) => request(server.url, `/api/v1/submissions/${open.json.id}/finalize`, { method: 'POST', body: { authenticator }, localAddress: from })
+    // Probing with authenticators taken by other cases: each answer tells that one exists.
+    for (let i = 0; i < 6; i++) expect((await fin(c.keys.auth)).json.code).toBe('RECEIPT_IN_USE')
+    for (let i = 0; i < 4; i++) expect((await caseReq({ ...c, from }, '/api/v1/case', { auth: randomBytes(32).toString('base64url') })).json.code).toBe('CASE_NOT_FOUND')
+    expect((await caseReq({ ...c, from }, '/api/v1/case')).json.code).toBe('AUTH_FAILURES')
+    const blocked = await fin(residentKeys(receipt()).auth)
+    expect([blocked.status, blocked.json.code, blocked.headers['retry-after']]).toEqual([429, 'AUTH_FAILURES', '60'])
+    // Another network finalizes the same submission at once.
+    const other = await request(server.url, `/api/v1/submissions/${open.json.id}/finalize`, { method: 'POST', body: { authenticator: residentKeys(receipt()).auth }, localAddress: address() })
+    expect(other.status).toBe(200)
+  }, 30000)
+
   test('finalize: again with the same authenticator is the same answer; another one is RECEIPT_MISMATCH; both members is refused', async () => {
     const fin = (body: unknown) => request(server.url, `/api/v1/submissions/${c.caseId}/finalize`, { method: 'POST', body, localAddress: c.from })
     expect((await fin({ authenticator: c.keys.auth })).status).toBe(200)

@@ -346,7 +346,7 @@ export async function upload(base: string, id: string, n: number, bytes: Uint8Ar
 }
 
 /** Sends the head of a PUT body and never the rest; resolves once those bytes are on the wire. */
-export function startPartialPut(base: string, path: string, offset: number, chunk: Uint8Array, sendBytes: number): Promise<void> {
+export function startPartialPut(base: string, path: string, offset: number, chunk: Uint8Array, sendBytes: number, headers: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve) => {
     const url = new URL(path, base)
     const req = http.request({
@@ -354,7 +354,7 @@ export function startPartialPut(base: string, path: string, offset: number, chun
       port: url.port,
       path: url.pathname,
       method: 'PUT',
-      headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': offset, 'content-length': chunk.length },
+      headers: { ...headers, 'content-type': 'application/offset+octet-stream', 'upload-offset': offset, 'content-length': chunk.length },
     })
     req.on('error', () => {}) // the server dies under it
     req.write(Buffer.from(chunk.subarray(0, sendBytes)), () => setTimeout(resolve, 100))

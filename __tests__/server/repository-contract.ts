@@ -288,6 +288,43 @@ export function storageContract(backend: Backend): void {
       expect(order).toEqual(['a-in', 'a-out', 'b'])
     })
 
+    test('a held key does not hold up other keys, however many requests wait for it on every instance', async () => {
+      const first = await open()
+      const second = backend.openAnother ? await open(true) : first
+      let release!: () => void
+      let entered!: () => void
+      const inside = new Promise<void>((r) => (entered = r))
+      const held = first.locks.run('busy', async () => {
+        entered()
+        await new Promise<void>((r) => (release = r))
+      })
+      await inside
+      // More waiters than the lock pool has connections (8 on PostgreSQL), on both instances.
+      let running = 0
+      let most = 0
+      let done = 0
+      const waiters = Array.from({ length: 24 }, (_, i) =>
+        (i % 3 === 0 ? first : second).locks.run('busy', async () => {
+          most = Math.max(most, ++running)
+          await new Promise((r) => setTimeout(r, 2))
+          running -= 1
+          done += 1
+        }),
+      )
+      await new Promise((r) => setTimeout(r, 100))
+      const within = <T>(p: Promise<T>, ms: number) =>
+        Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms))])
+      // Other keys are taken at once on both instances, with run and with tryRun.
+      await expect(within(second.locks.run('other', async () => 'ran'), 3000)).resolves.toBe('ran')
+      await expect(within(first.locks.run('other-2', async () => 'ran'), 3000)).resolves.toBe('ran')
+      await expect(within(second.locks.tryRun('other-3', async () => 'ran'), 3000)).resolves.toEqual({ ran: true, value: 'ran' })
+      expect(done).toBe(0)
+      release()
+      await held
+      await within(Promise.all(waiters), 20_000)
+      expect([done, most]).toEqual([24, 1])
+    }, 30_000)
+
     test('sweeps running at once on every instance delete each expired submission once', async () => {
       const first = await open()
       const second = backend.openAnother ? await open(true) : first

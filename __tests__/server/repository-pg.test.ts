@@ -5,6 +5,9 @@
  */
 import fs from 'node:fs'
 import { PG_MIGRATIONS } from '../../server/src/repository/pg-migrations'
+import { LockWaitTimeout } from '../../server/src/locks'
+import { PgLocks } from '../../server/src/postgres/locks'
+import { createPool } from '../../server/src/postgres/pool'
 import { openStorage } from '../../server/src/services'
 import { makeTestEnv, receipt, type TestEnv } from './helpers'
 import { describePg, freshSchema, requirePg, type TestSchema } from './pg-test-db'
@@ -68,5 +71,26 @@ describePg('PostgreSQL storage', () => {
     await expect(insert('../x', 'open')).rejects.toThrow(/check constraint/)
     await expect(insert('b'.repeat(32), 'deleted')).rejects.toThrow(/check constraint/)
     await insert('c'.repeat(32), 'open')
+  })
+
+  test('a waiter gives up after its longest wait (LockWaitTimeout, 503 BUSY) and holds no connection while it waits', async () => {
+    const pool = createPool(db.url, { max: 1 })
+    const locks = [new PgLocks(pool, { maxWaitMs: 300 }), new PgLocks(createPool(db.url, { max: 1 }), { maxWaitMs: 300 })]
+    try {
+      let release!: () => void
+      const held = locks[0].run('k', () => new Promise<void>((r) => (release = r)))
+      await new Promise((r) => setTimeout(r, 50))
+      const t0 = performance.now()
+      const waiting = locks[1].run('k', async () => 'never')
+      // The waiter's instance has one connection, and it is free between tries: another key goes in.
+      expect(await locks[1].run('other', async () => 'ran')).toBe('ran')
+      await expect(waiting).rejects.toBeInstanceOf(LockWaitTimeout)
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(250)
+      release()
+      await held
+      expect(await locks[1].run('k', async () => 'now')).toBe('now')
+    } finally {
+      await Promise.all(locks.map((l) => l.close()))
+    }
   })
 })

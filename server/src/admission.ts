@@ -71,22 +71,28 @@ export class Admission {
   }
 
   /**
-   * Reserves `bytes` of a new unfinished submission for `client`, or throws. Call `release` with
-   * the same id if the submission is not created after all.
+   * Reserves `bytes` of a new unfinished submission for `client`, or throws. Resolves true when
+   * this call made the reservation, false when `id` was held already (a retry: nothing is counted
+   * again, nothing checked); only a caller that made it may `release` it if the submission is not
+   * created after all.
    */
-  async admitCreate(id: string, client: string, bytes: number): Promise<void> {
+  async admitCreate(id: string, client: string, bytes: number): Promise<boolean> {
+    if (this.held.has(id)) return false
     const mine = this.perClient.get(client) ?? 0
     if (mine + bytes > this.limits.unfinishedBytesPerClient) {
       throw new ApiError('UNFINISHED_QUOTA', 'Too many unfinished uploads from this network; finish them or retry later')
     }
     if (this.total + bytes > this.limits.unfinishedBytesTotal) throw storageFullError()
     await this.checkFree(bytes)
+    // A request for the same id that got here first during the wait holds it.
+    if (this.held.has(id)) return false
     // Checked again after the wait: another create may have taken the room meanwhile.
     if ((this.perClient.get(client) ?? 0) + bytes > this.limits.unfinishedBytesPerClient) {
       throw new ApiError('UNFINISHED_QUOTA', 'Too many unfinished uploads from this network; finish them or retry later')
     }
     if (this.total + bytes > this.limits.unfinishedBytesTotal) throw storageFullError()
     this.hold(id, client, bytes)
+    return true
   }
 
   private hold(id: string, client: string | undefined, bytes: number): void {

@@ -17,6 +17,7 @@ import { h5ScriptHashes, securityHeaders } from './http/security-headers'
 import { DEFAULT_LIMITS, type OperationalLimits } from './operations'
 import { errorCodeOf, errorSchema, installErrorHandlers, sendError, toApiError } from './errors'
 import attachmentRoutes from './routes/attachments'
+import { AuthFailures, CaseAuthenticator } from './case/auth'
 import caseRoutes from './routes/case'
 import caseUploadRoutes from './routes/case-uploads'
 import configRoutes, { campaignConfigSchema } from './routes/config'
@@ -171,11 +172,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(configRoutes, { services })
   await app.register(keysRoutes, { services })
-  await app.register(submissionRoutes, { services })
+  // One failed-authentication counter for every route that can tell whether an authenticator exists.
+  const caseAuth = new CaseAuthenticator(services, new AuthFailures())
+  await app.register(submissionRoutes, { services, authFailures: caseAuth.failures })
   await app.register(attachmentRoutes, { services })
   await app.register(statusRoutes, { services })
-  await app.register(caseRoutes, { services })
-  await app.register(caseUploadRoutes, { services })
+  await app.register(caseRoutes, { services, auth: caseAuth })
+  await app.register(caseUploadRoutes, { services, auth: caseAuth })
   await app.register(entryRoutes, { h5Dir: options.h5Dir })
 
   // Expired unfinished submissions and orphaned blobs: at boot, then periodically.

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isDatabaseUnavailable } from './postgres/errors'
 import { QueueFullError } from './work-queue'
+import { LockWaitTimeout } from './locks'
 
 export const ERROR_STATUS = {
   // Request shape
@@ -266,7 +267,7 @@ export function toApiError(err: FastifyError & { validation?: AjvError[]; valida
   if (err instanceof ApiError) return err
   if (isStorageFull(err)) return storageFullError()
   if (isDatabaseUnavailable(err)) return new ApiError('STORAGE_UNAVAILABLE', 'The database is unavailable for a moment; nothing acknowledged was lost: retry shortly')
-  if (err instanceof QueueFullError) return new ApiError('BUSY', 'The server is busy; retry shortly')
+  if (err instanceof QueueFullError || err instanceof LockWaitTimeout) return new ApiError('BUSY', 'The server is busy; retry shortly')
   if (Array.isArray(err.validation)) return validationError(err.validation, err.validationContext ?? 'body')
   if (err.code === 'RATE_LIMITED') return new ApiError('RATE_LIMITED', 'Too many requests; retry later')
   const known = err.code ? FASTIFY_CODES[err.code] : undefined

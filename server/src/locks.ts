@@ -28,6 +28,14 @@ export class KeyedMutex {
   }
 }
 
+/** A key stayed busy for longer than a waiter may wait (the API answers 503 BUSY). */
+export class LockWaitTimeout extends Error {
+  constructor(readonly key: string) {
+    super(`lock ${key} stayed busy`)
+    this.name = 'LockWaitTimeout'
+  }
+}
+
 /** Locks that hold for every server instance sharing one storage. */
 export interface ClusterLocks {
   /** Runs `task` holding `key` (waits for whoever holds it). */

@@ -20,7 +20,7 @@ import type { Services } from '../services'
 
 const AUTH = new RegExp(CASE_AUTH_PATTERN)
 const WINDOW_MS = 60_000
-/** Failed authentications per client address (IPv6: /64) per minute over all case endpoints. */
+/** Failed authentications per client address (IPv6: /64) per minute over all case endpoints and finalize (RECEIPT_IN_USE). */
 export const MAX_AUTH_FAILURES = 10
 
 /** The 32 bytes of A from the Case-Auth header, or a 401/400. */
@@ -32,22 +32,41 @@ export function parseCaseAuthHeader(value: string | string[] | undefined): Buffe
   return Buffer.from(value, 'base64url')
 }
 
-export class CaseAuthenticator {
-  private readonly failures = new WindowStore()
+/**
+ * Failed authentications per client, one counter for every route that can tell whether an
+ * authenticator exists: a case lookup that finds nothing (every case endpoint) and a finalize
+ * answered RECEIPT_IN_USE. In memory only, by client key (no address is stored), per instance.
+ * One instance of the app holds one of these, shared by its route plugins.
+ */
+export class AuthFailures {
+  private readonly store = new WindowStore()
 
-  constructor(private readonly services: Services) {}
+  /** 429 AUTH_FAILURES once the client failed MAX_AUTH_FAILURES times in the last minute. */
+  check(ip: string): void {
+    if (this.store.peek(clientKey(ip), WINDOW_MS) >= MAX_AUTH_FAILURES) {
+      throw new ApiError('AUTH_FAILURES', 'Too many failed attempts from this network; retry in a minute')
+    }
+  }
+
+  count(ip: string): void {
+    this.store.hit(clientKey(ip), WINDOW_MS)
+  }
+}
+
+export class CaseAuthenticator {
+  constructor(
+    private readonly services: Services,
+    readonly failures: AuthFailures,
+  ) {}
 
   /** The case of the request's Case-Auth, or CASE_NOT_FOUND (counted against the client). */
   async authenticate(request: FastifyRequest): Promise<CaseRecord> {
-    const client = clientKey(request.ip)
-    if (this.failures.peek(client, WINDOW_MS) >= MAX_AUTH_FAILURES) {
-      throw new ApiError('AUTH_FAILURES', 'Too many failed attempts from this network; retry in a minute')
-    }
+    this.failures.check(request.ip)
     const A = parseCaseAuthHeader(request.headers['case-auth'])
     const found = await this.services.repository.cases.findCase(this.services.receipts.verifier(A))
     A.fill(0)
     if (!found) {
-      this.failures.hit(client, WINDOW_MS)
+      this.failures.count(request.ip)
       throw new ApiError('CASE_NOT_FOUND', 'No case has this authenticator')
     }
     return found

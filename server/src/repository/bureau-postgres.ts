@@ -8,7 +8,6 @@ import type pg from 'pg'
 import { lockKeySql } from '../postgres/locks'
 import { q, transaction } from '../postgres/pool'
 import type {
-  AuditAction,
   AuditEntry,
   AuditQuery,
   BureauNote,
@@ -18,38 +17,7 @@ import type {
   NewAuditEntry,
   NewBureauToken,
 } from './types'
-import { toMinute } from './time'
-
-interface TokenRow {
-  id: string
-  name: string
-  branches: string
-  created_at: number
-  revoked_at: number | null
-  last_used_at: number | null
-}
-
-interface AuditRow {
-  seq: number
-  at: number
-  token_id: string
-  token_name: string
-  action: string
-  case_id: string | null
-  detail: string | null
-}
-
-interface NoteRow {
-  id: string
-  submission_id: string
-  token_id: string
-  created_at: number
-  header: string
-  object: Buffer
-}
-
-const TOKEN_COLUMNS = 'id, name, branches, created_at, revoked_at, last_used_at'
-const AUDIT_COLUMNS = 'seq, at, token_id, token_name, action, case_id, detail'
+import { AUDIT_COLUMNS, NOTE_COLUMNS, TOKEN_COLUMNS, toAudit, toMinute, toNote, toToken, type AuditRow, type NoteRow, type TokenRow } from './rows'
 
 const SQL = {
   insertToken: `INSERT INTO bureau_tokens (id, name, secret_hash, branches, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${TOKEN_COLUMNS}`,
@@ -66,7 +34,7 @@ const SQL = {
   auditOldest: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ($1::text IS NULL OR case_id = $1) AND ($2::text IS NULL OR token_id = $2)
     AND ($3::bigint IS NULL OR seq > $3) ORDER BY seq ASC LIMIT $4`,
   insertNote: 'INSERT INTO bureau_notes (id, submission_id, token_id, created_at, header, object) VALUES ($1, $2, $3, $4, $5, $6)',
-  notes: 'SELECT id, submission_id, token_id, created_at, header, object FROM bureau_notes WHERE submission_id = $1 ORDER BY created_at, id',
+  notes: `SELECT ${NOTE_COLUMNS} FROM bureau_notes WHERE submission_id = $1 ORDER BY created_at, id`,
   markRead: `UPDATE submissions SET bureau_read_at = COALESCE(bureau_read_at, $2) WHERE id = $1 AND state = 'accepted'`,
   readAt: `SELECT bureau_read_at FROM submissions WHERE id = $1 AND state = 'accepted'`,
   states: `SELECT s.id, s.bureau_read_at AS read_at, (SELECT COUNT(*) FROM bureau_notes n WHERE n.submission_id = s.id)::int AS notes
@@ -77,30 +45,6 @@ type Db = pg.Pool | pg.PoolClient
 
 function run<R extends pg.QueryResultRow>(db: Db, name: keyof typeof SQL, values: unknown[] = []): Promise<pg.QueryResult<R>> {
   return db.query<R>(q(`clue_bureau_${name}`, SQL[name], values))
-}
-
-function toToken(row: TokenRow): BureauToken {
-  const branches = JSON.parse(row.branches) as unknown
-  return {
-    id: row.id,
-    name: row.name,
-    branches: Array.isArray(branches) ? branches.filter((b): b is string => typeof b === 'string') : [],
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-    lastUsedAt: row.last_used_at,
-  }
-}
-
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: row.at,
-    tokenId: row.token_id,
-    tokenName: row.token_name,
-    action: row.action as AuditAction,
-    caseId: row.case_id,
-    detail: row.detail,
-  }
 }
 
 export abstract class PgBureauTables implements BureauRepository {
@@ -164,7 +108,7 @@ export abstract class PgBureauTables implements BureauRepository {
 
   async listNotes(caseId: string): Promise<BureauNote[]> {
     const rows = (await run<NoteRow>(this.pool, 'notes', [caseId])).rows
-    return rows.map((r) => ({ id: r.id, caseId: r.submission_id, tokenId: r.token_id, createdAt: r.created_at, header: r.header, object: r.object }))
+    return rows.map(toNote)
   }
 
   async markRead(caseId: string, now: number): Promise<number | undefined> {

@@ -6,56 +6,22 @@
  */
 import type pg from 'pg'
 import { q, transaction } from '../postgres/pool'
-import { toMinute } from './time'
+import { CASE_COLUMNS, isLiveMessage, messageColumns, toCase, toMessage, toMinute, type CaseRow, type MessageRow } from './rows'
 import type {
   CaseActivity,
   CaseAttachment,
-  CaseKind,
   CaseMessage,
   CaseRecord,
   CaseRepository,
-  CaseSender,
   CreateMessageResult,
-  MessageState,
   NewCaseMessage,
   ReplyKeyResult,
   ResidentQuota,
-  StoredCaseHeader,
 } from './case-types'
-import type { PublicStatus } from './types'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-interface CaseRow {
-  id: string
-  case_kind: CaseKind | null
-  status: PublicStatus
-  status_changed_at: number
-  public_note: string | null
-  closed_at: number | null
-  reply_key: Buffer | null
-  accepted_at: number
-}
-
-interface MessageRow {
-  msg_id: string
-  case_id: string
-  sender: CaseSender
-  header: string
-  state: MessageState
-  seq: number | null
-  message_size: number
-  copy_size: number
-  created_at: number
-  expires_at: number | null
-  accepted_at: number | null
-  read_at: number | null
-  request_hash: string
-}
-
-const CASE_COLUMNS = 'id, case_kind, status, status_changed_at, public_note, closed_at, reply_key, accepted_at'
-const MESSAGE_COLUMNS = `msg_id, case_id, sender, header, state, seq, octet_length(message) AS message_size, octet_length(copy) AS copy_size,
-  created_at, expires_at, accepted_at, read_at, request_hash`
+const MESSAGE_COLUMNS = messageColumns('octet_length')
 
 const SQL = {
   byVerifier: `SELECT ${CASE_COLUMNS} FROM submissions WHERE receipt_hash = $1 AND receipt_scheme = 2 AND state = 'accepted'`,
@@ -102,41 +68,11 @@ function run<R extends pg.QueryResultRow>(db: Db, name: keyof typeof SQL, values
   return db.query<R>(q(`clue_case_${name}`, SQL[name], values))
 }
 
-function toCase(row: CaseRow): CaseRecord {
-  return {
-    caseId: row.id,
-    kind: row.case_kind ?? 'legacy',
-    status: row.status,
-    changedAt: row.status_changed_at,
-    publicNote: row.public_note,
-    closedAt: row.closed_at,
-    replyKey: row.reply_key,
-    acceptedAt: row.accepted_at,
-  }
-}
-
-const live = (row: MessageRow, now: number) => row.state === 'accepted' || (row.expires_at ?? Infinity) > now
-
 export class PgCaseRepository implements CaseRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   private async toMessage(db: Db, row: MessageRow): Promise<CaseMessage> {
-    return {
-      msgId: row.msg_id,
-      caseId: row.case_id,
-      from: row.sender,
-      header: JSON.parse(row.header) as StoredCaseHeader,
-      state: row.state,
-      seq: row.seq,
-      messageSize: row.message_size,
-      copySize: row.copy_size,
-      attachments: (await run<CaseAttachment>(db, 'attachments', [row.msg_id])).rows,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      acceptedAt: row.accepted_at,
-      readAt: row.read_at,
-      requestHash: row.request_hash,
-    }
+    return toMessage(row, (await run<CaseAttachment>(db, 'attachments', [row.msg_id])).rows)
   }
 
   async findCase(verifier: string): Promise<CaseRecord | undefined> {
@@ -167,7 +103,7 @@ export class PgCaseRepository implements CaseRepository {
 
   async getMessage(caseId: string, msgId: string, now: number): Promise<CaseMessage | undefined> {
     const row = (await run<MessageRow>(this.pool, 'message', [msgId])).rows[0]
-    return row && row.case_id === caseId && live(row, now) ? this.toMessage(this.pool, row) : undefined
+    return row && row.case_id === caseId && isLiveMessage(row, now) ? this.toMessage(this.pool, row) : undefined
   }
 
   async getObject(msgId: string, which: 'message' | 'copy'): Promise<Buffer | undefined> {
@@ -178,7 +114,7 @@ export class PgCaseRepository implements CaseRepository {
   private async existing(client: pg.PoolClient, input: NewCaseMessage, now: number): Promise<CreateMessageResult | undefined> {
     const row = (await run<MessageRow>(client, 'message', [input.msgId])).rows[0]
     if (!row) return undefined
-    if (!live(row, now)) {
+    if (!isLiveMessage(row, now)) {
       // Expired and not yet swept: gone for the client (its blobs become orphans the sweeper removes).
       await run(client, 'delete', [row.msg_id])
       return undefined
@@ -221,7 +157,7 @@ export class PgCaseRepository implements CaseRepository {
     return transaction(this.pool, async (client): Promise<CaseMessage | undefined> => {
       await run(client, 'lockCase', [caseId])
       const row = (await run<MessageRow>(client, 'message', [msgId])).rows[0]
-      if (!row || row.case_id !== caseId || !live(row, now)) return undefined
+      if (!row || row.case_id !== caseId || !isLiveMessage(row, now)) return undefined
       if (row.state === 'open') {
         const seq = (await run<{ next: number }>(client, 'nextSeq', [caseId])).rows[0].next
         await run(client, 'accept', [msgId, seq, toMinute(now)])

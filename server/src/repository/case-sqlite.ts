@@ -4,69 +4,22 @@
  * transactions, so two requests can never both take the last slot or the same seq.
  */
 import type Database from 'better-sqlite3'
-import { toMinute } from './time'
+import { CASE_COLUMNS, isLiveMessage, messageColumns, toCase, toMessage, toMinute, type CaseRow, type MessageRow } from './rows'
 import type {
   CaseActivity,
   CaseAttachment,
-  CaseKind,
   CaseMessage,
   CaseRecord,
   CaseRepository,
-  CaseSender,
   CreateMessageResult,
-  MessageState,
   NewCaseMessage,
   ReplyKeyResult,
   ResidentQuota,
-  StoredCaseHeader,
 } from './case-types'
-import type { PublicStatus } from './types'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-interface CaseRow {
-  id: string
-  case_kind: CaseKind | null
-  status: PublicStatus
-  status_changed_at: number
-  public_note: string | null
-  closed_at: number | null
-  reply_key: Buffer | null
-  accepted_at: number
-}
-
-interface MessageRow {
-  msg_id: string
-  case_id: string
-  sender: CaseSender
-  header: string
-  state: MessageState
-  seq: number | null
-  message_size: number
-  copy_size: number
-  created_at: number
-  expires_at: number | null
-  accepted_at: number | null
-  read_at: number | null
-  request_hash: string
-}
-
-const CASE_COLUMNS = 'id, case_kind, status, status_changed_at, public_note, closed_at, reply_key, accepted_at'
-const MESSAGE_COLUMNS = `msg_id, case_id, sender, header, state, seq, length(message) AS message_size, length(copy) AS copy_size,
-  created_at, expires_at, accepted_at, read_at, request_hash`
-
-function toCase(row: CaseRow): CaseRecord {
-  return {
-    caseId: row.id,
-    kind: row.case_kind ?? 'legacy',
-    status: row.status,
-    changedAt: row.status_changed_at,
-    publicNote: row.public_note,
-    closedAt: row.closed_at,
-    replyKey: row.reply_key,
-    acceptedAt: row.accepted_at,
-  }
-}
+const MESSAGE_COLUMNS = messageColumns('length')
 
 export class SqliteCaseRepository implements CaseRepository {
   private readonly stmts
@@ -136,26 +89,7 @@ export class SqliteCaseRepository implements CaseRepository {
   }
 
   private toMessage(row: MessageRow): CaseMessage {
-    return {
-      msgId: row.msg_id,
-      caseId: row.case_id,
-      from: row.sender,
-      header: JSON.parse(row.header) as StoredCaseHeader,
-      state: row.state,
-      seq: row.seq,
-      messageSize: row.message_size,
-      copySize: row.copy_size,
-      attachments: this.stmts.attachments.all(row.msg_id),
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      acceptedAt: row.accepted_at,
-      readAt: row.read_at,
-      requestHash: row.request_hash,
-    }
-  }
-
-  private static live(row: MessageRow, now: number): boolean {
-    return row.state === 'accepted' || (row.expires_at ?? Infinity) > now
+    return toMessage(row, this.stmts.attachments.all(row.msg_id))
   }
 
   async findCase(verifier: string): Promise<CaseRecord | undefined> {
@@ -185,7 +119,7 @@ export class SqliteCaseRepository implements CaseRepository {
 
   async getMessage(caseId: string, msgId: string, now: number): Promise<CaseMessage | undefined> {
     const row = this.stmts.message.get(msgId)
-    return row && row.case_id === caseId && SqliteCaseRepository.live(row, now) ? this.toMessage(row) : undefined
+    return row && row.case_id === caseId && isLiveMessage(row, now) ? this.toMessage(row) : undefined
   }
 
   async getObject(msgId: string, which: 'message' | 'copy'): Promise<Buffer | undefined> {
@@ -196,7 +130,7 @@ export class SqliteCaseRepository implements CaseRepository {
   private existing(input: NewCaseMessage, now: number): CreateMessageResult | undefined {
     const row = this.stmts.message.get(input.msgId)
     if (!row) return undefined
-    if (!SqliteCaseRepository.live(row, now)) {
+    if (!isLiveMessage(row, now)) {
       // Expired and not yet swept: gone for the client (its blobs become orphans the sweeper removes).
       this.stmts.delete.run(row.msg_id)
       return undefined
@@ -242,7 +176,7 @@ export class SqliteCaseRepository implements CaseRepository {
   async acceptMessage(caseId: string, msgId: string, now: number): Promise<CaseMessage | undefined> {
     return this.db.transaction((): CaseMessage | undefined => {
       const row = this.stmts.message.get(msgId)
-      if (!row || row.case_id !== caseId || !SqliteCaseRepository.live(row, now)) return undefined
+      if (!row || row.case_id !== caseId || !isLiveMessage(row, now)) return undefined
       if (row.state === 'open') this.stmts.accept.run({ msgId, seq: this.stmts.nextSeq.get(caseId)!.next, now: toMinute(now) })
       return this.toMessage(this.stmts.message.get(msgId)!)
     }).immediate()

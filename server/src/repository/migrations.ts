@@ -1,7 +1,9 @@
 /**
  * Schema migrations, applied in order at open; PRAGMA user_version records how many ran.
- * Append new steps; never edit a released one.
+ * Append new steps; never edit a released one. DDL shared with PostgreSQL's steps is in ./ddl.ts.
  */
+import { bureauNotesDdl, bureauTokensDdl, caseChannelDdl, SQLITE } from './ddl'
+
 export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE submissions (
@@ -48,30 +50,7 @@ export const MIGRATIONS: readonly string[] = [
   // made: 'legacy' = HMAC(pepper, scrypt(R, serverSalt)) from an old app's {receipt}, 'case' =
   // HMAC(pepper, A) from a new app's authenticator. reply_key: D' of a legacy case (the server's
   // word). closed_at: when the status last became closed (the writing window runs from there).
-  `
-  ALTER TABLE submissions ADD COLUMN case_kind TEXT CHECK (case_kind IN ('legacy', 'case'));
-  UPDATE submissions SET case_kind = 'legacy' WHERE state = 'accepted';
-  ALTER TABLE submissions ADD COLUMN reply_key BLOB CHECK (reply_key IS NULL OR length(reply_key) = 32);
-  ALTER TABLE submissions ADD COLUMN closed_at INTEGER;
-  UPDATE submissions SET closed_at = status_changed_at WHERE status = 'closed';
-  CREATE TABLE case_messages (
-    msg_id        TEXT PRIMARY KEY,
-    case_id       TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
-    sender        TEXT NOT NULL CHECK (sender IN ('resident', 'bureau')),
-    header        TEXT NOT NULL,
-    message       BLOB NOT NULL,
-    copy          BLOB NOT NULL,
-    request_hash  TEXT NOT NULL,
-    state         TEXT NOT NULL CHECK (state IN ('open', 'accepted')),
-    seq           INTEGER,
-    created_at    INTEGER NOT NULL,
-    expires_at    INTEGER,
-    accepted_at   INTEGER,
-    read_at       INTEGER,
-    UNIQUE (case_id, seq)
-  ) STRICT;
-  CREATE INDEX case_messages_case ON case_messages (case_id, created_at);
-  CREATE INDEX case_messages_open_expiry ON case_messages (expires_at) WHERE state = 'open';
+  `${caseChannelDdl(SQLITE)}
   CREATE TABLE case_attachments (
     msg_id  TEXT NOT NULL REFERENCES case_messages (msg_id) ON DELETE CASCADE,
     n       INTEGER NOT NULL,
@@ -83,19 +62,7 @@ export const MIGRATIONS: readonly string[] = [
   // Issue 15, the bureau API: the branch office the phone declared (for branch-limited tokens),
   // workstation tokens (only a hash of each secret), the append-only audit log, internal notes
   // (ciphertext only the bureau key opens) and the first read mark.
-  `
-  ALTER TABLE submissions ADD COLUMN branch TEXT CHECK (branch IS NULL OR (length(branch) BETWEEN 1 AND 32));
-  ALTER TABLE submissions ADD COLUMN bureau_read_at INTEGER;
-  CREATE INDEX submissions_branch_created ON submissions (branch, created_at, id);
-  CREATE TABLE bureau_tokens (
-    id            TEXT PRIMARY KEY,
-    name          TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
-    secret_hash   TEXT NOT NULL UNIQUE CHECK (length(secret_hash) = 64),
-    branches      TEXT NOT NULL,
-    created_at    INTEGER NOT NULL,
-    revoked_at    INTEGER,
-    last_used_at  INTEGER
-  ) STRICT;
+  `${bureauTokensDdl(SQLITE)}
   CREATE TABLE audit_log (
     seq         INTEGER PRIMARY KEY AUTOINCREMENT,
     at          INTEGER NOT NULL,
@@ -108,14 +75,6 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_log_case ON audit_log (case_id, seq);
   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-  CREATE TABLE bureau_notes (
-    id             TEXT PRIMARY KEY,
-    submission_id  TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
-    token_id       TEXT NOT NULL,
-    created_at     INTEGER NOT NULL,
-    header         TEXT NOT NULL CHECK (length(header) <= 1000),
-    object         BLOB NOT NULL
-  ) STRICT;
-  CREATE INDEX bureau_notes_case ON bureau_notes (submission_id, created_at, id);
+  ${bureauNotesDdl(SQLITE)}
   `,
 ]

@@ -11,8 +11,11 @@
  *
  * Adding a table of another feature: add the SQLite step to ./migrations.ts and the PostgreSQL
  * step here (TEXT/INTEGER → TEXT/BIGINT, BLOB → BYTEA, `STRICT`/`WITHOUT ROWID` dropped), then run
- * the repository contract suite (__tests__/server/repository-contract.ts) against both.
+ * the repository contract suite (__tests__/server/repository-contract.ts) against both. DDL both
+ * backends write alike is in ./ddl.ts, once.
  */
+import { bureauNotesDdl, bureauTokensDdl, caseChannelDdl, chunkTablesDdl, POSTGRES } from './ddl'
+
 export const PG_MIGRATIONS: readonly string[] = [
   // 1: SQLite 1 + 2 (receipt schemes, minute times), chunk rows and shared secrets.
   `
@@ -48,24 +51,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   -- The blob store: one row per object, its bytes as the chunks acknowledged to the client.
   -- Deliberately no foreign key to submissions: like blob files, objects may outlive their row
-  -- (a crash between the two deletes) and the sweep removes such orphans.
-  CREATE TABLE blob_objects (
-    submission_id  TEXT NOT NULL CHECK (submission_id ~ '^[0-9a-f]{32}$'),
-    n              SMALLINT NOT NULL CHECK (n >= 0),
-    size           BIGINT NOT NULL DEFAULT 0 CHECK (size >= 0),
-    committed      BOOLEAN NOT NULL DEFAULT FALSE,
-    PRIMARY KEY (submission_id, n)
-  );
-  CREATE TABLE blob_chunks (
-    submission_id  TEXT NOT NULL,
-    n              SMALLINT NOT NULL,
-    off            BIGINT NOT NULL CHECK (off >= 0),
-    data           BYTEA NOT NULL CHECK (octet_length(data) > 0),
-    PRIMARY KEY (submission_id, n, off),
-    FOREIGN KEY (submission_id, n) REFERENCES blob_objects (submission_id, n) ON DELETE CASCADE
-  );
-  -- Ciphertext does not compress: store it out of line without trying.
-  ALTER TABLE blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+  -- (a crash between the two deletes) and the sweep removes such orphans.${chunkTablesDdl('blob')}
   -- Values every instance must share (the receipt salt; in development, the development pepper).
   CREATE TABLE server_secrets (
     name   TEXT PRIMARY KEY CHECK (name IN ('receipt-salt', 'receipt-pepper.dev')),
@@ -74,30 +60,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   `,
   // 2: SQLite 3, the case channel (issue 14, docs/protocol.md §18-§21): case_kind, reply_key,
   // closed_at, messages with their declared added files; and the case blob store's chunk tables.
-  `
-  ALTER TABLE submissions ADD COLUMN case_kind TEXT CHECK (case_kind IN ('legacy', 'case'));
-  UPDATE submissions SET case_kind = 'legacy' WHERE state = 'accepted';
-  ALTER TABLE submissions ADD COLUMN reply_key BYTEA CHECK (reply_key IS NULL OR octet_length(reply_key) = 32);
-  ALTER TABLE submissions ADD COLUMN closed_at BIGINT;
-  UPDATE submissions SET closed_at = status_changed_at WHERE status = 'closed';
-  CREATE TABLE case_messages (
-    msg_id        TEXT PRIMARY KEY,
-    case_id       TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
-    sender        TEXT NOT NULL CHECK (sender IN ('resident', 'bureau')),
-    header        TEXT NOT NULL,
-    message       BYTEA NOT NULL,
-    copy          BYTEA NOT NULL,
-    request_hash  TEXT NOT NULL,
-    state         TEXT NOT NULL CHECK (state IN ('open', 'accepted')),
-    seq           INTEGER,
-    created_at    BIGINT NOT NULL,
-    expires_at    BIGINT,
-    accepted_at   BIGINT,
-    read_at       BIGINT,
-    UNIQUE (case_id, seq)
-  );
-  CREATE INDEX case_messages_case ON case_messages (case_id, created_at);
-  CREATE INDEX case_messages_open_expiry ON case_messages (expires_at) WHERE state = 'open';
+  `${caseChannelDdl(POSTGRES)}
   CREATE TABLE case_attachments (
     msg_id  TEXT NOT NULL REFERENCES case_messages (msg_id) ON DELETE CASCADE,
     n       SMALLINT NOT NULL CHECK (n >= 0),
@@ -105,40 +68,13 @@ export const PG_MIGRATIONS: readonly string[] = [
     crc32   TEXT NOT NULL CHECK (crc32 ~ '^[0-9a-f]{8}$'),
     PRIMARY KEY (msg_id, n)
   );
-  CREATE TABLE case_blob_objects (
-    submission_id  TEXT NOT NULL CHECK (submission_id ~ '^[0-9a-f]{32}$'),
-    n              SMALLINT NOT NULL CHECK (n >= 0),
-    size           BIGINT NOT NULL DEFAULT 0 CHECK (size >= 0),
-    committed      BOOLEAN NOT NULL DEFAULT FALSE,
-    PRIMARY KEY (submission_id, n)
-  );
-  CREATE TABLE case_blob_chunks (
-    submission_id  TEXT NOT NULL,
-    n              SMALLINT NOT NULL,
-    off            BIGINT NOT NULL CHECK (off >= 0),
-    data           BYTEA NOT NULL CHECK (octet_length(data) > 0),
-    PRIMARY KEY (submission_id, n, off),
-    FOREIGN KEY (submission_id, n) REFERENCES case_blob_objects (submission_id, n) ON DELETE CASCADE
-  );
-  ALTER TABLE case_blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+  ${chunkTablesDdl('case_blob')}
   `,
   // 3: SQLite 4, the bureau API (issue 15): the declared branch and the first read mark on
   // submissions, workstation tokens (only a hash of each secret), the append-only audit log
   // (triggers refuse UPDATE, DELETE and TRUNCATE; seq numbered gap-free under an advisory lock)
   // and internal notes (ciphertext only the bureau key opens).
-  `
-  ALTER TABLE submissions ADD COLUMN branch TEXT CHECK (branch IS NULL OR (char_length(branch) BETWEEN 1 AND 32));
-  ALTER TABLE submissions ADD COLUMN bureau_read_at BIGINT;
-  CREATE INDEX submissions_branch_created ON submissions (branch, created_at, id);
-  CREATE TABLE bureau_tokens (
-    id            TEXT PRIMARY KEY,
-    name          TEXT NOT NULL CHECK (char_length(name) BETWEEN 1 AND 100),
-    secret_hash   TEXT NOT NULL UNIQUE CHECK (char_length(secret_hash) = 64),
-    branches      TEXT NOT NULL,
-    created_at    BIGINT NOT NULL,
-    revoked_at    BIGINT,
-    last_used_at  BIGINT
-  );
+  `${bureauTokensDdl(POSTGRES)}
   CREATE TABLE audit_log (
     seq         BIGINT PRIMARY KEY CHECK (seq > 0),
     at          BIGINT NOT NULL,
@@ -154,14 +90,6 @@ export const PG_MIGRATIONS: readonly string[] = [
   $$;
   CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
   CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
-  CREATE TABLE bureau_notes (
-    id             TEXT PRIMARY KEY,
-    submission_id  TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
-    token_id       TEXT NOT NULL,
-    created_at     BIGINT NOT NULL,
-    header         TEXT NOT NULL CHECK (char_length(header) <= 1000),
-    object         BYTEA NOT NULL
-  );
-  CREATE INDEX bureau_notes_case ON bureau_notes (submission_id, created_at, id);
+  ${bureauNotesDdl(POSTGRES)}
   `,
 ]

@@ -1,10 +1,12 @@
 /**
- * What the SQLite and PostgreSQL repositories share: the row shape both schemas have, its mapping
- * to a Submission, the liveness rule and the minute rounding. Keep the column names the same in
- * both schemas so that new tables map the same way too.
+ * What the SQLite and PostgreSQL repositories share: the row shapes both schemas have (submissions,
+ * the case channel's messages, the bureau's tokens, audit log and notes), their mapping to the
+ * repository's records, the liveness rules and the minute rounding. Keep the column names the same
+ * in both schemas so that new tables map the same way too.
  */
 import type { ReceiptScheme } from '../receipts'
-import type { AttachmentDeclaration, PublicStatus, Submission } from './types'
+import type { CaseAttachment, CaseKind, CaseMessage, CaseRecord, CaseSender, MessageState, StoredCaseHeader } from './case-types'
+import type { AttachmentDeclaration, AuditAction, AuditEntry, BureauNote, BureauToken, PublicStatus, Submission } from './types'
 
 export { toMinute } from './time'
 
@@ -80,4 +82,137 @@ export function pageSize(limit: number | undefined): number {
 
 export function checkNote(note: string | null | undefined): void {
   if (note !== undefined && note !== null && note.length > 500) throw new RangeError('The public note is limited to 500 characters')
+}
+
+/** SQL for the byte length of a blob column: `length` in SQLite, `octet_length` in PostgreSQL. */
+export type LengthFn = 'length' | 'octet_length'
+
+// The case channel (case-sqlite.ts, case-postgres.ts): a case is an accepted submission row.
+
+export interface CaseRow {
+  id: string
+  case_kind: CaseKind | null
+  status: PublicStatus
+  status_changed_at: number
+  public_note: string | null
+  closed_at: number | null
+  reply_key: Buffer | null
+  accepted_at: number
+}
+
+export interface MessageRow {
+  msg_id: string
+  case_id: string
+  sender: CaseSender
+  header: string
+  state: MessageState
+  seq: number | null
+  message_size: number
+  copy_size: number
+  created_at: number
+  expires_at: number | null
+  accepted_at: number | null
+  read_at: number | null
+  request_hash: string
+}
+
+export const CASE_COLUMNS = 'id, case_kind, status, status_changed_at, public_note, closed_at, reply_key, accepted_at'
+export const messageColumns = (lengthFn: LengthFn) => `msg_id, case_id, sender, header, state, seq, ${lengthFn}(message) AS message_size,
+  ${lengthFn}(copy) AS copy_size, created_at, expires_at, accepted_at, read_at, request_hash`
+
+export function toCase(row: CaseRow): CaseRecord {
+  return {
+    caseId: row.id,
+    kind: row.case_kind ?? 'legacy',
+    status: row.status,
+    changedAt: row.status_changed_at,
+    publicNote: row.public_note,
+    closedAt: row.closed_at,
+    replyKey: row.reply_key,
+    acceptedAt: row.accepted_at,
+  }
+}
+
+export function toMessage(row: MessageRow, attachments: CaseAttachment[]): CaseMessage {
+  return {
+    msgId: row.msg_id,
+    caseId: row.case_id,
+    from: row.sender,
+    header: JSON.parse(row.header) as StoredCaseHeader,
+    state: row.state,
+    seq: row.seq,
+    messageSize: row.message_size,
+    copySize: row.copy_size,
+    attachments,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    acceptedAt: row.accepted_at,
+    readAt: row.read_at,
+    requestHash: row.request_hash,
+  }
+}
+
+/** Accepted, or open and not past its expiry. */
+export const isLiveMessage = (row: MessageRow, now: number): boolean => row.state === 'accepted' || (row.expires_at ?? Infinity) > now
+
+// The bureau API's tables (sqlite-bureau.ts, bureau-postgres.ts).
+
+export interface TokenRow {
+  id: string
+  name: string
+  branches: string
+  created_at: number
+  revoked_at: number | null
+  last_used_at: number | null
+}
+
+export interface AuditRow {
+  seq: number
+  at: number
+  token_id: string
+  token_name: string
+  action: string
+  case_id: string | null
+  detail: string | null
+}
+
+export interface NoteRow {
+  id: string
+  submission_id: string
+  token_id: string
+  created_at: number
+  header: string
+  object: Buffer
+}
+
+export const TOKEN_COLUMNS = 'id, name, branches, created_at, revoked_at, last_used_at'
+export const AUDIT_COLUMNS = 'seq, at, token_id, token_name, action, case_id, detail'
+export const NOTE_COLUMNS = 'id, submission_id, token_id, created_at, header, object'
+
+export function toToken(row: TokenRow): BureauToken {
+  const branches = JSON.parse(row.branches) as unknown
+  return {
+    id: row.id,
+    name: row.name,
+    branches: Array.isArray(branches) ? branches.filter((b): b is string => typeof b === 'string') : [],
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  }
+}
+
+export function toAudit(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    tokenId: row.token_id,
+    tokenName: row.token_name,
+    action: row.action as AuditAction,
+    caseId: row.case_id,
+    detail: row.detail,
+  }
+}
+
+export function toNote(row: NoteRow): BureauNote {
+  return { id: row.id, caseId: row.submission_id, tokenId: row.token_id, createdAt: row.created_at, header: row.header, object: row.object }
 }

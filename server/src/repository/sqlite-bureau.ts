@@ -5,7 +5,6 @@
  */
 import type Database from 'better-sqlite3'
 import type {
-  AuditAction,
   AuditEntry,
   AuditQuery,
   BureauNote,
@@ -15,85 +14,26 @@ import type {
   NewAuditEntry,
   NewBureauToken,
 } from './types'
-
-interface TokenRow {
-  id: string
-  name: string
-  branches: string
-  created_at: number
-  revoked_at: number | null
-  last_used_at: number | null
-}
-
-interface AuditRow {
-  seq: number
-  at: number
-  token_id: string
-  token_name: string
-  action: string
-  case_id: string | null
-  detail: string | null
-}
-
-interface NoteRow {
-  id: string
-  submission_id: string
-  token_id: string
-  created_at: number
-  header: string
-  object: Buffer
-}
-
-const minute = (ms: number) => ms - (((ms % 60_000) + 60_000) % 60_000)
-
-function toToken(row: TokenRow): BureauToken {
-  const branches = JSON.parse(row.branches) as unknown
-  return {
-    id: row.id,
-    name: row.name,
-    branches: Array.isArray(branches) ? branches.filter((b): b is string => typeof b === 'string') : [],
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-    lastUsedAt: row.last_used_at,
-  }
-}
-
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: row.at,
-    tokenId: row.token_id,
-    tokenName: row.token_name,
-    action: row.action as AuditAction,
-    caseId: row.case_id,
-    detail: row.detail,
-  }
-}
-
-function toNote(row: NoteRow): BureauNote {
-  return { id: row.id, caseId: row.submission_id, tokenId: row.token_id, createdAt: row.created_at, header: row.header, object: row.object }
-}
+import { AUDIT_COLUMNS, NOTE_COLUMNS, TOKEN_COLUMNS, toAudit, toMinute, toNote, toToken, type AuditRow, type NoteRow, type TokenRow } from './rows'
 
 function prepare(db: Database.Database) {
   return {
     insertToken: db.prepare(
       'INSERT INTO bureau_tokens (id, name, secret_hash, branches, created_at) VALUES (@id, @name, @secretHash, @branches, @createdAt)',
     ),
-    tokenById: db.prepare<[string], TokenRow>('SELECT id, name, branches, created_at, revoked_at, last_used_at FROM bureau_tokens WHERE id = ?'),
-    tokenByHash: db.prepare<[string], TokenRow>(
-      'SELECT id, name, branches, created_at, revoked_at, last_used_at FROM bureau_tokens WHERE secret_hash = ?',
-    ),
-    tokens: db.prepare<[], TokenRow>('SELECT id, name, branches, created_at, revoked_at, last_used_at FROM bureau_tokens ORDER BY created_at, id'),
+    tokenById: db.prepare<[string], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM bureau_tokens WHERE id = ?`),
+    tokenByHash: db.prepare<[string], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM bureau_tokens WHERE secret_hash = ?`),
+    tokens: db.prepare<[], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM bureau_tokens ORDER BY created_at, id`),
     revoke: db.prepare('UPDATE bureau_tokens SET revoked_at = COALESCE(revoked_at, @now) WHERE id = @id'),
     touch: db.prepare('UPDATE bureau_tokens SET last_used_at = @now WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @now)'),
     insertAudit: db.prepare(
       'INSERT INTO audit_log (at, token_id, token_name, action, case_id, detail) VALUES (@at, @tokenId, @tokenName, @action, @caseId, @detail)',
     ),
-    auditBySeq: db.prepare<[number | bigint], AuditRow>('SELECT * FROM audit_log WHERE seq = ?'),
+    auditBySeq: db.prepare<[number | bigint], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq = ?`),
     insertNote: db.prepare(
       'INSERT INTO bureau_notes (id, submission_id, token_id, created_at, header, object) VALUES (@id, @caseId, @tokenId, @createdAt, @header, @object)',
     ),
-    notes: db.prepare<[string], NoteRow>('SELECT * FROM bureau_notes WHERE submission_id = ? ORDER BY created_at, id'),
+    notes: db.prepare<[string], NoteRow>(`SELECT ${NOTE_COLUMNS} FROM bureau_notes WHERE submission_id = ? ORDER BY created_at, id`),
     markRead: db.prepare("UPDATE submissions SET bureau_read_at = COALESCE(bureau_read_at, @now) WHERE id = @id AND state = 'accepted'"),
     readAt: db.prepare<[string], { bureau_read_at: number | null }>("SELECT bureau_read_at FROM submissions WHERE id = ? AND state = 'accepted'"),
   }
@@ -127,7 +67,7 @@ export abstract class SqliteBureauTables implements BureauRepository {
   }
 
   async touchToken(id: string, now: number): Promise<void> {
-    this.bureau.touch.run({ id, now: minute(now) })
+    this.bureau.touch.run({ id, now: toMinute(now) })
   }
 
   async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
@@ -159,7 +99,7 @@ export abstract class SqliteBureauTables implements BureauRepository {
       params.after = query.after
     }
     params.limit = Math.min(Math.max(1, Math.floor(query.limit ?? 200)), 1000)
-    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY seq ${newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`
     return this.bureauDb.prepare<Record<string, unknown>, AuditRow>(sql).all(params).map(toAudit)
   }
@@ -174,7 +114,7 @@ export abstract class SqliteBureauTables implements BureauRepository {
   }
 
   async markRead(caseId: string, now: number): Promise<number | undefined> {
-    this.bureau.markRead.run({ id: caseId, now: minute(now) })
+    this.bureau.markRead.run({ id: caseId, now: toMinute(now) })
     return this.bureau.readAt.get(caseId)?.bureau_read_at ?? undefined
   }
 

@@ -8,15 +8,14 @@
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ReceiptDigests, ReceiptScheme } from '../receipts'
+import type { ReceiptDigests } from '../receipts'
 import { CURRENT_SCHEME } from '../receipts'
 import { SqliteCaseRepository } from './case-sqlite'
 import type { CaseKind } from './case-types'
 import { MIGRATIONS } from './migrations'
-import { toMinute } from './time'
+import { checkNote, isLive, pageSize, submissionColumns, toMinute, toSubmission, type AttachmentRow, type SubmissionRow } from './rows'
 import type {
   AcceptResult,
-  AttachmentDeclaration,
   CreateResult,
   ListQuery,
   NewSubmission,
@@ -27,28 +26,7 @@ import type {
 } from './types'
 import { SqliteBureauTables } from './sqlite-bureau'
 
-interface Row {
-  id: string
-  request_hash: string
-  envelope_version: number
-  suite: string
-  kid: string
-  epk: string
-  report_size: number
-  state: 'open' | 'accepted'
-  created_at: number
-  expires_at: number | null
-  accepted_at: number | null
-  receipt_hash: string | null
-  receipt_scheme: ReceiptScheme | null
-  status: PublicStatus | null
-  status_changed_at: number | null
-  public_note: string | null
-  branch: string | null
-}
-
-const COLUMNS = `id, request_hash, envelope_version, suite, kid, epk, length(report) AS report_size, state, created_at,
-  expires_at, accepted_at, receipt_hash, receipt_scheme, status, status_changed_at, public_note, branch`
+const COLUMNS = submissionColumns('length')
 
 export const DATABASE_FILE = 'submissions.sqlite'
 export { toMinute }
@@ -68,14 +46,6 @@ interface PendingCreate {
   now: number
   resolve: (r: CreateResult) => void
   reject: (e: unknown) => void
-}
-
-/**
- * The attachments table's `sha256` column holds the declared upload checksum of either version,
- * told apart by length: 64 hex digits are a v1 SHA-256, 8 are a v2 CRC-32 (no migration needed).
- */
-function declarationOf(row: { n: number; size: number; sha256: string }): AttachmentDeclaration {
-  return row.sha256.length === 8 ? { n: row.n, size: row.size, crc32: row.sha256 } : { n: row.n, size: row.size, sha256: row.sha256 }
 }
 
 export class SqliteRepository extends SqliteBureauTables implements Repository {
@@ -98,9 +68,9 @@ export class SqliteRepository extends SqliteBureauTables implements Repository {
     const db = this.db
     this.cases = new SqliteCaseRepository(db)
     this.stmts = {
-      byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE id = ?`),
-      byKey: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM submissions WHERE idempotency_key = ?`),
-      attachments: db.prepare<[string], { n: number; size: number; sha256: string }>(
+      byId: db.prepare<[string], SubmissionRow>(`SELECT ${COLUMNS} FROM submissions WHERE id = ?`),
+      byKey: db.prepare<[string], SubmissionRow>(`SELECT ${COLUMNS} FROM submissions WHERE idempotency_key = ?`),
+      attachments: db.prepare<[string], AttachmentRow>(
         'SELECT n, size, sha256 FROM attachments WHERE submission_id = ? ORDER BY n',
       ),
       insert: db.prepare(
@@ -156,36 +126,14 @@ export class SqliteRepository extends SqliteBureauTables implements Repository {
     }
   }
 
-  private toSubmission(row: Row): Submission {
-    return {
-      id: row.id,
-      state: row.state,
-      header: { v: row.envelope_version as 1 | 2, suite: row.suite, kid: row.kid, epk: row.epk },
-      attachments: this.stmts.attachments.all(row.id).map(declarationOf),
-      reportSize: row.report_size,
-      branch: row.branch,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      acceptedAt: row.accepted_at,
-      status: row.status,
-      statusChangedAt: row.status_changed_at,
-      publicNote: row.public_note,
-      receiptHash: row.receipt_hash,
-      receiptScheme: row.receipt_scheme,
-      requestHash: row.request_hash,
-    }
-  }
-
-  /** Present, and not an open submission past its expiry (when `now` is given). */
-  private static live(row: Row | undefined, now: number | undefined): boolean {
-    if (!row) return false
-    return now === undefined || row.state !== 'open' || (row.expires_at ?? Infinity) > now
+  private toSubmission(row: SubmissionRow): Submission {
+    return toSubmission(row, this.stmts.attachments.all(row.id))
   }
 
   private createOne(input: NewSubmission, now: number): CreateResult {
     const existing = this.stmts.byKey.get(input.idempotencyKeyHash)
     if (existing) {
-      if (SqliteRepository.live(existing, now)) {
+      if (isLive(existing, now)) {
         if (existing.request_hash !== input.requestHash) return { outcome: 'conflict' }
         return { outcome: 'existing', submission: this.toSubmission(existing) }
       }
@@ -206,7 +154,7 @@ export class SqliteRepository extends SqliteBureauTables implements Repository {
       branch: input.branch ?? null,
     })
     for (const a of input.attachments) this.stmts.insertAttachment.run(input.id, a.n, a.size, a.crc32 ?? a.sha256)
-    return { outcome: 'created', submission: this.toSubmission(this.stmts.byId.get(input.id) as Row) }
+    return { outcome: 'created', submission: this.toSubmission(this.stmts.byId.get(input.id) as SubmissionRow) }
   }
 
   createSubmission(input: NewSubmission, now: number): Promise<CreateResult> {
@@ -239,7 +187,7 @@ export class SqliteRepository extends SqliteBureauTables implements Repository {
 
   async getSubmission(id: string, now?: number): Promise<Submission | undefined> {
     const row = this.stmts.byId.get(id)
-    return row && SqliteRepository.live(row, now) ? this.toSubmission(row) : undefined
+    return row && isLive(row, now) ? this.toSubmission(row) : undefined
   }
 
   async getReport(id: string): Promise<Buffer | undefined> {
@@ -249,7 +197,7 @@ export class SqliteRepository extends SqliteBureauTables implements Repository {
   async acceptSubmission(id: string, receipt: ReceiptDigests, now: number, kind: CaseKind = 'legacy'): Promise<AcceptResult> {
     return this.db.transaction((): AcceptResult => {
       const row = this.stmts.byId.get(id)
-      if (!row || !SqliteRepository.live(row, now)) return { outcome: 'not-found' }
+      if (!row || !isLive(row, now)) return { outcome: 'not-found' }
       if (row.state === 'accepted') {
         return row.receipt_scheme !== null && row.receipt_hash === receipt[row.receipt_scheme]
           ? { outcome: 'already', submission: this.toSubmission(row) }
@@ -257,7 +205,7 @@ export class SqliteRepository extends SqliteBureauTables implements Repository {
       }
       if (this.stmts.receiptOwner.get(receipt[2], receipt[1])) return { outcome: 'receipt-in-use' }
       this.stmts.accept.run({ id, hash: receipt[CURRENT_SCHEME], scheme: CURRENT_SCHEME, kind, now: toMinute(now) })
-      return { outcome: 'accepted', submission: this.toSubmission(this.stmts.byId.get(id) as Row) }
+      return { outcome: 'accepted', submission: this.toSubmission(this.stmts.byId.get(id) as SubmissionRow) }
     }).immediate()
   }
 
@@ -301,22 +249,22 @@ export class SqliteRepository extends SqliteBureauTables implements Repository {
         params.afterId = after.id
       }
     }
-    params.limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1000)
+    params.limit = pageSize(query.limit)
     const sql = `SELECT ${COLUMNS} FROM submissions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at, id LIMIT @limit`
     return this.db
-      .prepare<Record<string, unknown>, Row>(sql)
+      .prepare<Record<string, unknown>, SubmissionRow>(sql)
       .all(params)
       .map((r) => this.toSubmission(r))
   }
 
   async setStatus(id: string, status: PublicStatus, note: string | null | undefined, now: number): Promise<Submission | undefined> {
-    if (note !== undefined && note !== null && note.length > 500) throw new RangeError('The public note is limited to 500 characters')
+    checkNote(note)
     return this.db.transaction(() => {
       const row = this.stmts.byId.get(id)
       if (!row || row.state !== 'accepted') return undefined
       this.stmts.setStatus.run({ id, status, now: toMinute(now), note: note === undefined ? row.public_note : note })
-      return this.toSubmission(this.stmts.byId.get(id) as Row)
+      return this.toSubmission(this.stmts.byId.get(id) as SubmissionRow)
     }).immediate()
   }
 

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Readable } from 'node:stream'
-import { CaseAuthenticator } from '../case/auth'
+import type { CaseAuthenticator } from '../case/auth'
 import { ApiError, errorResponses } from '../errors'
 import { LIMITS } from '../limits'
 import type { CaseAttachment, CaseMessage, CaseRecord } from '../repository'
@@ -16,8 +16,7 @@ import { OCTET_TYPES, appendChunk, chunkResult, countUpload, offsetHeaders, offs
 
 const AUTH_ERRORS = ['CASE_AUTH_REQUIRED', 'INVALID_CASE_AUTH', 'CASE_NOT_FOUND', 'AUTH_FAILURES'] as const
 
-const caseUploadRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const auth = new CaseAuthenticator(services)
+const caseUploadRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticator }> = async (app, { services, auth }) => {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(OCTET_TYPES, (_request, payload, done) => done(null, payload))
 

@@ -11,7 +11,7 @@
  *   GET  /api/v1/case/legacy-salt              what a phone needs to open a legacy case
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
-import { CaseAuthenticator } from '../case/auth'
+import type { CaseAuthenticator } from '../case/auth'
 import { writableUntil } from '../case/limits'
 import { messageRequestHash } from '../case/messages'
 import { EnvelopeError, checkEpk, decodeReplyKey, kidOf } from '../envelope'
@@ -59,10 +59,9 @@ function summary(m: CaseMessage) {
   }
 }
 
-const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticator }> = async (app, { services, auth }) => {
   const { repository, caseBlobs } = services
   const cases = repository.cases
-  const auth = new CaseAuthenticator(services)
   for (const schema of [caseHeaderSchema, caseMessageSummary, caseView, caseMessageView, postedMessageView]) app.addSchema(schema)
 
   async function posted(m: CaseMessage) {
@@ -202,12 +201,19 @@ const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { ser
         const header = { t, v, suite, kid, rkid, epk: body.header.epk }
         const attachments = body.attachments.map((a, n) => ({ n, size: a.size, crc32: a.crc32 }))
         const requestHash = messageRequestHash(header, attachments, objects.message!, objects.copy!)
-        // A retry of a message that arrived (its answer lost) is answered as such, whatever changed since.
+        // A retry of a message that arrived (its answer lost) is answered as such, whatever changed
+        // since (closed, quota full), and changes nothing: no quota, no admission.
         const earlier = await cases.getMessage(c.caseId, body.msgId, now)
-        if (!(earlier && earlier.requestHash === requestHash) && !writingWindow(c, services).canWrite) {
+        if (earlier && earlier.from === 'resident' && earlier.requestHash === requestHash) {
+          noStore(reply)
+          return reply.code(200).send(await posted(earlier))
+        }
+        if (!writingWindow(c, services).canWrite) {
           throw new ApiError('CASE_CLOSED_FOR_WRITING', 'The case was closed; the time for replies and additions is over')
         }
-        if (total > 0) await services.admission.admitCreate(body.msgId, clientKey(request.ip), total)
+        // Held while the message is open. Only the request that took the hold lets it go: the same
+        // message posted twice at once holds it once, whichever of the two creates it.
+        const held = total > 0 && (await services.admission.admitCreate(body.msgId, clientKey(request.ip), total))
         let result
         try {
           result = await cases.createResidentMessage(
@@ -216,10 +222,10 @@ const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { ser
             now,
           )
         } catch (e) {
-          services.admission.release(body.msgId)
+          if (held) services.admission.release(body.msgId)
           throw e
         }
-        if (result.outcome !== 'created' || result.message.state !== 'open') services.admission.release(body.msgId)
+        if (held && !('message' in result && result.message.state === 'open')) services.admission.release(body.msgId)
         switch (result.outcome) {
           case 'conflict':
             throw new ApiError('MESSAGE_ID_REUSED', 'This msgId was used for a different message')
@@ -248,7 +254,7 @@ const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { ser
         querystring: noQuery,
         response: {
           200: finalizedMessageView,
-          ...errorResponses(...AUTH_ERRORS, 'INVALID_JSON', 'UNKNOWN_FIELD', 'INVALID_FIELD', 'BODY_TOO_LARGE', 'MESSAGE_NOT_FOUND', 'UPLOAD_INCOMPLETE', 'ATTACHMENT_HASH_MISMATCH', 'STORAGE_FULL'),
+          ...errorResponses(...AUTH_ERRORS, 'INVALID_JSON', 'UNKNOWN_FIELD', 'INVALID_FIELD', 'BODY_TOO_LARGE', 'MESSAGE_NOT_FOUND', 'UPLOAD_INCOMPLETE', 'ATTACHMENT_HASH_MISMATCH', 'BUSY', 'STORAGE_FULL', 'STORAGE_UNAVAILABLE'),
         },
       },
     },

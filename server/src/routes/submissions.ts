@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { AuthFailures } from '../case/auth'
 import { EnvelopeError, SUITE_V1, SUITE_V2, checkEpk } from '../envelope'
 import { ApiError, errorResponses } from '../errors'
 import { clientKey } from '../http/client-address'
@@ -137,7 +138,7 @@ const finalizeResult = {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
-const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+const submissionRoutes: FastifyPluginAsync<{ services: Services; authFailures: AuthFailures }> = async (app, { services, authFailures }) => {
   const { repository, blobs, receipts, locks } = services
   app.addSchema(submissionView)
 
@@ -288,7 +289,7 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
           ...errorResponses(
             'INVALID_JSON', 'EMPTY_BODY', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_FIELD', 'INVALID_RECEIPT', 'INVALID_AUTHENTICATOR',
             'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SUBMISSION_NOT_FOUND', 'UPLOAD_INCOMPLETE',
-            'ATTACHMENT_HASH_MISMATCH', 'RECEIPT_MISMATCH', 'RECEIPT_IN_USE', 'BUSY', 'STORAGE_FULL', 'STORAGE_UNAVAILABLE',
+            'ATTACHMENT_HASH_MISMATCH', 'RECEIPT_MISMATCH', 'RECEIPT_IN_USE', 'AUTH_FAILURES', 'BUSY', 'STORAGE_FULL', 'STORAGE_UNAVAILABLE',
           ),
         },
       },
@@ -304,6 +305,8 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
       if (authenticator === undefined && request.body.receipt === undefined) throw new ApiError('MISSING_FIELD', 'Missing field "authenticator" (or "receipt")', { field: '/authenticator' })
       // Nothing to finalize: answered before any hashing, so random ids cost no scrypt.
       if (!(await repository.getSubmission(id, services.now()))) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
+      // RECEIPT_IN_USE tells that a receipt exists, as a case lookup does: the same failure budget.
+      authFailures.check(request.ip)
       // New apps send the authenticator A (the 查询码 stays on the phone): its verifier HMAC(pepper, A)
       // is stored as the receipt hash, no scrypt here. Old apps send the receipt (scrypt in the queue).
       const kind = authenticator !== undefined ? 'case' : 'legacy'
@@ -335,6 +338,7 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
             case 'receipt-mismatch':
               throw new ApiError('RECEIPT_MISMATCH', 'This submission was finalized with another receipt')
             case 'receipt-in-use':
+              authFailures.count(request.ip)
               throw new ApiError('RECEIPT_IN_USE', 'This receipt is taken; draw another one and finalize again')
             default:
               throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
