@@ -40,7 +40,7 @@ beforeAll(async () => {
   c.signingKey = snippet(made, 'signingKey')
   fs.writeFileSync(campaignFile, JSON.stringify(c, null, 2))
   signingFile = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('bureau-signing-'))!)
-})
+}, 120_000)
 
 afterAll(() => {
   testEnv.cleanup()

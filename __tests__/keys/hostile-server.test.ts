@@ -31,6 +31,10 @@ import { refreshKeyList } from '@/services/key-list'
 
 jest.mock('@/platform/files', () => require('../app/support/memory-files'))
 
+// Each case starts a server and runs the real outbox (scrypt, sealing) to its end: on a loaded
+// 2-core machine that went past Jest's 30 s. A bound for a hang, not a speed test.
+jest.setTimeout(120_000)
+
 let env: TestEnv
 let server: RunningServer | undefined
 

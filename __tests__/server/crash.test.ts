@@ -80,7 +80,7 @@ test('SIGKILL mid-upload, restart, resume from HEAD, finalize: the stored cipher
   const status = await request(server.url, '/api/v1/status', { method: 'POST', body: { receipt: code } })
   expect(status.status).toBe(200)
   expect(status.json.status).toBe('received')
-}, 40000)
+}, 120_000)
 
 test('chunks acknowledged while the server is being killed are all on disk after the restart', async () => {
   const sealed = seal(env.key, { description: 'kill during a stream of chunks' }, [new Uint8Array(randomBytes(2 * MiB))])
@@ -118,4 +118,4 @@ test('chunks acknowledged while the server is being killed are all on disk after
   await upload(server.url, id, 0, object, MiB, offset)
   const fin = await request(server.url, `/api/v1/submissions/${id}/finalize`, { method: 'POST', body: { receipt: receipt() } })
   expect(fin.status).toBe(200)
-}, 40000)
+}, 120_000)
