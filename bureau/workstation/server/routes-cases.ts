@@ -12,6 +12,7 @@ import { LIMITS } from '../../../server/src/limits'
 import { PUBLIC_STATUSES } from '../../../server/src/repository/types'
 import type { BranchOffice } from '../../../src/domain/types'
 import { MAX_NOTE_TEXT, NoteError, openNote, sealNote } from '../../note-crypto'
+import { parseInboxQuery, queryRows } from '../shared/inbox-query'
 import type { AuditView, NoteView, PublicStatus } from '../shared/types'
 import { FILE_CSP, WsError, type WorkstationContext } from './app'
 import { writeCaseFolder, zipCase, folderName, type ExportInput } from './export'
@@ -72,15 +73,31 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
     return { entry: e, files, messages, notes, branches: ctx.campaign.branches as unknown as BranchOffice[] }
   }
 
-  app.get<{ Querystring: { q?: string } }>('/api/cases', async (request) => {
+  // One page of the inbox: search, filters and sort are applied here, over the decrypted cases in
+  // memory, so the page never receives (nor lays out) the whole inbox.
+  app.get<{ Querystring: Record<string, unknown> }>('/api/cases', async (request) => {
     unlocked()
     await vault.settled()
     unlocked()
-    const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 200) : ''
+    const query = parseInboxQuery(request.query)
     const t0 = performance.now()
-    const ids = vault.search(q)
+    const ids = vault.search(query.q)
     const searchMs = performance.now() - t0
-    return { rows: ids.map((id) => vault.row(vault.cases.get(id)!)), refused: vault.refused, searchMs, loadedAt: vault.loadedAt, total: vault.cases.size, ...(vault.loadError ? { loadError: vault.loadError } : {}) }
+    const { rows, matched, page } = queryRows(ids.map((id) => vault.row(vault.cases.get(id)!)), query)
+    return {
+      q: query.q,
+      rows,
+      matched,
+      page,
+      pageSize: query.pageSize,
+      refused: vault.refused,
+      searchMs,
+      queryMs: performance.now() - t0,
+      loadedAt: vault.loadedAt,
+      total: vault.cases.size,
+      ...(vault.timings ? { load: vault.timings } : {}),
+      ...(vault.loadError ? { loadError: vault.loadError } : {}),
+    }
   })
 
   app.get<{ Params: { id: string } }>('/api/cases/:id', { schema: { params: idParams } }, async (request) => {
