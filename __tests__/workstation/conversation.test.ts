@@ -5,9 +5,13 @@
  * and sent by 重试 exactly once, and no reply for a report without a reply key.
  */
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { BureauClient } from '../../bureau/remote'
 import type { WorkstationContext } from '../../bureau/workstation/server/app'
 import { addedFile, loadMessages, retryReply, sendReply } from '../../bureau/workstation/server/messages'
+import { ReplySpool } from '../../bureau/workstation/server/spool'
 import { Vault, type CaseEntry } from '../../bureau/workstation/server/vault'
 import { Fixture, buildReport, runCli } from '../bureau/fixture'
 import { receipt, request, seal, submissionBody } from '../server/helpers'
@@ -42,7 +46,7 @@ beforeAll(async () => {
   const vault = new Vault()
   vault.unlock([fx.newKey])
   entry = { meta: { id: caseId, header: sealed.header } as unknown as CaseEntry['meta'], raw: report, search: '', unreadMessages: 1, newMaterial: 0, firstReplyAt: null }
-  ctx = { vault, options: { connection: { client: () => client, info: { name: '测试工作站' } } }, activity: { last: Date.now() }, campaign: { branches: [] } } as unknown as WorkstationContext
+  ctx = { vault, options: { connection: { client: () => client, info: { name: '测试工作站' } } }, activity: { last: Date.now() }, campaign: { branches: [] }, spool: new ReplySpool(fs.mkdtempSync(path.join(os.tmpdir(), 'clue-ws-spool-'))), spoolWarnings: [] } as unknown as WorkstationContext
 }, 60000)
 
 afterAll(async () => {
@@ -77,11 +81,16 @@ test('a reply the server did not take is kept, shown as not sent, and 重试 sen
   let messages = await loadMessages(ctx, entry)
   const kept = messages.filter((m) => m.pending)
   expect(kept.map((m) => m.text)).toEqual(['第二条回复'])
+  // Kept on disk too, sealed: the spool file is there, and its text is not.
+  const spooled = fs.readdirSync(ctx.spool.dir)
+  expect(spooled).toEqual([`reply-${kept[0].msgId}.json`])
+  expect(fs.readFileSync(path.join(ctx.spool.dir, spooled[0]), 'utf8')).not.toContain('第二条回复')
   await retryReply(ctx, entry, kept[0].msgId)
   messages = await loadMessages(ctx, entry)
   expect(messages.filter((m) => m.pending)).toEqual([])
   expect(messages.filter((m) => m.text === '第二条回复').map((m) => m.from)).toEqual(['bureau'])
   await expect(retryReply(ctx, entry, kept[0].msgId)).rejects.toMatchObject({ code: 'NO_SUCH_REPLY' })
+  expect(fs.readdirSync(ctx.spool.dir)).toEqual([])
   // Locking drops kept replies with the keys.
   ctx.vault.lock()
   ctx.vault.unlock([fx.newKey])

@@ -2,13 +2,17 @@
  * The conversation with the resident (issue 14's case channel) over the bureau API: messages
  * opened with the unlocked keys by the CLI's own code (bureau/case.ts: openConversation,
  * openAddedFile), the reply key D taken from INSIDE the decrypted report (never from the server),
- * replies sealed here (sealBureauReply) and posted as ciphertext. A reply the server did not take
- * is kept in this process, sealed, with its msgId, and offered again (重试) — the same msgId and
- * ciphertext, so a retry after a lost answer cannot post it twice. Kept replies are dropped on lock.
+ * replies sealed here (sealBureauReply) and posted as ciphertext. Every reply is put in the spool
+ * (./spool.ts: sealed, on disk) before it is posted and taken out once the server acknowledges it;
+ * one the server did not take stays listed as 待发送 with 重试 — the same msgId and ciphertext, so a
+ * retry after a lost answer cannot post it twice. After a restart, the next load puts the spooled
+ * replies back in their cases (their text read from the bureau's own copy) and sends them again.
  */
 import { randomBytes } from 'node:crypto'
 import { LIMITS } from '../../../server/src/limits'
 import type { CaseMessage, NewCaseMessage } from '../../../server/src/repository'
+import { openCaseObject } from '../../../server/src/envelope'
+import { parseCaseMessage } from '../../../src/case/plaintext'
 import { openAddedFile, openConversation, replyKeyOfReport, sealBureauReply, type ConversationEntry, type ReplyKeyInfo } from '../../case'
 import { checkReplyText } from '../../commands/reply'
 import { CliError } from '../../errors'
@@ -96,7 +100,13 @@ function view(e: ConversationEntry): MessageView {
 }
 
 function pendingView(msgId: string, p: PendingReply): MessageView {
-  return { msgId, from: 'bureau', at: p.at, text: p.text, requestsMaterial: p.requestsMaterial, state: 'pending', attachments: [], readByBureau: true, pending: true, problem: `尚未发出：${p.error}` }
+  return { msgId, from: 'bureau', at: p.at, text: p.text, requestsMaterial: p.requestsMaterial, state: 'pending', attachments: [], readByBureau: true, pending: true, problem: `待发送：${p.error}` }
+}
+
+/** Acknowledged by the server (posted, or found in the conversation): no longer kept, in memory or on disk. */
+function acknowledged(ctx: WorkstationContext, caseId: string, msgId: string): void {
+  stateOf(ctx, caseId).pending.delete(msgId)
+  ctx.spool.remove(msgId)
 }
 
 /** The conversation, opened; the resident's messages shown are marked read. Kept replies come last. */
@@ -111,7 +121,7 @@ export async function loadMessages(ctx: WorkstationContext, entry: CaseEntry): P
   )
   const state = stateOf(ctx, caseId)
   state.entries = entries
-  for (const e of entries) state.pending.delete(e.stored.msgId)
+  for (const e of entries) if (state.pending.has(e.stored.msgId)) acknowledged(ctx, caseId, e.stored.msgId)
   const unread = entries.filter((e) => e.plaintext && !e.error && e.stored.from === 'resident' && e.stored.readAt === null)
   if (unread.length > 0) {
     const upToSeq = Math.max(...unread.map((e) => e.stored.seq ?? 0))
@@ -128,7 +138,7 @@ async function post(ctx: WorkstationContext, caseId: string, msgId: string, p: P
       method: 'POST',
       body: { msgId, header: r.header, message: r.message.toString('base64'), copy: r.copy.toString('base64') },
     })
-    stateOf(ctx, caseId).pending.delete(msgId)
+    acknowledged(ctx, caseId, msgId)
   } catch (e) {
     p.error = e instanceof RemoteError ? e.zh : (e as Error).message
     throw new WsError(502, 'REPLY_NOT_SENT', `回复没有发出（${p.error}）。内容已保留在本工作站，可点“重试”再发。`)
@@ -155,6 +165,12 @@ export async function sendReply(ctx: WorkstationContext, entry: CaseEntry, input
   const record = sealBureauReply({ caseId: entry.meta.id, msgId, text, requestsMaterial: input.requestsMaterial, inReplyTo: lastSeen, now }, key, replyKey)
   const pending: PendingReply = { record, text, requestsMaterial: input.requestsMaterial, at: now, error: '正在发送' }
   state.pending.set(msgId, pending)
+  try {
+    ctx.spool.write(entry.meta.id, record, now)
+  } catch (e) {
+    state.pending.delete(msgId)
+    throw new WsError(507, 'SPOOL_FAILED', `回复没有发出：无法先把加密后的回复保存到本机（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}），请检查磁盘空间后再发。`)
+  }
   await post(ctx, entry.meta.id, msgId, pending)
   if (entry.firstReplyAt === null) entry.firstReplyAt = now
   return msgId
@@ -165,6 +181,46 @@ export async function retryReply(ctx: WorkstationContext, entry: CaseEntry, msgI
   const pending = stateOf(ctx, entry.meta.id).pending.get(msgId)
   if (!pending) throw new WsError(404, 'NO_SUCH_REPLY', '没有这条待发的回复（可能已经发出）。')
   await post(ctx, entry.meta.id, msgId, pending)
+}
+
+/**
+ * After a load from the server: the replies kept on disk (the workstation was closed, killed or
+ * crashed before the server took them) join their cases as 待发送 and are posted again, one by one.
+ * Returns plain Chinese warnings for spool files that cannot be used and replies whose case is not here.
+ */
+export async function resendSpooled(ctx: WorkstationContext): Promise<string[]> {
+  const { replies, warnings } = ctx.spool.read()
+  const restored: [string, string, PendingReply][] = []
+  for (const r of replies) {
+    const entry = ctx.vault.cases.get(r.caseId)
+    if (!entry) {
+      warnings.push(`一条待发送的回复（${r.msgId}）属于案件 ${r.caseId}，此工作站的列表中没有这个案件，没有发送。`)
+      continue
+    }
+    const state = stateOf(ctx, r.caseId)
+    if (state.pending.has(r.msgId)) continue
+    const record: NewCaseMessage = { caseId: r.caseId, msgId: r.msgId, from: 'bureau', header: r.header, message: r.message, copy: r.copy, attachments: [], requestHash: '' }
+    const own = ownCopy(ctx, entry, r.msgId, record)
+    const pending: PendingReply = { record, text: own?.text ?? '', requestsMaterial: own?.requestsMaterial ?? false, at: r.at, error: '工作站上次关闭前没有发出，正在重新发送' }
+    if (!own) pending.error = '工作站上次关闭前没有发出；本机保存的加密副本无法打开，仍按原样重新发送'
+    state.pending.set(r.msgId, pending)
+    restored.push([r.caseId, r.msgId, pending])
+  }
+  for (const [caseId, msgId, pending] of restored) await post(ctx, caseId, msgId, pending).catch(() => undefined)
+  return warnings
+}
+
+/** The text of a kept reply, from the bureau's own copy (sealed to the bureau key): the spool holds no plaintext. */
+function ownCopy(ctx: WorkstationContext, entry: CaseEntry, msgId: string, r: NewCaseMessage): { text: string; requestsMaterial: boolean } | undefined {
+  const replyKey = replyKeyOf(entry)
+  if (!replyKey) return undefined
+  try {
+    const plain = openCaseObject({ header: r.header, reader: { keys: ctx.vault.keys, replyPublicKey: replyKey.D }, caseId: entry.meta.id, msgId, from: 'bureau', kind: 'copy', object: r.copy })
+    const p = parseCaseMessage(new Uint8Array(plain), { caseId: entry.meta.id, msgId, from: 'bureau' })
+    return { text: p.text, requestsMaterial: p.requestsMaterial }
+  } catch {
+    return undefined
+  }
 }
 
 /** An added file of a resident message, decrypted and checked (AEAD, and its size against the message). */

@@ -97,6 +97,7 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
       total: vault.cases.size,
       ...(vault.timings ? { load: vault.timings } : {}),
       ...(vault.loadError ? { loadError: vault.loadError } : {}),
+      ...(ctx.spoolWarnings.length ? { spoolWarnings: ctx.spoolWarnings.slice(0, 20) } : {}),
     }
   })
 

@@ -146,4 +146,6 @@ export interface CasesAnswer {
   load?: { listMs: number; decryptMs: number; totalMs: number; requests: number }
   /** Why the cases could not be (re)loaded from the server. */
   loadError?: string
+  /** Kept replies that could not be sent again (a damaged spool file, a case not here). */
+  spoolWarnings?: string[]
 }

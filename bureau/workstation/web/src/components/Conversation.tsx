@@ -1,7 +1,8 @@
 /**
  * The conversation with the resident: their messages (with added files, checked when opened) and
  * the bureau's replies; 回复, and 请求补充材料. A reply the server did not take stays listed as not
- * sent, with 重试 (the workstation process keeps it sealed, with the same msgId).
+ * sent (待发送), with 重试 (the workstation keeps it sealed, on disk, with the same msgId, and sends
+ * it again after a restart).
  */
 import { Alert, Button, Card, Empty, Input, List, Space, Tag, Typography } from 'antd'
 import { useState } from 'react'
@@ -46,7 +47,7 @@ export function Conversation({ id, print }: { id: string; print?: boolean }) {
                 <Tag color={m.from === 'resident' ? 'blue' : 'red'}>{m.from === 'resident' ? '举报人' : '扫黑办'}</Tag>
                 <span>{cstDateTime(m.at)}</span>
                 {m.requestsMaterial ? <Tag color="orange">请求补充材料</Tag> : null}
-                {m.pending ? <Tag color="orange">尚未发出</Tag> : null}
+                {m.pending ? <Tag color="orange">待发送</Tag> : null}
                 {m.pending && !print ? (
                   <Button size="small" onClick={() => void send(false, m.msgId)} loading={sending} data-testid="reply-retry">
                     重试

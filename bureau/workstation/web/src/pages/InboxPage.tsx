@@ -144,6 +144,9 @@ export function InboxPage() {
       {inbox.answer?.loadError && inbox.answer.loadError !== inbox.error ? (
         <Alert type="error" showIcon message={`没能从服务器读取举报：${inbox.answer.loadError}`} description="列表可能不完整。问题解决后请点“从服务器刷新”。" style={{ marginBottom: 16 }} data-testid="load-error" />
       ) : null}
+      {inbox.answer?.spoolWarnings?.length ? (
+        <Alert type="warning" showIcon style={{ marginBottom: 16 }} message="有待发送的回复无法重新发送" description={inbox.answer.spoolWarnings.join('；')} data-testid="spool-warning" />
+      ) : null}
       {refused.length > 0 ? (
         <Alert
           type="warning"
