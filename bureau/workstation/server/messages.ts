@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto'
 import { LIMITS } from '../../../server/src/limits'
 import type { CaseMessage, NewCaseMessage } from '../../../server/src/repository'
-import { openCaseObject } from '../../../server/src/envelope'
+import { decodeReplyKey, openCaseObject } from '../../../server/src/envelope'
 import { parseCaseMessage } from '../../../src/case/plaintext'
 import { openAddedFile, openConversation, replyKeyOfReport, sealBureauReply, type ConversationEntry, type ReplyKeyInfo } from '../../case'
 import { checkReplyText } from '../../commands/reply'
@@ -20,6 +20,10 @@ import { RemoteError } from '../../remote'
 import type { MessageView } from '../shared/types'
 import { WsError, type WorkstationContext } from './app'
 import type { CaseEntry } from './vault'
+
+/** Why a legacy case's reply needs an explicit confirmation (the page shows it too). */
+export const UNVERIFIED_KEY_WARNING =
+  '这是旧版举报（对话功能上线前提交）：回复公钥不在举报内容里，是举报人的新版程序后来登记到服务器上的，与这份举报没有绑定，工作站无法验证。控制了服务器的人可以换成自己的公钥，读到这条回复。请确认回复中没有不能让对方看到的内容，并勾选“我已了解风险，仍要回复”。'
 
 /** Whether this build can read and send case-channel messages. */
 export const CASE_CHANNEL_AVAILABLE = true
@@ -49,14 +53,24 @@ function stateOf(ctx: WorkstationContext, caseId: string): CaseState {
   return s
 }
 
-/** D of the case, from inside the decrypted report; undefined for a report made before the channel. */
+/**
+ * D of the case: from inside the decrypted report (verified), else — a legacy report, made before
+ * the channel — the key the resident's app registered with the server (its word only: unverified).
+ */
 export function replyKeyOf(entry: CaseEntry): ReplyKeyInfo | undefined {
   try {
     const D = replyKeyOfReport(entry.raw)
-    return D ? { D, verified: true } : undefined
+    if (D) return { D, verified: true }
   } catch {
     return undefined
   }
+  return entry.serverReplyKey ? { D: entry.serverReplyKey, verified: false } : undefined
+}
+
+/** How the page may reply: with D from the report, only after accepting the risk of the server's D', or not at all. */
+export function replyKeyState(entry: CaseEntry): 'verified' | 'unverified' | 'none' {
+  const k = replyKeyOf(entry)
+  return k ? (k.verified ? 'verified' : 'unverified') : 'none'
 }
 
 const int = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
@@ -113,7 +127,15 @@ function acknowledged(ctx: WorkstationContext, caseId: string, msgId: string): v
 export async function loadMessages(ctx: WorkstationContext, entry: CaseEntry): Promise<MessageView[]> {
   const client = ctx.options.connection.client()
   const caseId = entry.meta.id
-  const body = (await client.json(`/bureau/v1/cases/${caseId}/messages`)) as { messages?: unknown }
+  const body = (await client.json(`/bureau/v1/cases/${caseId}/messages`)) as { messages?: unknown; replyKey?: unknown }
+  entry.serverReplyKey = undefined
+  if (typeof body?.replyKey === 'string') {
+    try {
+      entry.serverReplyKey = decodeReplyKey(body.replyKey)
+    } catch {
+      // malformed: as if none was registered
+    }
+  }
   const stored = (Array.isArray(body?.messages) ? body.messages.slice(0, 5000) : []).map((m) => toStored(caseId, m))
   const objectLimit = LIMITS.maxCaseObjectBytes + 64 * 1024
   const entries = await openConversation(caseId, replyKeyOf(entry), ctx.vault.keys, stored, (msgId) =>
@@ -146,10 +168,13 @@ async function post(ctx: WorkstationContext, caseId: string, msgId: string, p: P
 }
 
 /** Seals a reply to D from the report and posts it; kept for 重试 when the server does not take it. */
-export async function sendReply(ctx: WorkstationContext, entry: CaseEntry, input: { text: string; requestsMaterial: boolean }): Promise<string> {
+export async function sendReply(ctx: WorkstationContext, entry: CaseEntry, input: { text: string; requestsMaterial: boolean; acceptUnverifiedKey?: boolean }): Promise<string> {
   const replyKey = replyKeyOf(entry)
   if (!replyKey) {
-    throw new WsError(409, 'NO_REPLY_KEY', '这条举报是对话功能上线前提交的，举报内容里没有回复公钥，工作站不能回复。请用命令行 reply --accept-unverified-key（确认风险后）回复。')
+    throw new WsError(409, 'NO_REPLY_KEY', '这条举报是对话功能上线前提交的，举报内容里没有回复公钥，举报人也还没有用新版程序打开过案件，暂时不能回复。')
+  }
+  if (!replyKey.verified && input.acceptUnverifiedKey !== true) {
+    throw new WsError(409, 'UNVERIFIED_REPLY_KEY', UNVERIFIED_KEY_WARNING)
   }
   let text: string
   try {

@@ -16,7 +16,7 @@ import { parseInboxQuery, queryRows } from '../shared/inbox-query'
 import type { AuditView, NoteView, PublicStatus } from '../shared/types'
 import { FILE_CSP, WsError, type WorkstationContext } from './app'
 import { writeCaseFolder, zipCase, folderName, type ExportInput } from './export'
-import { CASE_CHANNEL_AVAILABLE, addedFile, loadMessages, retryReply, sendReply } from './messages'
+import { CASE_CHANNEL_AVAILABLE, UNVERIFIED_KEY_WARNING, addedFile, loadMessages, replyKeyState, retryReply, sendReply } from './messages'
 import { computeStats, statsCsv } from './stats'
 import { checkCaseMeta } from './untrusted'
 import type { CaseEntry } from './vault'
@@ -162,10 +162,11 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
 
   app.get<{ Params: { id: string } }>('/api/cases/:id/messages', { schema: { params: idParams } }, async (request) => {
     const e = entry(request.params.id)
-    return { available: CASE_CHANNEL_AVAILABLE, messages: CASE_CHANNEL_AVAILABLE ? await loadMessages(ctx, e) : [] }
+    const messages = CASE_CHANNEL_AVAILABLE ? await loadMessages(ctx, e) : []
+    return { available: CASE_CHANNEL_AVAILABLE, messages, replyKey: replyKeyState(e), ...(replyKeyState(e) === 'unverified' ? { warning: UNVERIFIED_KEY_WARNING } : {}) }
   })
 
-  app.post<{ Params: { id: string }; Body: { text: string; requestsMaterial: boolean } }>(
+  app.post<{ Params: { id: string }; Body: { text: string; requestsMaterial: boolean; acceptUnverifiedKey?: boolean } }>(
     '/api/cases/:id/replies',
     {
       schema: {
@@ -174,7 +175,7 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
           type: 'object',
           additionalProperties: false,
           required: ['text', 'requestsMaterial'],
-          properties: { text: { type: 'string', minLength: 1, maxLength: 10_000 }, requestsMaterial: { type: 'boolean' } },
+          properties: { text: { type: 'string', minLength: 1, maxLength: 10_000 }, requestsMaterial: { type: 'boolean' }, acceptUnverifiedKey: { type: 'boolean' } },
         },
       },
     },

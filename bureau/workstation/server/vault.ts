@@ -23,6 +23,8 @@ export interface CaseEntry {
   search: string
   /** The search text without spaces and dashes (phone numbers typed either way), made on first use. */
   compact?: string
+  /** A legacy case's reply key as registered with the server (unverified), read with the conversation. */
+  serverReplyKey?: Buffer
   /** Case channel bookkeeping, filled when the conversation is loaded. */
   unreadMessages: number
   newMaterial: number
