@@ -46,7 +46,7 @@ export async function startWorkstation(options: { idleMs?: number; configDir?: s
     output: () => out,
     stop: () =>
       new Promise<void>((done) => {
-        if (child.exitCode !== null) return done()
+        if (child.exitCode !== null || child.signalCode !== null) return done()
         child.once('exit', () => done())
         child.kill('SIGTERM')
       }),

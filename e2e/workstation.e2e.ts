@@ -13,13 +13,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { Fixture, PASSPHRASE, runCli, runInProcess, type ReportSpec, type Sent } from '../__tests__/bureau/fixture'
 import { request } from '../__tests__/server/helpers'
 import { readDevKey } from '../server/src/envelope/dev-key'
-import { residentKeys } from '../__tests__/support/case-client'
+import { legacyKeys, residentKeys, sealResidentMessage } from '../__tests__/support/case-client'
 import { ARTIFACTS, ROOT, launchBrowser, makePdf, makePng, phoneContext } from './harness'
 import { fillField, tap } from './phone'
 import { startWorkstation, type RunningWorkstation } from './workstation-harness'
 
 const PHONE = '13912345678'
 const STAFF_REPLY = '已收到您的举报，请补充对方的收款账号截图。'
+const RESIDENT_TEXT = '对方今天又打电话来催，说明天上门。'
+const LEGACY_REPLY = '您好，请到大同市公安局扫黑办补充转账记录原件。'
 const HOSTILE_SCRIPT = '<script>window.__pwned = "script"</script><img src=x onerror="window.__pwned=\'img\'"><b>粗体</b>'
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=\'svg\'"><script>window.__pwned="svg-script"</script><circle r="5"/></svg>')
 const HUGE = '很长'.repeat(35_000)
@@ -40,9 +42,10 @@ async function makeToken(name: string, branches: string[] = []) {
   return { secret, id }
 }
 
-async function shot(page: Page, name: string, docsName?: string) {
-  await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true })
-  if (docsShots && docsName) await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshots', docsName), fullPage: false })
+async function shot(page: Page, name: string, docsName?: string, part?: ReturnType<Page['locator']>) {
+  if (part) await part.scrollIntoViewIfNeeded()
+  await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: !part })
+  if (docsShots && docsName) await (part ?? page).screenshot({ path: path.join(ROOT, 'docs', 'screenshots', docsName), ...(part ? {} : { fullPage: false }) })
 }
 
 /** Opens the login URL, saves the connection, and unlocks with the key file. */
@@ -128,6 +131,17 @@ beforeAll(async () => {
   const bytes = fs.readFileSync(blob)
   bytes[bytes.length - 20] ^= 0x01
   fs.writeFileSync(blob, bytes)
+  // The resident writes first on the case page (a sealed message to the bureau key, with the 查询码's keys).
+  const resident = residentKeys(sent.target.receipt)
+  const m = sealResidentMessage({ caseId: sent.target.id, keys: resident, bureauPublicKey: fx.newKey.publicKey, text: RESIDENT_TEXT })
+  const posted = await request(fx.server.url, '/api/v1/case/messages', { method: 'POST', headers: { 'case-auth': resident.auth }, body: m.body })
+  const finalized = await request(fx.server.url, `/api/v1/case/messages/${m.msgId}/finalize`, { method: 'POST', headers: { 'case-auth': resident.auth } })
+  expect([posted.status, finalized.status]).toEqual([201, 200])
+  // A legacy report (old app: finalized with the receipt, no replyKey inside) whose resident's new
+  // app later registered a reply key D': the workstation may reply only after accepting the risk.
+  const salt = await request(fx.server.url, '/api/v1/case/legacy-salt')
+  const legacy = legacyKeys(sent.pdf.receipt, Buffer.from(salt.json.salt, 'base64'))
+  expect((await request(fx.server.url, '/api/v1/case/reply-key', { method: 'POST', headers: { 'case-auth': legacy.auth }, body: { replyKey: legacy.replyKey } })).status).toBe(200)
   tokens = { all: await makeToken('市局工作站'), yd: await makeToken('御东分局工作站', ['yd']), temp: await makeToken('临时工作站') }
   browser = await launchBrowser()
 }, 120000)
@@ -189,7 +203,9 @@ test('staff: unlock, filter and search, open with picture, note seen by a second
   await page.getByTestId('reply-text').locator('textarea').or(page.locator('textarea[data-testid=reply-text]')).first().fill(STAFF_REPLY)
   await page.getByTestId('reply-ask-material').click()
   await expectText(page.locator('[data-testid=message][data-from=bureau]'), STAFF_REPLY)
+  await expectText(page.locator('[data-testid=message][data-from=resident]'), RESIDENT_TEXT)
   expect(await page.locator('[data-testid=message][data-pending=true]').count()).toBe(0)
+  await shot(page, '02a-conversation', 'workstation-conversation.png', page.getByTestId('conversation'))
   const phone = await phoneContext(browser)
   const resident = await phone.newPage()
   await resident.goto(`${fx.server.url}/`)
@@ -322,6 +338,14 @@ test('hostile report content stays text: HTML, script tags, javascript: links, S
   const frame = page.getByTestId('pdf-0')
   await frame.waitFor()
   expect(await frame.getAttribute('sandbox')).toBe('')
+  // It is a legacy report with a registered (unverified) reply key: a warning, and replying needs the confirmation.
+  await expectText(page.getByTestId('unverified-key-warning'), '与这份举报没有绑定')
+  await page.locator('textarea[data-testid=reply-text], [data-testid=reply-text] textarea').first().fill(LEGACY_REPLY)
+  expect(await page.getByTestId('reply-send').isDisabled()).toBe(true)
+  await page.getByTestId('accept-unverified').click()
+  await page.getByTestId('reply-send').click()
+  await expectText(page.locator('[data-testid=message][data-from=bureau]'), LEGACY_REPLY)
+  await shot(page, '05a-legacy-reply')
   // The print view: the report without controls.
   await page.goto(`${ws.origin}/#/case/${sent.target.id}/print`)
   await expectText(page.getByTestId('print-page'), '一周后要还 9000 元')

@@ -5,13 +5,17 @@
  * and sent by 重试 exactly once, and no reply for a report without a reply key.
  */
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { BureauClient } from '../../bureau/remote'
 import type { WorkstationContext } from '../../bureau/workstation/server/app'
-import { addedFile, loadMessages, retryReply, sendReply } from '../../bureau/workstation/server/messages'
+import { addedFile, loadMessages, replyKeyOf, replyKeyState, retryReply, sendReply } from '../../bureau/workstation/server/messages'
+import { ReplySpool } from '../../bureau/workstation/server/spool'
 import { Vault, type CaseEntry } from '../../bureau/workstation/server/vault'
 import { Fixture, buildReport, runCli } from '../bureau/fixture'
 import { receipt, request, seal, submissionBody } from '../server/helpers'
-import { openAsResident, residentKeys, sealResidentMessage, type ResidentKeys } from '../support/case-client'
+import { legacyKeys, openAsResident, residentKeys, sealResidentMessage, type ResidentKeys } from '../support/case-client'
 
 let fx: Fixture
 let token: string
@@ -42,7 +46,7 @@ beforeAll(async () => {
   const vault = new Vault()
   vault.unlock([fx.newKey])
   entry = { meta: { id: caseId, header: sealed.header } as unknown as CaseEntry['meta'], raw: report, search: '', unreadMessages: 1, newMaterial: 0, firstReplyAt: null }
-  ctx = { vault, options: { connection: { client: () => client, info: { name: '测试工作站' } } }, activity: { last: Date.now() }, campaign: { branches: [] } } as unknown as WorkstationContext
+  ctx = { vault, options: { connection: { client: () => client, info: { name: '测试工作站' } } }, activity: { last: Date.now() }, campaign: { branches: [] }, spool: new ReplySpool(fs.mkdtempSync(path.join(os.tmpdir(), 'clue-ws-spool-'))), spoolWarnings: [] } as unknown as WorkstationContext
 }, 60000)
 
 afterAll(async () => {
@@ -77,11 +81,16 @@ test('a reply the server did not take is kept, shown as not sent, and 重试 sen
   let messages = await loadMessages(ctx, entry)
   const kept = messages.filter((m) => m.pending)
   expect(kept.map((m) => m.text)).toEqual(['第二条回复'])
+  // Kept on disk too, sealed: the spool file is there, and its text is not.
+  const spooled = fs.readdirSync(ctx.spool.dir)
+  expect(spooled).toEqual([`reply-${kept[0].msgId}.json`])
+  expect(fs.readFileSync(path.join(ctx.spool.dir, spooled[0]), 'utf8')).not.toContain('第二条回复')
   await retryReply(ctx, entry, kept[0].msgId)
   messages = await loadMessages(ctx, entry)
   expect(messages.filter((m) => m.pending)).toEqual([])
   expect(messages.filter((m) => m.text === '第二条回复').map((m) => m.from)).toEqual(['bureau'])
   await expect(retryReply(ctx, entry, kept[0].msgId)).rejects.toMatchObject({ code: 'NO_SUCH_REPLY' })
+  expect(fs.readdirSync(ctx.spool.dir)).toEqual([])
   // Locking drops kept replies with the keys.
   ctx.vault.lock()
   ctx.vault.unlock([fx.newKey])
@@ -91,4 +100,28 @@ test('no reply for a report without a reply key (the server is never asked for o
   const legacy = { ...entry, raw: { ...report, replyKey: undefined } }
   await expect(sendReply(ctx, legacy, { text: '你好', requestsMaterial: false })).rejects.toMatchObject({ code: 'NO_REPLY_KEY' })
   await expect(sendReply(ctx, entry, { text: '   ', requestsMaterial: false })).rejects.toMatchObject({ code: 'BAD_TEXT' })
+})
+
+test('a legacy case: the key the resident registered is the server’s word, so a reply needs the explicit acceptance', async () => {
+  const r = receipt()
+  const old = buildReport({ category: 'loan', branch: 'yd', description: '旧版程序的举报' })
+  const sealed = seal(fx.newKey, old)
+  const created = await request(fx.server.url, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed, undefined, 'yd') })
+  expect((await request(fx.server.url, `/api/v1/submissions/${created.json.id}/finalize`, { method: 'POST', body: { receipt: r } })).status).toBe(200)
+  const salt = await request(fx.server.url, '/api/v1/case/legacy-salt')
+  const legacy = legacyKeys(r, Buffer.from(salt.json.salt, 'base64'))
+  expect((await request(fx.server.url, '/api/v1/case/reply-key', { method: 'POST', headers: { 'case-auth': legacy.auth }, body: { replyKey: legacy.replyKey } })).status).toBe(200)
+  const e: CaseEntry = { meta: { id: created.json.id, header: sealed.header } as unknown as CaseEntry['meta'], raw: old, search: '', unreadMessages: 0, newMaterial: 0, firstReplyAt: null }
+  expect(replyKeyState(e)).toBe('none')
+  await loadMessages(ctx, e)
+  expect(replyKeyState(e)).toBe('unverified')
+  await expect(sendReply(ctx, e, { text: '请补充材料', requestsMaterial: false })).rejects.toMatchObject({ code: 'UNVERIFIED_REPLY_KEY', message: expect.stringContaining('与这份举报没有绑定') })
+  await expect(sendReply(ctx, e, { text: '请补充材料', requestsMaterial: false, acceptUnverifiedKey: false })).rejects.toMatchObject({ code: 'UNVERIFIED_REPLY_KEY' })
+  const listed = await request(fx.server.bureauUrl!, `/bureau/v1/cases/${e.meta.id}/messages`, { headers: { authorization: `Bearer ${token}` } })
+  expect(listed.json.messages).toEqual([])
+  const msgId = await sendReply(ctx, e, { text: '请补充材料', requestsMaterial: false, acceptUnverifiedKey: true })
+  const view = await request(fx.server.url, `/api/v1/case/messages/${msgId}`, { headers: { 'case-auth': legacy.auth } })
+  expect(openAsResident({ caseId: e.meta.id, keys: legacy, bureauPublicKey: fx.newKey.publicKey, view: view.json }).text).toBe('请补充材料')
+  // A report that carries its own key is never overridden by the server's.
+  expect(replyKeyOf({ ...entry, serverReplyKey: Buffer.from(legacy.replyKey, 'base64') })?.verified).toBe(true)
 })

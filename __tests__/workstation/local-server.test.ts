@@ -22,7 +22,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(web, 'assets'), { recursive: true })
   fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><meta name="csp-nonce" content="__CSP_NONCE__"><div id="root"></div><script type="module" src="/assets/a.js"></script>')
   fs.writeFileSync(path.join(web, 'assets', 'a.js'), 'console.log(1)')
-  ws = await buildWorkstation({ webDir: web, connection: new ConnectionStore(path.join(dir, 'config')), idleMs: 60_000, exportDir: path.join(dir, 'export') })
+  ws = await buildWorkstation({ webDir: web, connection: new ConnectionStore(path.join(dir, 'config')), idleMs: 60_000, exportDir: path.join(dir, 'export'), stateDir: path.join(dir, 'config') })
   await ws.app.listen({ host: '127.0.0.1', port: 0 })
   port = (ws.app.server.address() as { port: number }).port
   ws.setPort(port)

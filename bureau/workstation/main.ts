@@ -3,7 +3,8 @@
  * desktop, opens) a URL with a one-time login secret. Options:
  *   --port N            listen port (default 0: any free port)
  *   --idle-minutes M    lock after M minutes without activity (default 15) [WORKSTATION_IDLE_MS for tests]
- *   --config-dir DIR    where the server address and token are kept (default ~/.config/clue-workstation)
+ *   --config-dir DIR    where the server address and token are kept, and replies not yet sent (sealed)
+ *                       (default ~/.config/clue-workstation)
  *   --export-dir DIR    default folder for exports (default ~/扫黑办导出)
  *   --no-open           do not open a browser
  */
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   const configDir = path.resolve(values['config-dir'] ?? process.env.WORKSTATION_CONFIG_DIR ?? path.join(os.homedir(), '.config', 'clue-workstation'))
   const exportDir = path.resolve(values['export-dir'] ?? path.join(os.homedir(), '扫黑办导出'))
   process.umask(0o077)
-  const ws = await buildWorkstation({ webDir: process.env.WORKSTATION_WEB_DIR ?? path.join(ROOT, 'dist', 'workstation'), connection: new ConnectionStore(configDir), idleMs, exportDir })
+  const ws = await buildWorkstation({ webDir: process.env.WORKSTATION_WEB_DIR ?? path.join(ROOT, 'dist', 'workstation'), connection: new ConnectionStore(configDir), idleMs, exportDir, stateDir: configDir })
   await ws.app.listen({ host: '127.0.0.1', port })
   const address = ws.app.server.address()
   const actual = typeof address === 'object' && address ? address.port : port

@@ -16,6 +16,7 @@ import { RemoteError, type BureauClient } from '../../remote'
 import type { ConnectionStore } from './connection'
 import casesRoutes from './routes-cases'
 import sessionRoutes from './routes-session'
+import { ReplySpool } from './spool'
 import { Vault } from './vault'
 
 export const SESSION_COOKIE = 'ws_session'
@@ -39,6 +40,8 @@ export interface WorkstationOptions {
   idleMs: number
   /** Folder exports go to by default. */
   exportDir: string
+  /** Where replies not yet acknowledged are kept, sealed (./spool.ts); the configuration folder. */
+  stateDir: string
   /** Test hook: the bureau API client factory. */
   makeClient?: (server: string, token: string) => BureauClient
   logLevel?: string | false
@@ -203,7 +206,7 @@ export async function buildWorkstation(options: WorkstationOptions): Promise<Wor
     return reply.code(500).send({ code: 'INTERNAL', message: '工作站内部错误，请重试；如果反复出现，请重新启动工作站。' })
   })
 
-  const ctx: WorkstationContext = { vault, options, activity, campaign: { branches: [] } }
+  const ctx: WorkstationContext = { vault, options, activity, campaign: { branches: [] }, spool: new ReplySpool(path.join(options.stateDir, 'outbox')), spoolWarnings: [] }
   await app.register(sessionRoutes, ctx)
   await app.register(casesRoutes, ctx)
   return { app, vault, loginSecret, setPort: (p) => (port = p) }
@@ -215,4 +218,8 @@ export interface WorkstationContext {
   activity: { last: number }
   /** Branch names from the server's campaign (read at unlock). */
   campaign: { branches: { code: string; name: string }[] }
+  /** Sealed replies not yet acknowledged by the server, on disk. */
+  spool: ReplySpool
+  /** Why kept replies could not be sent again (plain Chinese), from the last load. */
+  spoolWarnings: string[]
 }

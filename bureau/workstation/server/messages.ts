@@ -2,13 +2,17 @@
  * The conversation with the resident (issue 14's case channel) over the bureau API: messages
  * opened with the unlocked keys by the CLI's own code (bureau/case.ts: openConversation,
  * openAddedFile), the reply key D taken from INSIDE the decrypted report (never from the server),
- * replies sealed here (sealBureauReply) and posted as ciphertext. A reply the server did not take
- * is kept in this process, sealed, with its msgId, and offered again (重试) — the same msgId and
- * ciphertext, so a retry after a lost answer cannot post it twice. Kept replies are dropped on lock.
+ * replies sealed here (sealBureauReply) and posted as ciphertext. Every reply is put in the spool
+ * (./spool.ts: sealed, on disk) before it is posted and taken out once the server acknowledges it;
+ * one the server did not take stays listed as 待发送 with 重试 — the same msgId and ciphertext, so a
+ * retry after a lost answer cannot post it twice. After a restart, the next load puts the spooled
+ * replies back in their cases (their text read from the bureau's own copy) and sends them again.
  */
 import { randomBytes } from 'node:crypto'
 import { LIMITS } from '../../../server/src/limits'
 import type { NewCaseMessage } from '../../../server/src/repository'
+import { decodeReplyKey, openCaseObject } from '../../../server/src/envelope'
+import { parseCaseMessage } from '../../../src/case/plaintext'
 import { openAddedFile, openConversation, replyKeyOfReport, sealBureauReply, type ConversationEntry, type ReplyKeyInfo } from '../../case'
 import { checkReplyText } from '../../commands/reply'
 import { CliError } from '../../errors'
@@ -17,6 +21,10 @@ import { messageFromApi } from '../../remote-data'
 import type { MessageView } from '../shared/types'
 import { WsError, type WorkstationContext } from './app'
 import type { CaseEntry } from './vault'
+
+/** Why a legacy case's reply needs an explicit confirmation (the page shows it too). */
+export const UNVERIFIED_KEY_WARNING =
+  '这是旧版举报（对话功能上线前提交）：回复公钥不在举报内容里，是举报人的新版程序后来登记到服务器上的，与这份举报没有绑定，工作站无法验证。控制了服务器的人可以换成自己的公钥，读到这条回复。请确认回复中没有不能让对方看到的内容，并勾选“我已了解风险，仍要回复”。'
 
 /** Whether this build can read and send case-channel messages. */
 export const CASE_CHANNEL_AVAILABLE = true
@@ -46,14 +54,24 @@ function stateOf(ctx: WorkstationContext, caseId: string): CaseState {
   return s
 }
 
-/** D of the case, from inside the decrypted report; undefined for a report made before the channel. */
+/**
+ * D of the case: from inside the decrypted report (verified), else — a legacy report, made before
+ * the channel — the key the resident's app registered with the server (its word only: unverified).
+ */
 export function replyKeyOf(entry: CaseEntry): ReplyKeyInfo | undefined {
   try {
     const D = replyKeyOfReport(entry.raw)
-    return D ? { D, verified: true } : undefined
+    if (D) return { D, verified: true }
   } catch {
     return undefined
   }
+  return entry.serverReplyKey ? { D: entry.serverReplyKey, verified: false } : undefined
+}
+
+/** How the page may reply: with D from the report, only after accepting the risk of the server's D', or not at all. */
+export function replyKeyState(entry: CaseEntry): 'verified' | 'unverified' | 'none' {
+  const k = replyKeyOf(entry)
+  return k ? (k.verified ? 'verified' : 'unverified') : 'none'
 }
 
 function view(e: ConversationEntry): MessageView {
@@ -73,14 +91,28 @@ function view(e: ConversationEntry): MessageView {
 }
 
 function pendingView(msgId: string, p: PendingReply): MessageView {
-  return { msgId, from: 'bureau', at: p.at, text: p.text, requestsMaterial: p.requestsMaterial, state: 'pending', attachments: [], readByBureau: true, pending: true, problem: `尚未发出：${p.error}` }
+  return { msgId, from: 'bureau', at: p.at, text: p.text, requestsMaterial: p.requestsMaterial, state: 'pending', attachments: [], readByBureau: true, pending: true, problem: `待发送：${p.error}` }
+}
+
+/** Acknowledged by the server (posted, or found in the conversation): no longer kept, in memory or on disk. */
+function acknowledged(ctx: WorkstationContext, caseId: string, msgId: string): void {
+  stateOf(ctx, caseId).pending.delete(msgId)
+  ctx.spool.remove(msgId)
 }
 
 /** The conversation, opened; the resident's messages shown are marked read. Kept replies come last. */
 export async function loadMessages(ctx: WorkstationContext, entry: CaseEntry): Promise<MessageView[]> {
   const client = ctx.options.connection.client()
   const caseId = entry.meta.id
-  const body = (await client.json(`/bureau/v1/cases/${caseId}/messages`)) as { messages?: unknown }
+  const body = (await client.json(`/bureau/v1/cases/${caseId}/messages`)) as { messages?: unknown; replyKey?: unknown }
+  entry.serverReplyKey = undefined
+  if (typeof body?.replyKey === 'string') {
+    try {
+      entry.serverReplyKey = decodeReplyKey(body.replyKey)
+    } catch {
+      // malformed: as if none was registered
+    }
+  }
   const stored = (Array.isArray(body?.messages) ? body.messages.slice(0, 5000) : []).map((m) => messageFromApi(caseId, m))
   const objectLimit = LIMITS.maxCaseObjectBytes + 64 * 1024
   const entries = await openConversation(caseId, replyKeyOf(entry), ctx.vault.keys, stored, (msgId) =>
@@ -88,7 +120,7 @@ export async function loadMessages(ctx: WorkstationContext, entry: CaseEntry): P
   )
   const state = stateOf(ctx, caseId)
   state.entries = entries
-  for (const e of entries) state.pending.delete(e.stored.msgId)
+  for (const e of entries) if (state.pending.has(e.stored.msgId)) acknowledged(ctx, caseId, e.stored.msgId)
   const unread = entries.filter((e) => e.plaintext && !e.error && e.stored.from === 'resident' && e.stored.readAt === null)
   if (unread.length > 0) {
     const upToSeq = Math.max(...unread.map((e) => e.stored.seq ?? 0))
@@ -105,7 +137,7 @@ async function post(ctx: WorkstationContext, caseId: string, msgId: string, p: P
       method: 'POST',
       body: { msgId, header: r.header, message: r.message.toString('base64'), copy: r.copy.toString('base64') },
     })
-    stateOf(ctx, caseId).pending.delete(msgId)
+    acknowledged(ctx, caseId, msgId)
   } catch (e) {
     p.error = e instanceof RemoteError ? e.zh : (e as Error).message
     throw new WsError(502, 'REPLY_NOT_SENT', `回复没有发出（${p.error}）。内容已保留在本工作站，可点“重试”再发。`)
@@ -113,10 +145,13 @@ async function post(ctx: WorkstationContext, caseId: string, msgId: string, p: P
 }
 
 /** Seals a reply to D from the report and posts it; kept for 重试 when the server does not take it. */
-export async function sendReply(ctx: WorkstationContext, entry: CaseEntry, input: { text: string; requestsMaterial: boolean }): Promise<string> {
+export async function sendReply(ctx: WorkstationContext, entry: CaseEntry, input: { text: string; requestsMaterial: boolean; acceptUnverifiedKey?: boolean }): Promise<string> {
   const replyKey = replyKeyOf(entry)
   if (!replyKey) {
-    throw new WsError(409, 'NO_REPLY_KEY', '这条举报是对话功能上线前提交的，举报内容里没有回复公钥，工作站不能回复。请用命令行 reply --accept-unverified-key（确认风险后）回复。')
+    throw new WsError(409, 'NO_REPLY_KEY', '这条举报是对话功能上线前提交的，举报内容里没有回复公钥，举报人也还没有用新版程序打开过案件，暂时不能回复。')
+  }
+  if (!replyKey.verified && input.acceptUnverifiedKey !== true) {
+    throw new WsError(409, 'UNVERIFIED_REPLY_KEY', UNVERIFIED_KEY_WARNING)
   }
   let text: string
   try {
@@ -132,6 +167,12 @@ export async function sendReply(ctx: WorkstationContext, entry: CaseEntry, input
   const record = sealBureauReply({ caseId: entry.meta.id, msgId, text, requestsMaterial: input.requestsMaterial, inReplyTo: lastSeen, now }, key, replyKey)
   const pending: PendingReply = { record, text, requestsMaterial: input.requestsMaterial, at: now, error: '正在发送' }
   state.pending.set(msgId, pending)
+  try {
+    ctx.spool.write(entry.meta.id, record, now)
+  } catch (e) {
+    state.pending.delete(msgId)
+    throw new WsError(507, 'SPOOL_FAILED', `回复没有发出：无法先把加密后的回复保存到本机（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}），请检查磁盘空间后再发。`)
+  }
   await post(ctx, entry.meta.id, msgId, pending)
   if (entry.firstReplyAt === null) entry.firstReplyAt = now
   return msgId
@@ -142,6 +183,46 @@ export async function retryReply(ctx: WorkstationContext, entry: CaseEntry, msgI
   const pending = stateOf(ctx, entry.meta.id).pending.get(msgId)
   if (!pending) throw new WsError(404, 'NO_SUCH_REPLY', '没有这条待发的回复（可能已经发出）。')
   await post(ctx, entry.meta.id, msgId, pending)
+}
+
+/**
+ * After a load from the server: the replies kept on disk (the workstation was closed, killed or
+ * crashed before the server took them) join their cases as 待发送 and are posted again, one by one.
+ * Returns plain Chinese warnings for spool files that cannot be used and replies whose case is not here.
+ */
+export async function resendSpooled(ctx: WorkstationContext): Promise<string[]> {
+  const { replies, warnings } = ctx.spool.read()
+  const restored: [string, string, PendingReply][] = []
+  for (const r of replies) {
+    const entry = ctx.vault.cases.get(r.caseId)
+    if (!entry) {
+      warnings.push(`一条待发送的回复（${r.msgId}）属于案件 ${r.caseId}，此工作站的列表中没有这个案件，没有发送。`)
+      continue
+    }
+    const state = stateOf(ctx, r.caseId)
+    if (state.pending.has(r.msgId)) continue
+    const record: NewCaseMessage = { caseId: r.caseId, msgId: r.msgId, from: 'bureau', header: r.header, message: r.message, copy: r.copy, attachments: [], requestHash: '' }
+    const own = ownCopy(ctx, entry, r.msgId, record)
+    const pending: PendingReply = { record, text: own?.text ?? '', requestsMaterial: own?.requestsMaterial ?? false, at: r.at, error: '工作站上次关闭前没有发出，正在重新发送' }
+    if (!own) pending.error = '工作站上次关闭前没有发出；本机保存的加密副本无法打开，仍按原样重新发送'
+    state.pending.set(r.msgId, pending)
+    restored.push([r.caseId, r.msgId, pending])
+  }
+  for (const [caseId, msgId, pending] of restored) await post(ctx, caseId, msgId, pending).catch(() => undefined)
+  return warnings
+}
+
+/** The text of a kept reply, from the bureau's own copy (sealed to the bureau key): the spool holds no plaintext. */
+function ownCopy(ctx: WorkstationContext, entry: CaseEntry, msgId: string, r: NewCaseMessage): { text: string; requestsMaterial: boolean } | undefined {
+  const replyKey = replyKeyOf(entry)
+  if (!replyKey) return undefined
+  try {
+    const plain = openCaseObject({ header: r.header, reader: { keys: ctx.vault.keys, replyPublicKey: replyKey.D }, caseId: entry.meta.id, msgId, from: 'bureau', kind: 'copy', object: r.copy })
+    const p = parseCaseMessage(new Uint8Array(plain), { caseId: entry.meta.id, msgId, from: 'bureau' })
+    return { text: p.text, requestsMaterial: p.requestsMaterial }
+  } catch {
+    return undefined
+  }
 }
 
 /** An added file of a resident message, decrypted and checked (AEAD, and its size against the message). */

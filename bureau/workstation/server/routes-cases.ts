@@ -12,10 +12,11 @@ import { LIMITS } from '../../../server/src/limits'
 import { PUBLIC_STATUSES } from '../../../server/src/repository/types'
 import type { BranchOffice } from '../../../src/domain/types'
 import { MAX_NOTE_TEXT, NoteError, openNote, sealNote } from '../../note-crypto'
+import { parseInboxQuery, queryRows } from '../shared/inbox-query'
 import type { AuditView, NoteView, PublicStatus } from '../shared/types'
 import { FILE_CSP, WsError, type WorkstationContext } from './app'
 import { writeCaseFolder, zipCase, folderName, type ExportInput } from './export'
-import { CASE_CHANNEL_AVAILABLE, addedFile, loadMessages, retryReply, sendReply } from './messages'
+import { CASE_CHANNEL_AVAILABLE, UNVERIFIED_KEY_WARNING, addedFile, loadMessages, replyKeyState, retryReply, sendReply } from './messages'
 import { computeStats, statsCsv } from './stats'
 import { checkCaseMeta } from './untrusted'
 import type { CaseEntry } from './vault'
@@ -72,15 +73,32 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
     return { entry: e, files, messages, notes, branches: ctx.campaign.branches as unknown as BranchOffice[] }
   }
 
-  app.get<{ Querystring: { q?: string } }>('/api/cases', async (request) => {
+  // One page of the inbox: search, filters and sort are applied here, over the decrypted cases in
+  // memory, so the page never receives (nor lays out) the whole inbox.
+  app.get<{ Querystring: Record<string, unknown> }>('/api/cases', async (request) => {
     unlocked()
     await vault.settled()
     unlocked()
-    const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 200) : ''
+    const query = parseInboxQuery(request.query)
     const t0 = performance.now()
-    const ids = vault.search(q)
+    const ids = vault.search(query.q)
     const searchMs = performance.now() - t0
-    return { rows: ids.map((id) => vault.row(vault.cases.get(id)!)), refused: vault.refused, searchMs, loadedAt: vault.loadedAt, total: vault.cases.size, ...(vault.loadError ? { loadError: vault.loadError } : {}) }
+    const { rows, matched, page } = queryRows(ids.map((id) => vault.row(vault.cases.get(id)!)), query)
+    return {
+      q: query.q,
+      rows,
+      matched,
+      page,
+      pageSize: query.pageSize,
+      refused: vault.refused,
+      searchMs,
+      queryMs: performance.now() - t0,
+      loadedAt: vault.loadedAt,
+      total: vault.cases.size,
+      ...(vault.timings ? { load: vault.timings } : {}),
+      ...(vault.loadError ? { loadError: vault.loadError } : {}),
+      ...(ctx.spoolWarnings.length ? { spoolWarnings: ctx.spoolWarnings.slice(0, 20) } : {}),
+    }
   })
 
   app.get<{ Params: { id: string } }>('/api/cases/:id', { schema: { params: idParams } }, async (request) => {
@@ -144,10 +162,11 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
 
   app.get<{ Params: { id: string } }>('/api/cases/:id/messages', { schema: { params: idParams } }, async (request) => {
     const e = entry(request.params.id)
-    return { available: CASE_CHANNEL_AVAILABLE, messages: CASE_CHANNEL_AVAILABLE ? await loadMessages(ctx, e) : [] }
+    const messages = CASE_CHANNEL_AVAILABLE ? await loadMessages(ctx, e) : []
+    return { available: CASE_CHANNEL_AVAILABLE, messages, replyKey: replyKeyState(e), ...(replyKeyState(e) === 'unverified' ? { warning: UNVERIFIED_KEY_WARNING } : {}) }
   })
 
-  app.post<{ Params: { id: string }; Body: { text: string; requestsMaterial: boolean } }>(
+  app.post<{ Params: { id: string }; Body: { text: string; requestsMaterial: boolean; acceptUnverifiedKey?: boolean } }>(
     '/api/cases/:id/replies',
     {
       schema: {
@@ -156,7 +175,7 @@ const casesRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) => 
           type: 'object',
           additionalProperties: false,
           required: ['text', 'requestsMaterial'],
-          properties: { text: { type: 'string', minLength: 1, maxLength: 10_000 }, requestsMaterial: { type: 'boolean' } },
+          properties: { text: { type: 'string', minLength: 1, maxLength: 10_000 }, requestsMaterial: { type: 'boolean' }, acceptUnverifiedKey: { type: 'boolean' } },
         },
       },
     },

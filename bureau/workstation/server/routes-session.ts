@@ -8,6 +8,7 @@ import { CATEGORIES } from '../../../src/domain/categories'
 import { RemoteError } from '../../remote'
 import type { SessionState } from '../shared/types'
 import { WsError, type WorkstationContext } from './app'
+import { resendSpooled } from './messages'
 
 export interface BranchName {
   code: string
@@ -103,6 +104,7 @@ const sessionRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) =
         await conn.check()
         ctx.campaign.branches = await loadBranches(ctx)
         await vault.load(conn.client())
+        ctx.spoolWarnings = await resendSpooled(ctx)
       } catch (e) {
         if (e instanceof RemoteError) {
           vault.loadError = e.zh
@@ -125,6 +127,7 @@ const sessionRoutes: FastifyPluginAsync<WorkstationContext> = async (app, ctx) =
       await conn.check()
       ctx.campaign.branches = await loadBranches(ctx)
       await vault.load(conn.client())
+      ctx.spoolWarnings = await resendSpooled(ctx)
     } catch (e) {
       if (e instanceof RemoteError) vault.loadError = e.zh
       throw e

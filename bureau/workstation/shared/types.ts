@@ -128,3 +128,26 @@ export interface StatsView {
   firstReply: { replied: number; unanswered: number; medianHours: number | null; buckets: { label: string; count: number }[] }
   total: number
 }
+
+/** GET /api/cases: one page of the inbox, searched, filtered and sorted by the workstation process. */
+export interface CasesAnswer {
+  /** The search this answers (the page shows an answer only for what is typed now). */
+  q: string
+  rows: CaseRow[]
+  /** Cases matching the search and filters, over every page. */
+  matched: number
+  page: number
+  pageSize: number
+  refused: string[]
+  searchMs: number
+  /** Search, filters, sort and paging together. */
+  queryMs: number
+  loadedAt: number
+  total: number
+  /** How the last load from the server went (npm run bench:workstation prints it). */
+  load?: { listMs: number; decryptMs: number; totalMs: number; requests: number }
+  /** Why the cases could not be (re)loaded from the server. */
+  loadError?: string
+  /** Kept replies that could not be sent again (a damaged spool file, a case not here). */
+  spoolWarnings?: string[]
+}

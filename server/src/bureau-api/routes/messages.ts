@@ -82,14 +82,28 @@ const messagesRoutes: FastifyPluginAsync<MessagesOptions> = async (app, ctx) => 
       schema: {
         summary: "A case's accepted messages in seq order: headers and sizes, no content",
         params: caseParams,
-        response: { 200: { type: 'object', required: ['messages'], properties: { messages: { type: 'array', items: messageMeta } } }, ...errorResponses('CASE_NOT_FOUND', 'INVALID_FIELD', ...TOKEN_ERRORS) },
+        response: {
+          200: {
+            type: 'object',
+            required: ['messages', 'replyKey'],
+            properties: {
+              messages: { type: 'array', items: messageMeta },
+              replyKey: {
+                type: ['string', 'null'],
+                description: "The reply key D' the resident's app registered for a legacy case (base64), or null. The server's word, NOT bound to the report: a client uses it only when the report holds no replyKey, and only after its user accepts the risk (docs/protocol.md §18)",
+              },
+            },
+          },
+          ...errorResponses('CASE_NOT_FOUND', 'INVALID_FIELD', ...TOKEN_ERRORS),
+        },
       },
     },
     async (request) => {
       const s = await caseFor(ctx, request, request.params.id)
       const all = (await ctx.repository.cases.listMessages(s.id, ctx.now())).filter((m) => m.state === 'accepted')
+      const record = await ctx.repository.cases.getCase(s.id)
       await audit(ctx, request, 'case.messages', s.id, String(all.length))
-      return { messages: all.map(meta) }
+      return { messages: all.map(meta), replyKey: record?.replyKey && record.replyKey.length === 32 ? record.replyKey.toString('base64') : null }
     },
   )
 

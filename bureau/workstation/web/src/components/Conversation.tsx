@@ -1,28 +1,40 @@
 /**
  * The conversation with the resident: their messages (with added files, checked when opened) and
  * the bureau's replies; 回复, and 请求补充材料. A reply the server did not take stays listed as not
- * sent, with 重试 (the workstation process keeps it sealed, with the same msgId).
+ * sent (待发送), with 重试 (the workstation keeps it sealed, on disk, with the same msgId, and sends
+ * it again after a restart).
  */
-import { Alert, Button, Card, Empty, Input, List, Space, Tag, Typography } from 'antd'
+import { Alert, Button, Card, Checkbox, Empty, Input, List, Space, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import type { MessageView } from '../../../shared/types'
 import { api } from '../api'
 import { cstDateTime, formatBytes } from '../format'
 import { useLoad } from '../hooks/useLoad'
 
+interface ConversationAnswer {
+  available: boolean
+  messages: MessageView[]
+  /** Where the reply key comes from: the report (verified), the server for a legacy case (unverified), or nowhere. */
+  replyKey: 'verified' | 'unverified' | 'none'
+  warning?: string
+}
+
 export function Conversation({ id, print }: { id: string; print?: boolean }) {
-  const { data, error, loading, reload } = useLoad(() => api<{ available: boolean; messages: MessageView[] }>(`/api/cases/${id}/messages`), [id])
+  const { data, error, loading, reload } = useLoad(() => api<ConversationAnswer>(`/api/cases/${id}/messages`), [id])
   const [text, setText] = useState('')
+  const [acceptUnverified, setAcceptUnverified] = useState(false)
   const [sendError, setSendError] = useState<string>()
   const [sending, setSending] = useState(false)
-  const available = !!data?.available
+  const unverified = data?.replyKey === 'unverified'
+  // A legacy case's key is the server's word: replying needs the explicit confirmation below.
+  const available = !!data?.available && data.replyKey !== 'none' && (!unverified || acceptUnverified)
 
   const send = async (requestsMaterial: boolean, retry?: string) => {
     setSending(true)
     setSendError(undefined)
     try {
       if (retry) await api(`/api/cases/${id}/replies/${retry}/retry`, { method: 'POST', body: {} })
-      else await api(`/api/cases/${id}/replies`, { method: 'POST', body: { text: text.trim(), requestsMaterial } })
+      else await api(`/api/cases/${id}/replies`, { method: 'POST', body: { text: text.trim(), requestsMaterial, ...(unverified ? { acceptUnverifiedKey: acceptUnverified } : {}) } })
       if (!retry) setText('')
       await reload()
     } catch (e) {
@@ -46,7 +58,7 @@ export function Conversation({ id, print }: { id: string; print?: boolean }) {
                 <Tag color={m.from === 'resident' ? 'blue' : 'red'}>{m.from === 'resident' ? '举报人' : '扫黑办'}</Tag>
                 <span>{cstDateTime(m.at)}</span>
                 {m.requestsMaterial ? <Tag color="orange">请求补充材料</Tag> : null}
-                {m.pending ? <Tag color="orange">尚未发出</Tag> : null}
+                {m.pending ? <Tag color="orange">待发送</Tag> : null}
                 {m.pending && !print ? (
                   <Button size="small" onClick={() => void send(false, m.msgId)} loading={sending} data-testid="reply-retry">
                     重试
@@ -75,7 +87,26 @@ export function Conversation({ id, print }: { id: string; print?: boolean }) {
               description="给举报人回复需要“案件对话通道”（用举报人手机上的回复密钥加密），这一功能尚未并入本版本的工作站。目前请通过设置状态和公开说明告知举报人进展。"
             />
           ) : null}
-          <Input.TextArea rows={3} maxLength={2000} showCount value={text} onChange={(e) => setText(e.target.value)} disabled={!available} placeholder="回复举报人（只有持有查询码的人能读到；不要写举报人的姓名、电话）" data-testid="reply-text" />
+          {data?.replyKey === 'none' ? (
+            <Alert type="info" showIcon data-testid="reply-no-key" message="暂时不能回复" description="这是旧版举报（对话功能上线前提交），举报人还没有用新版程序打开过案件，服务器上没有可用的回复公钥。可先通过设置状态和公开说明告知举报人进展。" />
+          ) : null}
+          {unverified ? (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="unverified-key-warning"
+              message="旧版举报：回复公钥未经验证，与举报内容没有绑定"
+              description={
+                <Space direction="vertical">
+                  <span>{data?.warning}</span>
+                  <Checkbox checked={acceptUnverified} onChange={(e) => setAcceptUnverified(e.target.checked)} data-testid="accept-unverified">
+                    我已了解风险，仍要回复
+                  </Checkbox>
+                </Space>
+              }
+            />
+          ) : null}
+          <Input.TextArea rows={3} maxLength={2000} showCount value={text} onChange={(e) => setText(e.target.value)} disabled={!data?.available || data.replyKey === 'none'} placeholder="回复举报人（只有持有查询码的人能读到；不要写举报人的姓名、电话）" data-testid="reply-text" />
           <Space>
             <Button type="primary" onClick={() => void send(false)} disabled={!available || !text.trim()} loading={sending} data-testid="reply-send">
               回复

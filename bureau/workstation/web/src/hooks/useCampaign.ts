@@ -7,9 +7,11 @@ export interface CampaignNames {
   categories: { code: string; name: string }[]
 }
 
+const NO_NAMES: CampaignNames = { branches: [], categories: [] }
+
 export function useCampaign(): CampaignNames {
   const { data } = useLoad(() => api<CampaignNames>('/api/campaign'), [])
-  return data ?? { branches: [], categories: [] }
+  return data ?? NO_NAMES
 }
 
 export function branchName(names: CampaignNames, code: string | null): string {

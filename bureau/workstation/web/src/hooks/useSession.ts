@@ -6,9 +6,16 @@ import type { SessionState } from '../../../shared/types'
 export function useSession(): { state?: SessionState; error?: string; refresh: () => Promise<void> } {
   const [state, setState] = useState<SessionState>()
   const [error, setError] = useState<string>()
+  const last = useRef('')
   const refresh = useCallback(async () => {
     try {
-      setState(await api<SessionState>('/api/state'))
+      // The poll runs every second: the page re-renders only when the state changed.
+      const next = await api<SessionState>('/api/state')
+      const text = JSON.stringify(next)
+      if (text !== last.current) {
+        last.current = text
+        setState(next)
+      }
       setError(undefined)
     } catch (e) {
       setError((e as Error).message)

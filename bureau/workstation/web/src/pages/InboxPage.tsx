@@ -1,32 +1,31 @@
 /** The inbox: every case this token sees, decrypted in memory, with filters, sort and search. */
 import { Alert, Badge, Button, Card, Checkbox, DatePicker, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd'
-import type { ColumnsType } from 'antd/es/table'
-import type { HTMLAttributes } from 'react'
+import type { ColumnsType, SorterResult } from 'antd/es/table/interface'
+import { useMemo, type HTMLAttributes } from 'react'
+import { PAGE_SIZES, SORTERS, UNREADABLE, type SortKey } from '../../../shared/inbox-query'
 import type { CaseRow, PublicStatus } from '../../../shared/types'
 import { ageText, categoryName, cstDateTime, STATUS_LABELS } from '../format'
 import { branchName, useCampaign } from '../hooks/useCampaign'
 import { useInbox } from '../hooks/useInbox'
 import { routes } from '../hooks/useRoute'
-import { UNREADABLE } from '../inbox-filter'
 import { StatusTag } from '../components/StatusTag'
 
 const CST_DAY = (date: string) => Date.parse(`${date}T00:00:00+08:00`)
 
-export function InboxPage() {
-  const names = useCampaign()
-  const inbox = useInbox()
-  const { filter, setFilter } = inbox
-  const now = Date.now()
+type Names = ReturnType<typeof useCampaign>
 
-  const columns: ColumnsType<CaseRow> = [
+/** The columns; sorting is done by the workstation process (sorter: true), by the column's key. */
+function inboxColumns(names: Names, now: number): ColumnsType<CaseRow> {
+  return [
     {
       title: '收到时间',
       dataIndex: 'receivedAt',
       width: 150,
-      sorter: (a, b) => a.receivedAt - b.receivedAt,
+      sorter: true,
       render: (t: number, r) => (
         <Space size={4}>
-          {r.readAt === null ? <Badge status="processing" text="" title="未读" /> : null}
+          {/* A still dot: a "processing" badge animates, and a page of them kept the renderer busy. */}
+          {r.readAt === null ? <Badge color="#1677ff" title="未读" /> : null}
           <span>{cstDateTime(t)}</span>
         </Space>
       ),
@@ -35,7 +34,7 @@ export function InboxPage() {
       title: '类别',
       dataIndex: 'category',
       width: 150,
-      sorter: (a, b) => (a.category ?? '').localeCompare(b.category ?? ''),
+      sorter: true,
       render: (c: string | null, r) =>
         r.problem ? (
           <Tooltip title={r.problem.message}>
@@ -49,7 +48,7 @@ export function InboxPage() {
       title: '受理单位',
       dataIndex: 'branch',
       width: 150,
-      sorter: (a, b) => (a.branch ?? '').localeCompare(b.branch ?? ''),
+      sorter: true,
       render: (b: string | null, r) => (
         <span>
           {branchName(names, b)}
@@ -63,13 +62,22 @@ export function InboxPage() {
         </span>
       ),
     },
-    { title: '状态', dataIndex: 'status', width: 90, sorter: (a, b) => a.status.localeCompare(b.status), render: (s: PublicStatus) => <StatusTag status={s} /> },
-    { title: '附件', dataIndex: 'attachments', width: 70, sorter: (a, b) => a.attachments - b.attachments },
-    { title: '未读留言', dataIndex: 'unreadMessages', width: 90, sorter: (a, b) => a.unreadMessages - b.unreadMessages, render: (n: number) => (n > 0 ? <Badge count={n} /> : '—') },
-    { title: '新材料', dataIndex: 'newMaterial', width: 80, sorter: (a, b) => a.newMaterial - b.newMaterial, render: (n: number) => (n > 0 ? <Badge count={n} color="orange" /> : '—') },
-    { title: '已收到', key: 'age', width: 80, sorter: (a, b) => b.receivedAt - a.receivedAt, render: (_: unknown, r) => ageText(r.receivedAt, now) },
+    { title: '状态', dataIndex: 'status', width: 90, sorter: true, render: (s: PublicStatus) => <StatusTag status={s} /> },
+    { title: '附件', dataIndex: 'attachments', width: 70, sorter: true },
+    { title: '未读留言', dataIndex: 'unreadMessages', width: 90, sorter: true, render: (n: number) => (n > 0 ? <Badge count={n} /> : '—') },
+    { title: '新材料', dataIndex: 'newMaterial', width: 80, sorter: true, render: (n: number) => (n > 0 ? <Badge count={n} color="orange" /> : '—') },
+    { title: '已收到', key: 'age', width: 80, render: (_: unknown, r) => ageText(r.receivedAt, now) },
     { title: '内容摘要', dataIndex: 'summary', ellipsis: true, render: (s: string) => <span className="ws-summary">{s}</span> },
   ]
+}
+
+export function InboxPage() {
+  const names = useCampaign()
+  const inbox = useInbox()
+  const { filter, setFilter, sort } = inbox
+  // The columns are made once per campaign (the age column counts from when the inbox opened).
+  const columns = useMemo(() => inboxColumns(names, Date.now()), [names])
+  const sorted = useMemo(() => columns.map((c) => ('dataIndex' in c && c.sorter ? { ...c, sortOrder: sort?.key === c.dataIndex ? (sort?.order === 'asc' ? ('ascend' as const) : ('descend' as const)) : null } : c)), [columns, sort])
 
   const refused = inbox.answer?.refused ?? []
   return (
@@ -136,6 +144,9 @@ export function InboxPage() {
       {inbox.answer?.loadError && inbox.answer.loadError !== inbox.error ? (
         <Alert type="error" showIcon message={`没能从服务器读取举报：${inbox.answer.loadError}`} description="列表可能不完整。问题解决后请点“从服务器刷新”。" style={{ marginBottom: 16 }} data-testid="load-error" />
       ) : null}
+      {inbox.answer?.spoolWarnings?.length ? (
+        <Alert type="warning" showIcon style={{ marginBottom: 16 }} message="有待发送的回复无法重新发送" description={inbox.answer.spoolWarnings.join('；')} data-testid="spool-warning" />
+      ) : null}
       {refused.length > 0 ? (
         <Alert
           type="warning"
@@ -146,16 +157,22 @@ export function InboxPage() {
         />
       ) : null}
       <Typography.Paragraph type="secondary" data-testid="inbox-count">
-        共 {inbox.answer?.total ?? 0} 条，显示 {inbox.rows.length} 条
-        {inbox.query && inbox.answer ? `（搜索用时 ${inbox.answer.searchMs.toFixed(1)} 毫秒）` : ''}
+        共 {inbox.answer?.total ?? 0} 条，符合条件 {inbox.answer?.matched ?? 0} 条
+        {inbox.query && inbox.current && inbox.answer ? `（搜索用时 ${inbox.answer.searchMs.toFixed(1)} 毫秒）` : ''}
       </Typography.Paragraph>
       <Table<CaseRow>
         rowKey="id"
         size="middle"
-        loading={inbox.loading}
-        columns={columns}
+        loading={inbox.loading && !inbox.answer}
+        columns={sorted}
         dataSource={inbox.rows}
-        pagination={{ defaultPageSize: 50, showSizeChanger: true, pageSizeOptions: [20, 50, 100, 200] }}
+        pagination={{ current: inbox.answer?.page ?? inbox.paging.page, pageSize: inbox.paging.pageSize, total: inbox.answer?.matched ?? 0, showSizeChanger: true, pageSizeOptions: [...PAGE_SIZES] }}
+        onChange={(p, _filters, sorter) => {
+          const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<CaseRow> | undefined
+          const key = typeof s?.field === 'string' && s.field in SORTERS ? (s.field as SortKey) : undefined
+          inbox.setSort(key && s?.order ? { key, order: s.order === 'ascend' ? 'asc' : 'desc' } : undefined)
+          inbox.setPaging({ page: p.current ?? 1, pageSize: p.pageSize ?? inbox.paging.pageSize })
+        }}
         onRow={(r) => ({ onClick: () => (window.location.hash = routes.case(r.id)), style: { cursor: 'pointer', fontWeight: r.readAt === null ? 600 : undefined }, 'data-testid': `case-row-${r.id}` } as HTMLAttributes<HTMLElement>)}
         locale={{ emptyText: inbox.query ? '没有找到包含这些文字的举报' : '没有符合条件的举报' }}
       />

@@ -1,6 +1,6 @@
-/** The inbox's filters (category, branch, status, date range, unread) as a table of cases. */
+/** The inbox's filters (category, branch, status, date range, unread), sort, paging and query string, as tables of cases. */
 import type { CaseRow } from '../../bureau/workstation/shared/types'
-import { filterRows, newestFirst, NO_FILTER, UNREADABLE, type InboxFilter } from '../../bureau/workstation/web/src/inbox-filter'
+import { filterRows, inboxParams, newestFirst, NO_FILTER, parseInboxQuery, queryRows, UNREADABLE, type InboxFilter, type InboxQuery } from '../../bureau/workstation/shared/inbox-query'
 
 const day = (d: string) => Date.parse(`${d}T00:00:00+08:00`)
 const row = (id: string, over: Partial<CaseRow>): CaseRow => ({
@@ -49,4 +49,21 @@ test.each<[string, Partial<InboxFilter>, string[]]>([
 
 test('newest first, ties by id', () => {
   expect(newestFirst(rows).map((r) => r.id[0])).toEqual(['b', 'a', 'd', 'e', 'c'])
+})
+
+test.each<[string, Omit<InboxQuery, 'q' | 'filter'>, string[], number, number]>([
+  ['first page, newest first', { page: 1, pageSize: 2 }, ['b', 'a'], 5, 1],
+  ['second page', { page: 2, pageSize: 2 }, ['d', 'e'], 5, 2],
+  ['a page past the end gives the last one', { page: 9, pageSize: 2 }, ['c'], 5, 3],
+  ['sorted by unread messages, descending (ties newest first)', { page: 1, pageSize: 2, sort: { key: 'unreadMessages', order: 'desc' } }, ['e', 'b'], 5, 1],
+  ['sorted by received, ascending', { page: 1, pageSize: 5, sort: { key: 'receivedAt', order: 'asc' } }, ['c', 'a', 'd', 'e', 'b'], 5, 1],
+])('query: %s', (_name, q, expected, matched, page) => {
+  const got = queryRows(rows, { filter: NO_FILTER, ...q })
+  expect([got.rows.map((r) => r.id[0]), got.matched, got.page]).toEqual([expected, matched, page])
+})
+
+test('the query string round-trips, and anything malformed falls back to the default', () => {
+  const q: InboxQuery = { q: '139 1234', filter: { categories: ['loan', UNREADABLE], branches: ['yd'], statuses: ['closed'], from: 5, to: 6, unreadOnly: true }, sort: { key: 'branch', order: 'desc' }, page: 3, pageSize: 100 }
+  expect(parseInboxQuery(Object.fromEntries(new URLSearchParams(inboxParams(q))))).toEqual(q)
+  expect(parseInboxQuery({ sort: 'toString.asc', page: '-1', size: '7', from: '1e3', unread: 'yes', q: ['a'] })).toEqual({ q: '', filter: { ...NO_FILTER, from: undefined, to: undefined }, page: 1, pageSize: 50 })
 })
