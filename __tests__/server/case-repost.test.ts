@@ -98,3 +98,16 @@ test('with room to spare, retries do not let the hold of the open message go', a
     await roomy.close()
   }
 })
+
+test("a message posted with a pending submission's id as its msgId is held on its own, and leaves the submission's hold", async () => {
+  const c = await newCase('127.0.0.5')
+  // A report left unfinished (its file declared, never uploaded): held for this client.
+  const pending = await request(server.base, '/api/v1/submissions', { method: 'POST', body: submissionBody(seal(env.key, { description: 'y' }, [new Uint8Array(randomBytes(FILE / 2))])), localAddress: c.from })
+  expect(pending.status).toBe(201)
+  const afterReport = server.services.admission.unfinishedBytes
+  // The same 32 hex digits as a message id: the two ids live in different name spaces.
+  const m = sealResidentMessage({ caseId: c.caseId, keys: c.keys, bureauPublicKey: env.key.publicKey, text: '同号', msgId: pending.json.id, files: [{ name: 'a.png', bytes: new Uint8Array(randomBytes(1000)) }] })
+  const posted = await request(server.base, '/api/v1/case/messages', { method: 'POST', headers: { 'case-auth': c.keys.auth }, body: m.body, localAddress: c.from })
+  expect([posted.status, posted.json.state]).toEqual([201, 'open'])
+  expect(server.services.admission.unfinishedBytes).toBe(afterReport + m.body.attachments[0].size)
+})

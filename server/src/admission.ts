@@ -30,6 +30,13 @@ export const statfsFree: FreeSpace = async (dir) => {
   return Number(s.bavail) * Number(s.bsize)
 }
 
+/**
+ * The admission key of a case message's files. Submission ids and message ids are both 32 hex
+ * digits: without a name space, a message posted with a pending submission's id as its msgId would
+ * ride on that hold and, once finalized, release it.
+ */
+export const messageHold = (msgId: string) => `message:${msgId}`
+
 interface Held {
   client: string | undefined
   bytes: number

@@ -25,6 +25,7 @@ import entryRoutes, { h5Available } from './routes/entry'
 import keysRoutes from './routes/keys'
 import statusRoutes from './routes/status'
 import submissionRoutes from './routes/submissions'
+import { messageHold } from './admission'
 import { sweep, type Services } from './services'
 import { LIMITS } from './limits'
 
@@ -189,7 +190,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       .then(async (r) => {
         if (r.expired || r.orphans) app.log.info(r, 'swept expired submissions')
         // What other instances finished or swept stops counting here too.
-        services.admission.reconcile([...(await services.repository.listOpenSizes()), ...(await services.repository.cases.listOpenMessageSizes())])
+        services.admission.reconcile([...(await services.repository.listOpenSizes()), ...(await services.repository.cases.listOpenMessageSizes()).map((o) => ({ id: messageHold(o.id) }))])
       })
       .catch((err) => app.log.error({ err }, 'sweep failed'))
     return sweeping

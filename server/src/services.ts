@@ -3,7 +3,7 @@
  * embedded (SQLite + blob files in the data directory, one process) or shared (PostgreSQL for rows,
  * chunk rows and cluster locks, for several instances), chosen by DATABASE_URL.
  */
-import { Admission, type AdmissionLimits, type FreeSpace } from './admission'
+import { Admission, messageHold, type AdmissionLimits, type FreeSpace } from './admission'
 import type { BlobStore } from './blobstore'
 import { FsBlobStore } from './blobstore'
 import type { Campaign } from './campaign'
@@ -101,7 +101,7 @@ export function upgradeLegacyReceipts(storage: Pick<Storage, 'repository' | 'rec
 export async function openAdmission(dataDir: string, repository: SubmissionRepository, limits: AdmissionLimits, freeSpace?: FreeSpace): Promise<Admission> {
   const admission = new Admission(dataDir, limits, freeSpace)
   admission.adopt(await repository.listOpenSizes())
-  admission.adopt(await repository.cases.listOpenMessageSizes())
+  admission.adopt((await repository.cases.listOpenMessageSizes()).map((o) => ({ ...o, id: messageHold(o.id) })))
   return admission
 }
 
@@ -154,7 +154,7 @@ async function sweepCaseMessages(repository: SubmissionRepository, caseBlobs: Bl
       // As above: a message accepted since the listing keeps its files.
       if (!(await repository.cases.deleteMessageIfExpired(id, now))) continue
       await caseBlobs.deleteSubmission(id)
-      onDeleted(id)
+      onDeleted(messageHold(id))
       expired += 1
     }
     if (ids.length < 500) break

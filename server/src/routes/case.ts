@@ -11,6 +11,7 @@
  *   GET  /api/v1/case/legacy-salt              what a phone needs to open a legacy case
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import { messageHold } from '../admission'
 import type { CaseAuthenticator } from '../case/auth'
 import { writableUntil } from '../case/limits'
 import { messageRequestHash } from '../case/messages'
@@ -213,7 +214,7 @@ const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticat
         }
         // Held while the message is open. Only the request that took the hold lets it go: the same
         // message posted twice at once holds it once, whichever of the two creates it.
-        const held = total > 0 && (await services.admission.admitCreate(body.msgId, clientKey(request.ip), total))
+        const held = total > 0 && (await services.admission.admitCreate(messageHold(body.msgId), clientKey(request.ip), total))
         let result
         try {
           result = await cases.createResidentMessage(
@@ -222,10 +223,10 @@ const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticat
             now,
           )
         } catch (e) {
-          if (held) services.admission.release(body.msgId)
+          if (held) services.admission.release(messageHold(body.msgId))
           throw e
         }
-        if (held && !('message' in result && result.message.state === 'open')) services.admission.release(body.msgId)
+        if (held && !('message' in result && result.message.state === 'open')) services.admission.release(messageHold(body.msgId))
         switch (result.outcome) {
           case 'conflict':
             throw new ApiError('MESSAGE_ID_REUSED', 'This msgId was used for a different message')
@@ -269,7 +270,7 @@ const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticat
           if (m.state === 'open') await checkAndCommit(caseBlobs, msgId, m.attachments)
           const done = await cases.acceptMessage(c.caseId, msgId, services.now())
           if (!done) throw new ApiError('MESSAGE_NOT_FOUND', 'No such message in this case')
-          services.admission.release(msgId)
+          services.admission.release(messageHold(msgId))
           return done
         })
         noStore(reply)
