@@ -305,8 +305,11 @@ const submissionRoutes: FastifyPluginAsync<{ services: Services; authFailures: A
       if (authenticator === undefined && request.body.receipt === undefined) throw new ApiError('MISSING_FIELD', 'Missing field "authenticator" (or "receipt")', { field: '/authenticator' })
       // Nothing to finalize: answered before any hashing, so random ids cost no scrypt.
       if (!(await repository.getSubmission(id, services.now()))) throw new ApiError('SUBMISSION_NOT_FOUND', 'No such submission')
-      // RECEIPT_IN_USE tells that a receipt exists, as a case lookup does: the same failure budget.
-      authFailures.check(request.ip)
+      // RECEIPT_IN_USE tells that a receipt exists, as a case lookup does: it is counted in the same
+      // failure budget (below), which then blocks the case routes. Finalize itself is not blocked by
+      // it: behind a carrier's shared address, other people's mistyped 查询码 would hold up every new
+      // report there. (A finalize probe still needs an authenticator, which only scrypt over a
+      // guessed 16-digit 查询码 gives, and waits STATUS_MIN_MS for each answer.)
       // New apps send the authenticator A (the 查询码 stays on the phone): its verifier HMAC(pepper, A)
       // is stored as the receipt hash, no scrypt here. Old apps send the receipt (scrypt in the queue).
       const kind = authenticator !== undefined ? 'case' : 'legacy'
