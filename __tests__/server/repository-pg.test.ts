@@ -75,21 +75,38 @@ describePg('PostgreSQL storage', () => {
 
   test('a waiter gives up after its longest wait (LockWaitTimeout, 503 BUSY) and holds no connection while it waits', async () => {
     const pool = createPool(db.url, { max: 1 })
-    const locks = [new PgLocks(pool, { maxWaitMs: 300 }), new PgLocks(createPool(db.url, { max: 1 }), { maxWaitMs: 300 })]
+    const locks = [new PgLocks(pool, { maxWaitMs: 1000 }), new PgLocks(createPool(db.url, { max: 1 }), { maxWaitMs: 1000 })]
+    let release: (() => void) | undefined
     try {
-      let release!: () => void
-      const held = locks[0].run('k', () => new Promise<void>((r) => (release = r)))
-      await new Promise((r) => setTimeout(r, 50))
+      let holding!: () => void
+      const taken = new Promise<void>((r) => (holding = r))
+      const held = locks[0].run('k', () => new Promise<void>((r) => {
+        release = r
+        holding()
+      }))
+      // Until the lock is really held (a fixed pause was too short under load: the waiter then took
+      // the lock first, and closing the pools waited forever for the holder's task).
+      await taken
       const t0 = performance.now()
       const waiting = locks[1].run('k', async () => 'never')
+      // A second waiter in the same instance queues behind the first: its wait counts from its call.
+      const queued = locks[1].run('k', async () => 'never').then(
+        () => 'ran',
+        (e) => (e instanceof LockWaitTimeout ? performance.now() - t0 : e),
+      )
       // The waiter's instance has one connection, and it is free between tries: another key goes in.
       expect(await locks[1].run('other', async () => 'ran')).toBe('ran')
       await expect(waiting).rejects.toBeInstanceOf(LockWaitTimeout)
-      expect(performance.now() - t0).toBeGreaterThanOrEqual(250)
-      release()
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(900)
+      // Given up at about 1 s too, not after the first waiter's second plus a second of its own.
+      const queuedMs = await queued
+      expect(typeof queuedMs).toBe('number')
+      expect(queuedMs).toBeLessThan(1700)
+      release!()
       await held
       expect(await locks[1].run('k', async () => 'now')).toBe('now')
     } finally {
+      release?.()
       await Promise.all(locks.map((l) => l.close()))
     }
   })

@@ -78,14 +78,21 @@ export class ReplySpool {
     const target = this.file(record.msgId)
     const body = JSON.stringify({ v: SPOOL_VERSION, caseId, msgId: record.msgId, header: record.header, message: record.message.toString('base64'), copy: record.copy.toString('base64'), at })
     const tmp = `${target}.${process.pid}.tmp`
-    const fd = fs.openSync(tmp, 'w', 0o600)
     try {
-      fs.writeSync(fd, body)
-      fs.fsyncSync(fd)
-    } finally {
-      fs.closeSync(fd)
+      const fd = fs.openSync(tmp, 'w', 0o600)
+      try {
+        // writeFileSync on a descriptor writes all of it (writeSync may write less).
+        fs.writeFileSync(fd, body)
+        fs.fsyncSync(fd)
+      } finally {
+        fs.closeSync(fd)
+      }
+      fs.renameSync(tmp, target)
+    } catch (e) {
+      // A full disk: no half-written temp file is left behind.
+      fs.rmSync(tmp, { force: true })
+      throw e
     }
-    fs.renameSync(tmp, target)
     this.syncDir()
   }
 

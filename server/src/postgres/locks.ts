@@ -77,8 +77,11 @@ export class PgLocks implements ClusterLocks {
   }
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    // From the call, not from the head of this process's queue: the k-th local waiter too gives up
+    // after maxWaitMs in all.
+    const deadline = performance.now() + this.maxWaitMs
     return this.local.run(key, async () => {
-      const deadline = performance.now() + this.maxWaitMs
+      if (performance.now() > deadline) throw new LockWaitTimeout(key)
       for (let pause = this.firstPauseMs; ; pause = Math.min(pause * 2, this.maxPauseMs)) {
         const r = await this.tryHold(key, task)
         if (r.ran) return r.value
