@@ -170,7 +170,8 @@ class RemoteCases implements CaseData {
     getCase: async (caseId: string): Promise<CaseRecord | undefined> => {
       const s = this.meta.get(caseId) ?? (await this.getSubmission(caseId))
       if (!s) return undefined
-      // The legacy reply key D' (the server's word) is not served: remote replies use D from inside the report.
+      // The legacy reply key D' (the server's word, which the API serves to the workstation) is not used here:
+      // remote CLI replies use D from inside the report only.
       return { caseId, kind: 'case', status: s.status ?? 'received', changedAt: s.statusChangedAt ?? 0, publicNote: s.publicNote, closedAt: null, replyKey: null, acceptedAt: s.acceptedAt ?? 0 }
     },
     listMessages: async (caseId: string): Promise<CaseMessage[]> => {

@@ -104,8 +104,8 @@ export const replyCommand: Command = {
       const ctx = await openCase(data, caseId, keys)
       if (!ctx.replyKey && !isLocal(data)) {
         throw new CliError(
-          '无法远程回复：这条举报的内容里没有回复公钥（渠道上线前提交的举报）。它的回复公钥只在服务器的数据目录里，请在服务器主机上用 --data 回复（确认风险后加 --accept-unverified-key）。',
-          'Cannot reply remotely: the report holds no reply key (made before the case channel); its key is only in the data directory: reply on the server host with --data.',
+          '无法远程回复：这条举报的内容里没有回复公钥（渠道上线前提交的举报）。命令行不经接口使用服务器提供的未经核实的回复公钥：请在服务器主机上用 --data 回复（确认风险后加 --accept-unverified-key），或在工作台确认风险后回复。',
+          'Cannot reply remotely: the report holds no reply key (made before the case channel); the command line does not take the unverified key the server holds over the API: reply on the server host with --data, or from the workstation after confirming the risk.',
         )
       }
       if (!ctx.replyKey) {
