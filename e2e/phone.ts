@@ -19,9 +19,25 @@ export async function nextStep(page: Page): Promise<void> {
   await tap(page, page.locator('[data-testid="next"] >> visible=true'))
 }
 
-/** Waits until the step with this title is the page on screen (Taro keeps hidden pages in the DOM). */
+/**
+ * Waits until the step with this title is the page on screen and Taro's H5 router has settled:
+ * its page is the only one displayed and its slide-in has ended. Taro keeps hidden pages in the
+ * DOM, and while a page slides in or out, two are displayed and the router's page stack can lag
+ * the browser's history: a Back in that moment unloads the wrong page (a person cannot tap that
+ * fast; a test can). A page with `taro_page_stationed` was pushed onto the stack before its
+ * element was made, so the next Back pops it.
+ */
 export async function waitForStep(page: Page, title: string): Promise<void> {
   await page.locator('.step__title >> visible=true').filter({ hasText: title }).first().waitFor()
+  await page.waitForFunction((wanted) => {
+    const shown = Array.from(document.querySelectorAll<HTMLElement>('.taro_router > .taro_page')).filter(
+      (el) => getComputedStyle(el).display !== 'none',
+    )
+    if (shown.length !== 1) return false
+    const [only] = shown
+    if (!only.classList.contains('taro_page_show') || !only.classList.contains('taro_page_stationed')) return false
+    return Array.from(only.querySelectorAll('.step__title')).some((t) => (t.textContent ?? '').includes(wanted))
+  }, title)
 }
 
 export async function expectFieldError(page: Page, field: string): Promise<void> {
