@@ -20,12 +20,12 @@ export async function nextStep(page: Page): Promise<void> {
 }
 
 /**
- * Waits until the step with this title is the page on screen and Taro's H5 router has settled:
- * its page is the only one displayed and its slide-in has ended. Taro keeps hidden pages in the
- * DOM, and while a page slides in or out, two are displayed and the router's page stack can lag
- * the browser's history: a Back in that moment unloads the wrong page (a person cannot tap that
- * fast; a test can). A page with `taro_page_stationed` was pushed onto the stack before its
- * element was made, so the next Back pops it.
+ * Waits until the step with this title is the page on screen and its slide-in is over
+ * (`taro_page_stationed`), the only page displayed. Taro keeps hidden pages in the DOM, and a page
+ * sliding in from off-screen already counts as visible. Until the slide-in ends, a transition timer
+ * is still pending (`hide()`'s 350 ms shade timer on the page below, which `show()` does not
+ * cancel), so a Back in that moment can leave the previous step hidden (a person cannot tap that
+ * fast; a test can).
  */
 export async function waitForStep(page: Page, title: string): Promise<void> {
   await page.locator('.step__title >> visible=true').filter({ hasText: title }).first().waitFor()
