@@ -9,7 +9,7 @@
  * before they go into a URL, a case answered for another id is refused, paging that repeats is
  * stopped, and every object is size-bounded (BureauClient). The server writes the audit log.
  */
-import type { EnvelopeHeader } from '../server/src/envelope'
+import { decodeReplyKey, type EnvelopeHeader } from '../server/src/envelope'
 import { LIMITS } from '../server/src/limits'
 import type { CaseActivity, CaseMessage, CaseRecord, PublicStatus, Submission } from '../server/src/repository'
 import type { CaseData, DataSource } from './data-dir'
@@ -105,6 +105,14 @@ class RemoteCases implements CaseData {
   private readonly caseOfMessage = new Map<string, string>()
   private readonly cursors = new Set<string>()
   private readonly listed = new Set<string>()
+  /**
+   * The reply key D′ a legacy case's resident registered, as the case's message list served it
+   * (null: none, or malformed). The server's word: bureau/case.ts uses it only when the report holds
+   * no replyKey, marked unverified, and `reply` sends to it only with --accept-unverified-key.
+   */
+  private readonly replyKeys = new Map<string, Buffer | null>()
+  /** A message list getCase fetched (to learn D′), handed once to the next listMessages of that case: one request, not two. */
+  private readonly fetchedLists = new Map<string, CaseMessage[]>()
 
   constructor(readonly client: BureauClient) {}
 
@@ -170,16 +178,17 @@ class RemoteCases implements CaseData {
     getCase: async (caseId: string): Promise<CaseRecord | undefined> => {
       const s = this.meta.get(caseId) ?? (await this.getSubmission(caseId))
       if (!s) return undefined
-      // The legacy reply key D' (the server's word, which the API serves to the workstation) is not used here:
-      // remote CLI replies use D from inside the report only.
-      return { caseId, kind: 'case', status: s.status ?? 'received', changedAt: s.statusChangedAt ?? 0, publicNote: s.publicNote, closedAt: null, replyKey: null, acceptedAt: s.acceptedAt ?? 0 }
+      if (!this.replyKeys.has(caseId)) {
+        const list = await orMissing(this.fetchMessages(caseId))
+        if (!list) return undefined
+        this.fetchedLists.set(caseId, list)
+      }
+      return { caseId, kind: 'case', status: s.status ?? 'received', changedAt: s.statusChangedAt ?? 0, publicNote: s.publicNote, closedAt: null, replyKey: this.replyKeys.get(caseId) ?? null, acceptedAt: s.acceptedAt ?? 0 }
     },
     listMessages: async (caseId: string): Promise<CaseMessage[]> => {
-      const body = record(await this.client.json(`/bureau/v1/cases/${checkedId(caseId, '举报编号 case id')}/messages`))
-      if (!Array.isArray(body.messages)) throw badResponse('消息列表 message list')
-      const out = body.messages.slice(0, 5000).map((m) => messageFromApi(caseId, m))
-      for (const m of out) if (ID.test(m.msgId)) this.caseOfMessage.set(m.msgId, caseId)
-      return out
+      const fetched = this.fetchedLists.get(caseId)
+      this.fetchedLists.delete(caseId)
+      return fetched ?? this.fetchMessages(caseId)
     },
     getObject: async (msgId: string, _kind: 'message' | 'copy'): Promise<Buffer | undefined> => {
       const caseId = this.caseOfMessage.get(msgId)
@@ -208,6 +217,24 @@ class RemoteCases implements CaseData {
     },
     listActivity: async (): Promise<CaseActivity[]> =>
       [...this.counts].map(([caseId, c]) => ({ caseId, unread: c.unread, unreadAttachments: c.files, messages: Math.max(0, c.messages), lastAt: null })),
+  }
+
+  /** GET …/messages: the case's messages in the stored shape, and the legacy reply key D′ it names (remembered in replyKeys). */
+  private async fetchMessages(caseId: string): Promise<CaseMessage[]> {
+    const body = record(await this.client.json(`/bureau/v1/cases/${checkedId(caseId, '举报编号 case id')}/messages`))
+    if (!Array.isArray(body.messages)) throw badResponse('消息列表 message list')
+    let replyKey: Buffer | null = null
+    if (typeof body.replyKey === 'string') {
+      try {
+        replyKey = decodeReplyKey(body.replyKey)
+      } catch {
+        // malformed or a low-order point: as if none was registered (as on the workstation)
+      }
+    }
+    this.replyKeys.set(caseId, replyKey)
+    const out = body.messages.slice(0, 5000).map((m) => messageFromApi(caseId, m))
+    for (const m of out) if (ID.test(m.msgId)) this.caseOfMessage.set(m.msgId, caseId)
+    return out
   }
 
   /** The URL of an object's ciphertext: a report attachment, or an added file of a listed message. */

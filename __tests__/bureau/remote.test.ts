@@ -3,13 +3,14 @@
  * server and its bureau listener on 127.0.0.1 (port 0), with reports and a resident message made by
  * the real client crypto: list and export give exactly what they give on the data directory (the
  * export trees compared byte for byte), status, messages and reply work and are audited under the
- * token's name, and failures are plain Chinese messages with a non-zero exit and no stack trace.
+ * token's name, a reply to a legacy case needs --accept-unverified-key as on the data directory,
+ * and failures are plain Chinese messages with a non-zero exit and no stack trace.
  */
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { PASSPHRASE_ENV } from '../../bureau/keys'
-import { openAsResident, residentKeys, sealResidentMessage, type ResidentKeys } from '../support/case-client'
+import { legacyKeys, openAsResident, residentKeys, sealResidentMessage, type ResidentKeys } from '../support/case-client'
 import { makePng } from '../../e2e/harness'
 import { Fixture, PASSPHRASE, buildReport, listFiles, runCli, runInProcess, type Sent } from './fixture'
 import { receipt, request, seal, submissionBody, upload } from '../server/helpers'
@@ -176,4 +177,48 @@ test('errors: revoked token, unreachable server, missing or malformed token, a t
   const onCommandLine = await runCli(['list', '--server', bureau, '--token', all])
   expect(onCommandLine.code).toBe(0)
   expect(onCommandLine.stderr).toMatch(/ps 中看到/)
+}, 150000)
+
+test('a legacy case: reply refuses the key the server registered unless --accept-unverified-key, warns either way, and then the resident reads it', async () => {
+  const old = await fx.send({ category: 'loan', branch: 'zs', description: '旧版程序的举报' })
+  const reply = (args: string[], where = remote) => where(['reply', old.id, '--key', fx.newKeyFile, '--text', '请补充聊天记录。', ...args])
+  const stored = async () => (await request(bureau, `/bureau/v1/cases/${old.id}/messages`, { headers: { authorization: `Bearer ${all}` } })).json
+  // No key registered yet: nothing to send to, with or without the flag.
+  expectPlainError(await reply(['--accept-unverified-key']), /还没有用新版程序打开过案件/)
+
+  // The resident's new app registers D′ (the server's word: nothing binds it to the report).
+  const salt = await request(fx.server.url, '/api/v1/case/legacy-salt')
+  const legacy = legacyKeys(old.receipt, Buffer.from(salt.json.salt, 'base64'))
+  expect((await request(fx.server.url, '/api/v1/case/reply-key', { method: 'POST', headers: { 'case-auth': legacy.auth }, body: { replyKey: legacy.replyKey } })).status).toBe(200)
+  expect((await stored()).replyKey).toBe(legacy.replyKey)
+
+  // Without the flag: the warning, a refusal that names the flag, nothing posted; the same over the API and on the data directory.
+  for (const where of [remote, local]) {
+    const refused = await reply([], where)
+    expectPlainError(refused, /未发送。[^\n]*--accept-unverified-key/)
+    expect(refused.stderr).toMatch(/run again with --accept-unverified-key/)
+    expect(refused.stderr).toContain('控制了服务器的人可以换成自己的公钥，读到这条回复')
+    expect(refused.stderr).toContain('Whoever controls the server could have put in their own key')
+    expect(refused.stdout).not.toMatch(/已发送/)
+    expect((await stored()).messages).toEqual([])
+  }
+
+  // With it: the warning first, then the reply, sealed to D′: the holder of the old 查询码 reads it.
+  const sent = await reply(['--accept-unverified-key'])
+  expect(sent.code).toBe(0)
+  expect(sent.stderr).toContain('Whoever controls the server could have put in their own key')
+  expect(sent.stderr).toMatch(/已确认风险（--accept-unverified-key）/)
+  const msgId = /（([0-9a-f]{32})）/.exec(sent.stdout)![1]
+  expect((await stored()).messages.map((m: { msgId: string; from: string }) => [m.msgId, m.from])).toEqual([[msgId, 'bureau']])
+  const view = await request(fx.server.url, `/api/v1/case/messages/${msgId}`, { headers: { 'case-auth': legacy.auth } })
+  expect(view.status).toBe(200)
+  expect(openAsResident({ caseId: old.id, keys: legacy, bureauPublicKey: fx.newKey.publicKey, view: view.json }).text).toBe('请补充聊天记录。')
+
+  // The conversation opens with that key over the API as on the data directory, marked unverified in both.
+  const there = await remote(['messages', old.id, '--key', fx.newKeyFile])
+  const here = await local(['messages', old.id, '--key', fx.newKeyFile])
+  expect([there.code, here.code]).toEqual([0, 0])
+  expect(there.stdout).toContain('请补充聊天记录。')
+  expect(there.stdout).toBe(here.stdout)
+  for (const r of [there, here]) expect(r.stderr).toMatch(/旧版举报：回复公钥来自服务器，未经验证/)
 }, 150000)

@@ -13,7 +13,7 @@ import { openCase, readConversation, sealBureauReply } from '../case'
 import type { Command } from '../command'
 import { CliError } from '../errors'
 import { PASSPHRASE_ENV, loadKeyFiles } from '../keys'
-import { REMOTE_HELP, REMOTE_OPTIONS, isLocal, openSource } from '../remote-options'
+import { REMOTE_HELP, REMOTE_OPTIONS, openSource } from '../remote-options'
 import { cstDateTime } from '../time'
 import { parseSubmissionId } from './status'
 
@@ -31,8 +31,11 @@ Sends a message to the resident, encrypted so that only the holder of the 查询
   --request-material  标记为“请求补充材料”：举报人会看到提示，可用“补充材料”上传截图和文件
                       mark it as a request for more material (the resident sees it as such)
   --accept-unverified-key
-                      旧版举报（渠道上线前提交）的回复公钥来自服务器、未经验证；确认后才发送
-                      legacy reports: their reply key is the server's word; send only with this flag
+                      旧版举报（渠道上线前提交）的回复公钥是服务器上登记的、未经验证：控制服务器的人
+                      可能换成了自己的公钥来读取回复。确认这一风险后才发送（本地和远程模式相同）
+                      legacy reports: their reply key is the server's word (whoever controls the
+                      server could have put in its own and read the reply); sent only with this
+                      flag, with --data and with --server alike
 ${DATA_HELP}
 
 ${REMOTE_HELP}
@@ -41,6 +44,13 @@ ${REMOTE_HELP}
 Anyone holding the 查询码 (or the phone that kept it) can read the message: write nothing that identifies the resident.
 
 口令 Passphrase: 在终端中会提示输入；脚本中用环境变量 ${PASSPHRASE_ENV}。`
+
+/** Why a reply to a legacy case's reply key needs --accept-unverified-key: printed before anything is sent (locally and over the API alike). */
+export const UNVERIFIED_KEY_WARNING =
+  '⚠️ 旧版举报（渠道上线前提交）：回复公钥不在举报内容里，是举报人的新版程序后来登记到服务器上的，与这份举报没有绑定，无法验证。' +
+  '控制了服务器的人可以换成自己的公钥，读到这条回复。\n' +
+  "⚠️ Legacy report (made before the case channel): its reply key is not inside the report but was registered with the server later; nothing binds it to this report. " +
+  'Whoever controls the server could have put in their own key, and would then read this reply.'
 
 /** A submission id (or an export folder name), or a CliError. */
 export function parseCaseId(input: string): string {
@@ -102,12 +112,6 @@ export const replyCommand: Command = {
     try {
       const keys = await loadKeyFiles(keyFiles, io.env)
       const ctx = await openCase(data, caseId, keys)
-      if (!ctx.replyKey && !isLocal(data)) {
-        throw new CliError(
-          '无法远程回复：这条举报的内容里没有回复公钥（渠道上线前提交的举报）。命令行不经接口使用服务器提供的未经核实的回复公钥：请在服务器主机上用 --data 回复（确认风险后加 --accept-unverified-key），或在工作台确认风险后回复。',
-          'Cannot reply remotely: the report holds no reply key (made before the case channel); the command line does not take the unverified key the server holds over the API: reply on the server host with --data, or from the workstation after confirming the risk.',
-        )
-      }
       if (!ctx.replyKey) {
         throw new CliError(
           '无法回复：这是渠道上线前提交的举报，举报人还没有用新版程序打开过案件（还没有回复公钥）。',
@@ -115,11 +119,14 @@ export const replyCommand: Command = {
         )
       }
       if (!ctx.replyKey.verified) {
-        io.err(
-          '⚠️ 旧版举报：回复公钥来自服务器，不是举报内容里的，未经验证。被控制的服务器可以换成自己的公钥来读取回复。\n' +
-            "⚠️ Legacy report: its reply key is the server's word, not from inside the report. A compromised server could have put in its own.",
-        )
-        if (!values['accept-unverified-key']) throw new CliError('未发送。确认风险后加 --accept-unverified-key 再运行。', 'Not sent. Add --accept-unverified-key to send anyway.')
+        io.err(UNVERIFIED_KEY_WARNING)
+        if (values['accept-unverified-key'] !== true) {
+          throw new CliError(
+            '未发送。如果确认这一风险（回复中没有不能让服务器看到的内容），加 --accept-unverified-key 再运行（与工作台上勾选“我已了解风险，仍要回复”相同）。',
+            "Not sent. If you accept the risk (the reply holds nothing the server must not read), run again with --accept-unverified-key (the same as ticking 我已了解风险，仍要回复 on the workstation).",
+          )
+        }
+        io.err('已确认风险（--accept-unverified-key），发送到服务器登记的回复公钥。/ Risk accepted (--accept-unverified-key): sending to the reply key registered with the server.')
       }
       if (ctx.record.status === 'closed') io.err('提示：此案件已办结；举报人仍可在规定期限内回复。/ Note: the case is closed; the resident may still answer within the window.')
       const conversation = await readConversation(data, ctx, keys)
