@@ -4,6 +4,8 @@
  * keeps coming past its declared size, a lying Content-Length, messages with path ids, and reports
  * sealed to the bureau key (anyone holding the public key can make them) whose file names climb
  * out of the folder. Nothing may be written or deleted outside --out, and each bad record is named.
+ * And against `reply --server`: a reply key the API serves cannot replace the one inside a report,
+ * and a malformed or low-order one is no key at all.
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -13,7 +15,7 @@ import path from 'node:path'
 import { writePrivateKeyFile } from '../../server/src/envelope'
 import { crc32Hex } from '@/crypto'
 import { PASSPHRASE_ENV } from '../../bureau/keys'
-import { residentKeys, sealResidentMessage } from '../support/case-client'
+import { openAsResident, residentKeys, sealResidentMessage } from '../support/case-client'
 import { makeBureauKey, receipt, seal } from '../server/helpers'
 import { PASSPHRASE, buildReport, listFiles, runCli } from './fixture'
 
@@ -27,6 +29,14 @@ const good = hex()
 const flood = hex()
 const liar = hex()
 const keys = residentKeys(receipt())
+/** A case-channel report (D inside) for which the API serves another "registered" key: the attacker's. */
+const swap = hex()
+const attacker = residentKeys(receipt())
+/** Legacy reports (no D inside) for which the API serves a malformed key and a low-order point. */
+const malformed = hex()
+const lowOrder = hex()
+/** What reached the fake API's POST …/messages. */
+const posted: { url: string; body: Record<string, unknown> }[] = []
 const routes = new Map<string, (res: http.ServerResponse) => void>()
 const now = Date.parse('2026-12-01T08:00:00Z')
 
@@ -92,8 +102,26 @@ beforeAll(async () => {
     res.write(sealedLiar.report)
     setTimeout(() => res.destroy(), 100)
   })
+  const sealedSwap = seal(key, { ...buildReport({ category: 'loan', branch: 'yd', description: '有回复公钥的举报' }), replyKey: keys.replyKey })
+  const sealedOld = seal(key, buildReport({ category: 'loan', branch: 'yd', description: '旧版举报' }))
+  for (const [id, sealed, replyKey] of [[swap, sealedSwap, attacker.replyKey], [malformed, sealedOld, 'AAAA'], [lowOrder, sealedOld, Buffer.alloc(32).toString('base64')]] as const) {
+    routes.set(`/bureau/v1/cases/${id}`, json({ case: meta(id, sealed, { messages: 0 }) }))
+    routes.set(`/bureau/v1/cases/${id}/report`, send(sealed.report))
+    routes.set(`/bureau/v1/cases/${id}/messages`, json({ messages: [], replyKey }))
+  }
   server = http.createServer((req, res) => {
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return void res.writeHead(401).end('{"code":"TOKEN_INVALID"}')
+    if (req.method === 'POST' && /^\/bureau\/v1\/cases\/[0-9a-f]{32}\/messages$/.test(req.url ?? '')) {
+      let text = ''
+      req.setEncoding('utf8').on('data', (d: string) => (text += d))
+      req.on('end', () => {
+        const body = JSON.parse(text) as Record<string, unknown>
+        posted.push({ url: req.url!, body })
+        const message = { msgId: body.msgId, from: 'bureau', seq: 1, header: body.header, createdAt: now, acceptedAt: now, readAt: null, size: 100, attachments: [] }
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ message }))
+      })
+      return
+    }
     const route = routes.get(req.url ?? '')
     if (route) return route(res)
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"CASE_NOT_FOUND","message":"no"}')
@@ -136,4 +164,25 @@ test('export from a hostile bureau API writes only inside --out, refuses each ba
   expect(fs.readFileSync(path.join(out, folder, 'report.md'), 'utf8')).toMatch(/#1 举报人[\s\S]*无法打开：数据库记录无效/)
   // The flood left no file beyond its declared size anywhere (nothing of its case was kept).
   expect(fs.readdirSync(out).some((f) => f.includes(flood))).toBe(false)
+}, 60000)
+
+test('reply to a hostile bureau API: the report’s own reply key wins over the one served, and a bad served key is no key', async () => {
+  const reply = (id: string) =>
+    runCli(['reply', id, '--key', path.join(root, 'bureau.key.json'), '--text', '收到，正在核实。', '--accept-unverified-key', '--server', url], { BUREAU_TOKEN: TOKEN, [PASSPHRASE_ENV]: PASSPHRASE })
+  // The served key is ignored for a report that carries D: no legacy warning, sealed to D (the resident reads it, the attacker cannot).
+  const r = await reply(swap)
+  expect([r.code, r.stderr]).toEqual([0, expect.not.stringContaining('旧版举报')])
+  expect(posted.map((p) => p.url)).toEqual([`/bureau/v1/cases/${swap}/messages`])
+  const b = posted[0].body as { msgId: string; header: unknown; message: string }
+  const view = { msgId: b.msgId, from: 'bureau' as const, header: b.header, object: b.message }
+  expect(openAsResident({ caseId: swap, keys, bureauPublicKey: key.publicKey, view }).text).toBe('收到，正在核实。')
+  expect(() => openAsResident({ caseId: swap, keys: attacker, bureauPublicKey: key.publicKey, view })).toThrow()
+  // A legacy case whose served key is malformed or a low-order point: refused as having no key, even with the flag; nothing posted.
+  for (const id of [malformed, lowOrder]) {
+    const refused = await reply(id)
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr).toMatch(/还没有用新版程序打开过案件/)
+    expect(refused.stderr).not.toContain('内部错误')
+  }
+  expect(posted).toHaveLength(1)
 }, 60000)
