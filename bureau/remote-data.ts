@@ -215,8 +215,11 @@ class RemoteCases implements CaseData {
       const body = record(await this.client.json(`/bureau/v1/cases/${checkedId(caseId, '举报编号 case id')}/messages/read`, { method: 'POST', body: upToSeq === undefined ? {} : { upToSeq } }))
       return int(body.marked) && body.marked >= 0 ? body.marked : 0
     },
-    listActivity: async (): Promise<CaseActivity[]> =>
-      [...this.counts].map(([caseId, c]) => ({ caseId, unread: c.unread, unreadAttachments: c.files, messages: Math.max(0, c.messages), lastAt: null })),
+    listActivity: async (caseIds: readonly string[]): Promise<CaseActivity[]> =>
+      caseIds.flatMap((caseId) => {
+        const c = this.counts.get(caseId)
+        return c ? [{ caseId, unread: c.unread, unreadAttachments: c.files, messages: Math.max(0, c.messages), lastAt: null }] : []
+      }),
   }
 
   /** GET …/messages: the case's messages in the stored shape, and the legacy reply key D′ it names (remembered in replyKeys). */

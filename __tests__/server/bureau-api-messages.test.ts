@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { openCaseObject, sealCaseReply } from '../../server/src/envelope'
+import { LIMITS } from '../../server/src/limits'
 import { encodeCaseMessage } from '@/case/plaintext'
 import { openAsResident, residentKeys, sealResidentMessage, type ResidentKeys } from '../support/case-client'
 import { Fixture, buildReport, runCli } from '../bureau/fixture'
@@ -145,6 +146,25 @@ test('reply: posted once however often it is retried, read by the 查询码 hold
   expect(await bad({ ...fresh, header: { ...fresh.header, epk: Buffer.alloc(32).toString('base64') } })).toBe('INVALID_EPK')
   const { copy: _c, ...noCopy } = fresh
   expect(await bad(noCopy)).toBe('MISSING_FIELD')
+  // The whole answer (code, message, field) for the epk and the two objects: the same checks as the
+  // resident's route (server/src/case/objects.ts), message before copy.
+  const answer = async (b: unknown) => {
+    const res = await request(bureau, `/bureau/v1/cases/${caseId}/messages`, { method: 'POST', headers: auth(yd), body: b })
+    return [res.status, res.json]
+  }
+  const tooLarge = randomBytes(LIMITS.maxCaseObjectBytes + 1).toString('base64')
+  expect(await answer({ ...fresh, message: tooLarge, copy: '***' })).toEqual([400, { code: 'MESSAGE_TOO_LARGE', message: 'A message object is at most 64 KiB of plaintext', field: '/message' }])
+  expect(await answer({ ...fresh, copy: tooLarge })).toEqual([400, { code: 'MESSAGE_TOO_LARGE', message: 'A message object is at most 64 KiB of plaintext', field: '/copy' }])
+  expect(await answer({ ...fresh, copy: 'a b' })).toEqual([400, { code: 'INVALID_BASE64', message: 'copy is not canonical base64', field: '/copy' }])
+  expect(await answer({ ...fresh, copy: Buffer.alloc(5).toString('base64') })).toEqual([400, { code: 'INVALID_MESSAGE_SIZE', message: 'A 5-byte copy is not a valid object size', field: '/copy' }])
+  expect(await answer({ ...fresh, message: Buffer.alloc(7).toString('base64'), copy: '***' })).toEqual([400, { code: 'INVALID_MESSAGE_SIZE', message: 'A 7-byte message is not a valid object size', field: '/message' }])
+  expect(await answer({ ...fresh, header: { ...fresh.header, epk: Buffer.alloc(32).toString('base64') }, message: '***' })).toEqual([
+    400, { code: 'INVALID_EPK', message: 'header.epk: BAD_HEADER: epk is a low-order point (shared secret is zero)', field: '/header/epk' },
+  ])
+  // Here (unlike the resident's route) an epk that is not base64 is an INVALID_EPK too.
+  expect(await answer({ ...fresh, header: { ...fresh.header, epk: '!!!' } })).toEqual([
+    400, { code: 'INVALID_EPK', message: 'header.epk: BAD_HEADER: epk must be 32 bytes of canonical base64', field: '/header/epk' },
+  ])
 })
 
 test('read marks: the resident message becomes read, audited', async () => {

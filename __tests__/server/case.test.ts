@@ -11,6 +11,7 @@ import http from 'node:http'
 import { FsBlobStore } from '../../server/src/blobstore'
 import { bureauReplyRecord } from '../../server/src/case/messages'
 import { openCaseObject, sealCaseReply } from '../../server/src/envelope'
+import { LIMITS } from '../../server/src/limits'
 import { SqliteRepository } from '../../server/src/repository'
 import { CASE_MESSAGE_SCHEMA, encodeCaseMessage } from '@/case'
 import { legacyKeys, newMsgId, openAsResident, residentKeys, sealResidentMessage, type ResidentKeys } from '../support/case-client'
@@ -232,10 +233,10 @@ describe('messages both ways', () => {
   })
 
   test('the bureau marks messages read; the list of unread follows', async () => {
-    const before = await withRepository((repo) => repo.cases.listActivity())
+    const before = await withRepository((repo) => repo.cases.listActivity([c.caseId]))
     expect(before.find((a) => a.caseId === c.caseId)?.unread).toBe(1)
     expect(await withRepository((repo) => repo.cases.markRead(c.caseId, Date.now()))).toBe(1)
-    const after = await withRepository((repo) => repo.cases.listActivity())
+    const after = await withRepository((repo) => repo.cases.listActivity([c.caseId]))
     expect(after.find((a) => a.caseId === c.caseId)?.unread).toBe(0)
   })
 })
@@ -380,6 +381,24 @@ describe('malformed requests get a precise 4xx', () => {
       headers: { 'content-type': 'application/json' },
     })
     expect([res.status, res.json?.code]).toEqual([status, code])
+  })
+
+  test('the epk and the two objects are refused with the whole answer (code, message, field), message before copy', async () => {
+    const answer = async (change: (b: any) => unknown) => {
+      const res = await caseReq(c, '/api/v1/case/messages', { body: change(structuredClone(m.body)) })
+      return [res.status, res.json]
+    }
+    // One byte over the cap still fits the schema's length (base64 of the cap, rounded up).
+    const tooLarge = randomBytes(LIMITS.maxCaseObjectBytes + 1).toString('base64')
+    expect(await answer((b) => ({ ...b, message: tooLarge, copy: '***' }))).toEqual([400, { code: 'MESSAGE_TOO_LARGE', message: 'A message object is at most 64 KiB of plaintext', field: '/message' }])
+    expect(await answer((b) => ({ ...b, copy: tooLarge }))).toEqual([400, { code: 'MESSAGE_TOO_LARGE', message: 'A message object is at most 64 KiB of plaintext', field: '/copy' }])
+    expect(await answer((b) => ({ ...b, copy: 'a b' }))).toEqual([400, { code: 'INVALID_BASE64', message: 'copy is not canonical base64', field: '/copy' }])
+    expect(await answer((b) => ({ ...b, copy: Buffer.alloc(5).toString('base64') }))).toEqual([400, { code: 'INVALID_MESSAGE_SIZE', message: 'A 5-byte copy is not a valid object size', field: '/copy' }])
+    expect(await answer((b) => ({ ...b, message: Buffer.alloc(7).toString('base64'), copy: '***' }))).toEqual([400, { code: 'INVALID_MESSAGE_SIZE', message: 'A 7-byte message is not a valid object size', field: '/message' }])
+    expect(await answer((b) => ({ ...b, header: { ...b.header, epk: Buffer.alloc(32).toString('base64') }, message: '***' }))).toEqual([
+      400, { code: 'INVALID_EPK', message: 'header.epk: BAD_HEADER: epk is a low-order point (shared secret is zero)', field: '/header/epk' },
+    ])
+    expect(await answer((b) => ({ ...b, header: { ...b.header, epk: '!!!' } }))).toEqual([400, { code: 'INVALID_BASE64', message: 'header.epk is not canonical base64', field: '/header/epk' }])
   })
 
   test('ids in the URL and upload headers', async () => {

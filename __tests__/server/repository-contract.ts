@@ -463,7 +463,52 @@ export function storageContract(backend: Backend): void {
       expect(replies.every((r) => r.outcome === 'created')).toBe(true)
       expect((await first.repository.cases.listMessages(sub.id, 3 * MINUTE)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7])
       expect(await first.repository.cases.markRead(sub.id, 4 * MINUTE, 2)).toBe(2)
-      expect(await second.repository.cases.listActivity()).toEqual([{ caseId: sub.id, unread: 1, unreadAttachments: 0, messages: 7, lastAt: 3 * MINUTE }])
+      expect(await second.repository.cases.listActivity([sub.id])).toEqual([{ caseId: sub.id, unread: 1, unreadAttachments: 0, messages: 7, lastAt: 3 * MINUTE }])
+    })
+
+    test('listActivity gives exactly the cases asked for that have accepted messages, however many ids', async () => {
+      const { repository: repo } = await open()
+      const quota = { messagesPerDay: 20, materialBytes: 1 << 30, ttlMs: 86_400_000 }
+      const cases: string[] = []
+      for (let i = 0; i < 5; i++) {
+        const sub = newSubmission({ attachments: [] })
+        await repo.createSubmission(sub, MINUTE)
+        await repo.acceptSubmission(sub.id, { 1: '-', 2: hex(32) }, MINUTE, 'case')
+        cases.push(sub.id)
+      }
+      const [a, b, c, openOnly, silent] = cases
+      const base = { from: 'resident' as const, header, message: randomBytes(48), copy: randomBytes(48), attachments: [] }
+      const write = async (caseId: string, n: number, at: number) => {
+        for (let i = 0; i < n; i++) {
+          const r = await repo.cases.createResidentMessage({ ...base, caseId, msgId: hex(16), requestHash: hex(32) }, quota, at)
+          if (r.outcome !== 'created') throw new Error(r.outcome)
+        }
+      }
+      await write(a, 2, 2 * MINUTE)
+      await write(b, 3, 3 * MINUTE)
+      await write(c, 1, 4 * MINUTE)
+      await repo.cases.postBureauMessage({ ...base, caseId: c, from: 'bureau', msgId: hex(16), requestHash: hex(32) }, 5 * MINUTE)
+      // A message still waiting for its files is not counted, and a case with only that is absent.
+      await repo.cases.createResidentMessage({ ...base, caseId: openOnly, msgId: hex(16), requestHash: hex(32), attachments: [{ n: 0, size: 10, crc32: '00000000' }] }, quota, 2 * MINUTE)
+
+      const all = [
+        { caseId: a, unread: 2, unreadAttachments: 0, messages: 2, lastAt: 2 * MINUTE },
+        { caseId: b, unread: 3, unreadAttachments: 0, messages: 3, lastAt: 3 * MINUTE },
+        { caseId: c, unread: 1, unreadAttachments: 0, messages: 2, lastAt: 5 * MINUTE },
+      ].sort((x, y) => (x.caseId < y.caseId ? -1 : 1))
+      const only = (...ids: string[]) => all.filter((x) => ids.includes(x.caseId))
+      expect(await repo.cases.listActivity(cases)).toEqual(all)
+      // A subset: those cases only (b has messages and must not appear), in case id order.
+      expect(await repo.cases.listActivity([c, a, silent, openOnly])).toEqual(only(a, c))
+      expect(await repo.cases.listActivity([b])).toEqual(only(b))
+      expect(await repo.cases.listActivity([])).toEqual([])
+      // Unknown ids (and ones that are no id at all) are ignored; a repeated id counts once.
+      expect(await repo.cases.listActivity([hex(16), "x') OR 1=1 --", a, a])).toEqual(only(a))
+      // Far more ids than SQLite binds in one statement (32,766): one query still answers.
+      const many = Array.from({ length: 40_000 }, () => hex(16))
+      many.splice(20_000, 0, b)
+      many.push(c)
+      expect(await repo.cases.listActivity(many)).toEqual(only(b, c))
     })
   })
 

@@ -73,7 +73,7 @@ export const listCommand: Command = {
       const subs = stored.valid
       // Counts from the data directory: only non-negative integers are believed.
       const count = (n: unknown) => (Number.isSafeInteger(n) && (n as number) >= 0 ? (n as number) : 0)
-      const activity = new Map((await data.repository.cases.listActivity()).map((a) => [a.caseId, a]))
+      const activity = new Map((await data.repository.cases.listActivity(subs.map((s) => s.id))).map((a) => [a.caseId, a]))
       const rows: Row[] = []
       for (const s of subs) {
         const declared = s.reportSize + s.attachments.reduce((sum, a) => sum + a.size, 0)

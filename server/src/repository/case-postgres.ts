@@ -51,7 +51,7 @@ const SQL = {
       COALESCE(SUM(CASE WHEN m.sender = 'resident' AND m.read_at IS NULL
         THEN (SELECT COUNT(*) FROM case_attachments a WHERE a.msg_id = m.msg_id) END), 0)::int AS unread_attachments,
       COUNT(*)::int AS messages, MAX(m.accepted_at) AS last_at
-    FROM case_messages m WHERE m.state = 'accepted' GROUP BY m.case_id ORDER BY m.case_id`,
+    FROM case_messages m WHERE m.case_id = ANY($1::text[]) AND m.state = 'accepted' GROUP BY m.case_id ORDER BY m.case_id`,
   expired: `SELECT msg_id FROM case_messages WHERE state = 'open' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`,
   delete: 'DELETE FROM case_messages WHERE msg_id = $1',
   deleteExpired: `DELETE FROM case_messages WHERE msg_id = $1 AND state = 'open' AND expires_at <= $2`,
@@ -180,8 +180,9 @@ export class PgCaseRepository implements CaseRepository {
     return r.rowCount ?? 0
   }
 
-  async listActivity(): Promise<CaseActivity[]> {
-    const rows = (await run<{ case_id: string; unread: number; unread_attachments: number; messages: number; last_at: number | null }>(this.pool, 'activity')).rows
+  async listActivity(caseIds: readonly string[]): Promise<CaseActivity[]> {
+    if (caseIds.length === 0) return []
+    const rows = (await run<{ case_id: string; unread: number; unread_attachments: number; messages: number; last_at: number | null }>(this.pool, 'activity', [[...caseIds]])).rows
     return rows.map((r) => ({ caseId: r.case_id, unread: r.unread, unreadAttachments: r.unread_attachments, messages: r.messages, lastAt: r.last_at }))
   }
 

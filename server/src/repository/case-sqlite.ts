@@ -63,13 +63,16 @@ export class SqliteCaseRepository implements CaseRepository {
       markUpTo: db.prepare(
         `UPDATE case_messages SET read_at = @now WHERE case_id = @caseId AND sender = 'resident' AND state = 'accepted' AND read_at IS NULL AND seq <= @upTo`,
       ),
-      activity: db.prepare<[], { case_id: string; unread: number; unread_attachments: number; messages: number; last_at: number | null }>(
+      // The cases asked for, as one JSON array parameter (json_each): any number of ids in one
+      // bound parameter, looked up through case_messages_case.
+      activity: db.prepare<[string], { case_id: string; unread: number; unread_attachments: number; messages: number; last_at: number | null }>(
         `SELECT m.case_id,
             SUM(m.sender = 'resident' AND m.read_at IS NULL) AS unread,
             COALESCE(SUM(CASE WHEN m.sender = 'resident' AND m.read_at IS NULL
               THEN (SELECT COUNT(*) FROM case_attachments a WHERE a.msg_id = m.msg_id) END), 0) AS unread_attachments,
             COUNT(*) AS messages, MAX(m.accepted_at) AS last_at
-          FROM case_messages m WHERE m.state = 'accepted' GROUP BY m.case_id ORDER BY m.case_id`,
+          FROM case_messages m WHERE m.case_id IN (SELECT value FROM json_each(?)) AND m.state = 'accepted'
+          GROUP BY m.case_id ORDER BY m.case_id`,
       ),
       expired: db.prepare<[number, number], { msg_id: string }>(
         `SELECT msg_id FROM case_messages WHERE state = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
@@ -195,8 +198,9 @@ export class SqliteCaseRepository implements CaseRepository {
     return (upToSeq === undefined ? this.stmts.markAll.run(params) : this.stmts.markUpTo.run(params)).changes
   }
 
-  async listActivity(): Promise<CaseActivity[]> {
-    return this.stmts.activity.all().map((r) => ({
+  async listActivity(caseIds: readonly string[]): Promise<CaseActivity[]> {
+    if (caseIds.length === 0) return []
+    return this.stmts.activity.all(JSON.stringify(caseIds)).map((r) => ({
       caseId: r.case_id,
       unread: r.unread,
       unreadAttachments: r.unread_attachments,

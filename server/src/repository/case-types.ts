@@ -91,7 +91,7 @@ export type CreateMessageResult =
 
 export type ReplyKeyResult = 'set' | 'same' | 'other' | 'not-legacy' | 'not-found'
 
-/** Per case with anything from the resident: for the bureau's list. */
+/** Per case with any accepted message (either direction): for the bureau's list. */
 export interface CaseActivity {
   caseId: string
   /** Accepted resident messages not yet marked read. */
@@ -126,8 +126,12 @@ export interface CaseRepository {
   postBureauMessage(input: NewCaseMessage, now: number): Promise<CreateMessageResult>
   /** Bureau: marks the case's accepted resident messages read (up to seq, or all). Returns how many changed. */
   markRead(caseId: string, now: number, upToSeq?: number): Promise<number>
-  /** Bureau: cases with any message, with their unread counts. */
-  listActivity(): Promise<CaseActivity[]>
+  /**
+   * Bureau: of the cases `caseIds`, those with any accepted message, with their unread counts, in
+   * case id order; ids without such a message, or of no case, are left out (none asked: none).
+   * Reads only those cases' messages (by index), whatever the number of ids.
+   */
+  listActivity(caseIds: readonly string[]): Promise<CaseActivity[]>
   /** Open messages past their expiry. */
   listExpiredMessages(now: number, limit?: number): Promise<string[]>
   deleteMessage(msgId: string): Promise<boolean>

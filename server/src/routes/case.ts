@@ -15,6 +15,7 @@ import { messageHold } from '../admission'
 import type { CaseAuthenticator } from '../case/auth'
 import { writableUntil } from '../case/limits'
 import { messageRequestHash } from '../case/messages'
+import { checkCaseMessage } from '../case/objects'
 import { EnvelopeError, checkEpk, decodeReplyKey, kidOf } from '../envelope'
 import { ApiError, errorResponses } from '../errors'
 import { clientKey } from '../http/client-address'
@@ -177,21 +178,8 @@ const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticat
           if (!c.replyKey) throw new ApiError('REPLY_KEY_REQUIRED', 'Register the reply key (POST /api/v1/case/reply-key) first')
           if (kidOf(c.replyKey) !== body.header.rkid) throw new ApiError('WRONG_REPLY_KEY', "header.rkid is not this case's reply key", { field: '/header/rkid' })
         }
-        const epk = decodeBase64(body.header.epk)
-        if (!epk) throw new ApiError('INVALID_BASE64', 'header.epk is not canonical base64', { field: '/header/epk' })
-        try {
-          checkEpk(body.header.epk)
-        } catch (e) {
-          if (e instanceof EnvelopeError) throw new ApiError('INVALID_EPK', `header.epk: ${e.message}`, { field: '/header/epk' })
-          throw e
-        }
-        const objects = { message: decodeBase64(body.message), copy: decodeBase64(body.copy) }
-        for (const name of ['message', 'copy'] as const) {
-          const bytes = objects[name]
-          if (!bytes) throw new ApiError('INVALID_BASE64', `${name} is not canonical base64`, { field: `/${name}` })
-          if (bytes.length > LIMITS.maxCaseObjectBytes) throw new ApiError('MESSAGE_TOO_LARGE', 'A message object is at most 64 KiB of plaintext', { field: `/${name}` })
-          if (!isCiphertextSize(bytes.length, 2)) throw new ApiError('INVALID_MESSAGE_SIZE', `A ${bytes.length}-byte ${name} is not a valid object size`, { field: `/${name}` })
-        }
+        if (!decodeBase64(body.header.epk)) throw new ApiError('INVALID_BASE64', 'header.epk is not canonical base64', { field: '/header/epk' })
+        const objects = checkCaseMessage(body, () => checkEpk(body.header.epk))
         let total = 0
         body.attachments.forEach((a, n) => {
           if (!isCiphertextSize(a.size, 2)) throw new ApiError('INVALID_ATTACHMENT_SIZE', `${a.size} bytes is not a valid ciphertext size`, { field: `/attachments/${n}/size` })
@@ -201,7 +189,7 @@ const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticat
         const { t, v, suite, kid, rkid } = body.header
         const header = { t, v, suite, kid, rkid, epk: body.header.epk }
         const attachments = body.attachments.map((a, n) => ({ n, size: a.size, crc32: a.crc32 }))
-        const requestHash = messageRequestHash(header, attachments, objects.message!, objects.copy!)
+        const requestHash = messageRequestHash(header, attachments, objects.message, objects.copy)
         // A retry of a message that arrived (its answer lost) is answered as such, whatever changed
         // since (closed, quota full), and changes nothing: no quota, no admission.
         const earlier = await cases.getMessage(c.caseId, body.msgId, now)
@@ -218,7 +206,7 @@ const caseRoutes: FastifyPluginAsync<{ services: Services; auth: CaseAuthenticat
         let result
         try {
           result = await cases.createResidentMessage(
-            { caseId: c.caseId, msgId: body.msgId, from: 'resident', header, message: objects.message!, copy: objects.copy!, attachments, requestHash },
+            { caseId: c.caseId, msgId: body.msgId, from: 'resident', header, message: objects.message, copy: objects.copy, attachments, requestHash },
             { messagesPerDay: limits.messagesPerDay, materialBytes: limits.materialBytes, ttlMs: limits.ttlMs },
             now,
           )

@@ -82,9 +82,10 @@ export interface CaseMeta {
 }
 
 async function metas(ctx: BureauContext, subs: Submission[]): Promise<CaseMeta[]> {
-  const states = await ctx.repository.caseBureauStates(subs.map((s) => s.id))
-  const wanted = new Set(subs.map((s) => s.id))
-  const activity = new Map((await ctx.repository.cases.listActivity()).filter((a) => wanted.has(a.caseId)).map((a) => [a.caseId, a]))
+  const ids = subs.map((s) => s.id)
+  const states = await ctx.repository.caseBureauStates(ids)
+  // Only the listed cases' messages are read (not every case's, per request).
+  const activity = new Map((await ctx.repository.cases.listActivity(ids)).map((a) => [a.caseId, a]))
   return subs.map((s) => ({
     id: s.id,
     createdAt: s.createdAt,

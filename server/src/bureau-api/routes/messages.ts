@@ -8,13 +8,14 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { Readable } from 'node:stream'
 import { bureauReplyRecord } from '../../case/messages'
-import { EnvelopeError, checkEpk, parseCaseHeader, type CaseMessageHeader } from '../../envelope'
+import { checkCaseMessage } from '../../case/objects'
+import { checkEpk, parseCaseHeader, type CaseMessageHeader } from '../../envelope'
 import { ApiError, errorResponses } from '../../errors'
-import { LIMITS, isCiphertextSize } from '../../limits'
+import { LIMITS } from '../../limits'
 import type { BlobStore } from '../../blobstore'
 import type { CaseMessage } from '../../repository'
 import { caseHeaderSchema, MESSAGE_ID_PATTERN } from '../../routes/case-schemas'
-import { SUBMISSION_ID_PATTERN, decodeBase64 } from '../../routes/submissions'
+import { SUBMISSION_ID_PATTERN } from '../../routes/submissions'
 import { audit, caseFor, type BureauContext } from '../auth'
 import { sendObject } from './cases'
 
@@ -170,22 +171,12 @@ const messagesRoutes: FastifyPluginAsync<MessagesOptions> = async (app, ctx) => 
     async (request, reply) => {
       const s = await caseFor(ctx, request, request.params.id)
       const body = request.body
-      let header: CaseMessageHeader
-      try {
-        header = parseCaseHeader(body.header)
+      const sealed = checkCaseMessage(body, (): CaseMessageHeader => {
+        const header = parseCaseHeader(body.header)
         checkEpk(body.header.epk)
-      } catch (e) {
-        if (e instanceof EnvelopeError) throw new ApiError('INVALID_EPK', `header.epk: ${e.message}`, { field: '/header/epk' })
-        throw e
-      }
-      const objects = { message: decodeBase64(body.message), copy: decodeBase64(body.copy) }
-      for (const name of ['message', 'copy'] as const) {
-        const bytes = objects[name]
-        if (!bytes) throw new ApiError('INVALID_BASE64', `${name} is not canonical base64`, { field: `/${name}` })
-        if (bytes.length > LIMITS.maxCaseObjectBytes) throw new ApiError('MESSAGE_TOO_LARGE', 'A message object is at most 64 KiB of plaintext', { field: `/${name}` })
-        if (!isCiphertextSize(bytes.length, 2)) throw new ApiError('INVALID_MESSAGE_SIZE', `A ${bytes.length}-byte ${name} is not a valid object size`, { field: `/${name}` })
-      }
-      const record = bureauReplyRecord(s.id, body.msgId, { header, message: objects.message!, copy: objects.copy! })
+        return header
+      })
+      const record = bureauReplyRecord(s.id, body.msgId, sealed)
       const result = await ctx.repository.cases.postBureauMessage(record, ctx.now())
       if (result.outcome === 'created') {
         await audit(ctx, request, 'case.reply', s.id, body.msgId)
