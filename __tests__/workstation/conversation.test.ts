@@ -105,9 +105,10 @@ test('no reply for a report without a reply key (the server is never asked for o
   await expect(sendReply(ctx, entry, { text: '   ', requestsMaterial: false })).rejects.toMatchObject({ code: 'BAD_TEXT' })
 })
 
-test('a legacy case: the key the resident registered is the server’s word, so a reply needs the explicit acceptance', async () => {
+/** A report from an old app (no reply key inside) whose resident's new app has since registered one with the server. */
+async function legacyCase(description: string): Promise<{ e: CaseEntry; legacy: ReturnType<typeof legacyKeys> }> {
   const r = receipt()
-  const old = buildReport({ category: 'loan', branch: 'yd', description: '旧版程序的举报' })
+  const old = buildReport({ category: 'loan', branch: 'yd', description })
   const sealed = seal(fx.newKey, old)
   const created = await request(fx.server.url, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed, undefined, 'yd') })
   expect((await request(fx.server.url, `/api/v1/submissions/${created.json.id}/finalize`, { method: 'POST', body: { receipt: r } })).status).toBe(200)
@@ -115,6 +116,11 @@ test('a legacy case: the key the resident registered is the server’s word, so 
   const legacy = legacyKeys(r, Buffer.from(salt.json.salt, 'base64'))
   expect((await request(fx.server.url, '/api/v1/case/reply-key', { method: 'POST', headers: { 'case-auth': legacy.auth }, body: { replyKey: legacy.replyKey } })).status).toBe(200)
   const e: CaseEntry = { meta: { id: created.json.id, header: sealed.header } as unknown as CaseEntry['meta'], raw: old, search: '', unreadMessages: 0, newMaterial: 0, firstReplyAt: null }
+  return { e, legacy }
+}
+
+test('a legacy case: the key the resident registered is the server’s word, so a reply needs the explicit acceptance', async () => {
+  const { e, legacy } = await legacyCase('旧版程序的举报')
   expect(replyKeyState(e)).toBe('none')
   await loadMessages(ctx, e)
   expect(replyKeyState(e)).toBe('unverified')
@@ -137,15 +143,7 @@ function restart(keysNow: Parameters<Vault['unlock']>[0], ...entries: CaseEntry[
 }
 
 test('restored after a restart: a legacy case’s kept reply is checked with the key read from the server, and sent', async () => {
-  const r = receipt()
-  const old = buildReport({ category: 'loan', branch: 'yd', description: '旧版程序的举报（重启）' })
-  const sealed = seal(fx.newKey, old)
-  const created = await request(fx.server.url, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed, undefined, 'yd') })
-  expect((await request(fx.server.url, `/api/v1/submissions/${created.json.id}/finalize`, { method: 'POST', body: { receipt: r } })).status).toBe(200)
-  const salt = await request(fx.server.url, '/api/v1/case/legacy-salt')
-  const legacy = legacyKeys(r, Buffer.from(salt.json.salt, 'base64'))
-  expect((await request(fx.server.url, '/api/v1/case/reply-key', { method: 'POST', headers: { 'case-auth': legacy.auth }, body: { replyKey: legacy.replyKey } })).status).toBe(200)
-  const e: CaseEntry = { meta: { id: created.json.id, header: sealed.header } as unknown as CaseEntry['meta'], raw: old, search: '', unreadMessages: 0, newMaterial: 0, firstReplyAt: null }
+  const { e, legacy } = await legacyCase('旧版程序的举报（重启）')
   await loadMessages(ctx, e)
   const good = client
   client = new BureauClient({ server: 'http://127.0.0.1:1', token })

@@ -69,6 +69,16 @@ async function session(ws: RunningWorkstation) {
   }
 }
 
+/** A workstation started on a fresh state folder, signed in, set up (through the proxy) and unlocked. */
+async function firstStation(keyFile: string): Promise<RunningWorkstation & { api: Awaited<ReturnType<typeof session>> }> {
+  const ws = await startWorkstation()
+  stations.push(ws)
+  const api = await session(ws)
+  expect((await api('/api/setup', { server: proxyUrl, token })).status).toBe(200)
+  expect((await api('/api/unlock', { keyFiles: [keyFile], passphrase: PASSPHRASE })).json).toMatchObject({ unlocked: true, cases: 1 })
+  return Object.assign(ws, { api })
+}
+
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 }
@@ -90,11 +100,8 @@ afterAll(async () => {
 
 test('a reply pending when the workstation is killed is sent after the restart, exactly once, and only ciphertext touched the disk', async () => {
   const keyFile = fs.readFileSync(fx.newKeyFile, 'utf8')
-  const first = await startWorkstation()
-  stations.push(first)
-  let api = await session(first)
-  expect((await api('/api/setup', { server: proxyUrl, token })).status).toBe(200)
-  expect((await api('/api/unlock', { keyFiles: [keyFile], passphrase: PASSPHRASE })).json).toMatchObject({ unlocked: true, cases: 1 })
+  const first = await firstStation(keyFile)
+  let api = first.api
 
   // The bureau API goes down; the reply is not sent, and is kept.
   mode = 'down'
@@ -147,11 +154,8 @@ test('a reply pending when the workstation is killed is sent after the restart, 
 
 test('a kept reply whose bureau copy does not open is not sent after a restart: it is set aside, and staff are told to write it again', async () => {
   const keyFile = fs.readFileSync(fx.newKeyFile, 'utf8')
-  const first = await startWorkstation()
-  stations.push(first)
-  let api = await session(first)
-  expect((await api('/api/setup', { server: proxyUrl, token })).status).toBe(200)
-  expect((await api('/api/unlock', { keyFiles: [keyFile], passphrase: PASSPHRASE })).json).toMatchObject({ unlocked: true, cases: 1 })
+  const first = await firstStation(keyFile)
+  let api = first.api
   const onServerBefore = await request(fx.server.bureauUrl!, `/bureau/v1/cases/${sent.id}/messages`, { headers: { authorization: `Bearer ${token}` } })
 
   // Two replies kept while the bureau API is down.
