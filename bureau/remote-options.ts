@@ -12,7 +12,7 @@ import { dataDirOf, type Parsed } from './args'
 import type { Io } from './command'
 import { openDataDir, type DataDir, type DataSource } from './data-dir'
 import { CliError } from './errors'
-import { BureauClient, RemoteError, parseServerUrl, readClientTls } from './remote'
+import { BureauClient, RemoteError, TlsFileError, parseServerUrl, readClientTls } from './remote'
 import { openRemoteData } from './remote-data'
 
 export const TOKEN_ENV = 'BUREAU_TOKEN'
@@ -81,10 +81,11 @@ export function remoteClientOf(command: string, values: Parsed['values'], io: Io
   const token = tokenOf(values, io)
   const files = { ca: values.ca as string | undefined, clientCert: values['client-cert'] as string | undefined, clientKey: values['client-key'] as string | undefined }
   try {
-    const tls = readClientTls(files)
+    const tls = readClientTls(files, { flags: true })
     if (tls && !server.startsWith('https:')) throw new RemoteError('TLS', '--ca、--client-cert、--client-key 只用于 https:// 地址。')
     return new BureauClient({ server, token, tls })
   } catch (e) {
+    if (e instanceof TlsFileError) throw new CliError(e.zh, e.en)
     if (e instanceof RemoteError) throw new CliError(e.zh, e.message)
     throw e
   }

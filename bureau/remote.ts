@@ -5,6 +5,7 @@
  * message (server unreachable, token revoked, …). Over https it can pin the CA that signed the
  * server's certificate and present a client certificate (mTLS, docs/bureau-api.md).
  */
+import { createPrivateKey, X509Certificate } from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
@@ -76,22 +77,111 @@ export interface ClientTlsFiles {
   clientKey?: string
 }
 
-/** Reads the PEM files named; a RemoteError saying which file when one cannot be read or only half a client pair is given. */
-export function readClientTls(files: ClientTlsFiles): ClientTls | undefined {
+/** Which certificate setting a TlsFileError is about (the workstation's form field; the CLI's flag). */
+export type TlsField = 'ca' | 'clientCert' | 'clientKey'
+
+const TLS_FLAGS: Record<TlsField, string> = { ca: '--ca', clientCert: '--client-cert', clientKey: '--client-key' }
+const TLS_WHAT: Record<TlsField, { zh: string; en: string }> = {
+  ca: { zh: 'CA 证书', en: 'CA certificate' },
+  clientCert: { zh: '客户端证书', en: 'client certificate' },
+  clientKey: { zh: '客户端私钥', en: 'client key' },
+}
+
+/**
+ * A certificate file that cannot be used: missing, a folder, unreadable, not PEM, or a PEM of the
+ * wrong kind. Names the setting and the file (never its contents); `en` for the CLI's second line.
+ */
+export class TlsFileError extends RemoteError {
+  constructor(
+    readonly field: TlsField,
+    readonly file: string,
+    zh: string,
+    readonly en: string,
+  ) {
+    super('TLS', zh)
+    this.name = 'TlsFileError'
+  }
+}
+
+/** What a PEM file holds, from its armor lines only. */
+function pemKinds(text: string): string[] {
+  return [...text.matchAll(/-----BEGIN ([A-Z0-9 ]{1,40})-----/g)].map((m) => m[1])
+}
+
+const PRIVATE_KEY = /^(?:(?:RSA|EC|DSA|ENCRYPTED) )?PRIVATE KEY$/
+
+/** A file path for a message: bounded, control characters replaced (it may come from a hostile settings file). */
+const shownPath = (file: string) => file.slice(0, 300).replace(/[\u0000-\u001f\u007f]/g, '?')
+
+/**
+ * Reads and checks the PEM files named; a TlsFileError saying which setting and which file is wrong
+ * (missing, a folder, unreadable, not PEM, a key where a certificate belongs or the other way round,
+ * a certificate and key that are not a pair), or a RemoteError when only half a client pair is given.
+ * `flags`: name the CLI's options in the messages.
+ */
+export function readClientTls(files: ClientTlsFiles, options: { flags?: boolean } = {}): ClientTls | undefined {
   if ((files.clientCert === undefined) !== (files.clientKey === undefined)) {
     throw new RemoteError('TLS', '客户端证书和私钥要一起给出（--client-cert 和 --client-key）。')
   }
-  const read = (file: string | undefined, what: string): Buffer | undefined => {
-    if (file === undefined) return undefined
-    try {
-      const pem = fs.readFileSync(file)
-      if (!pem.includes('-----BEGIN ')) throw new Error('not PEM')
-      return pem
-    } catch {
-      throw new RemoteError('TLS', `无法读取${what}文件 ${file}（应为 PEM 格式）。`)
-    }
+  /** "<setting>文件<problem>：<path>。<what to do>" (and the English line). */
+  const fail = (field: TlsField, file: string, zh: [string, string], en: string): never => {
+    const what = TLS_WHAT[field]
+    const flag = options.flags ? `（${TLS_FLAGS[field]}）` : ''
+    const enFlag = options.flags ? ` (${TLS_FLAGS[field]})` : ''
+    const p = shownPath(file)
+    throw new TlsFileError(field, file, `${what.zh}文件${flag}${zh[0]}：${p}。${zh[1]}`, `The ${what.en} file${enFlag} ${en}: ${p}`)
   }
-  const tls = { ca: read(files.ca, 'CA 证书'), cert: read(files.clientCert, '客户端证书'), key: read(files.clientKey, '客户端私钥') }
+  const FOLDER: [string, string] = ['是一个文件夹，不是文件', '请写出文件本身的完整路径。']
+  const read = (field: TlsField, file: string | undefined): Buffer | undefined => {
+    if (file === undefined) return undefined
+    let pem: Buffer
+    try {
+      if (fs.statSync(file).isDirectory()) fail(field, file, FOLDER, 'is a folder, not a file')
+      pem = fs.readFileSync(file)
+    } catch (e) {
+      if (e instanceof TlsFileError) throw e
+      const code = (e as NodeJS.ErrnoException)?.code
+      if (code === 'ENOENT' || code === 'ENOTDIR') return fail(field, file, ['不存在', '请检查路径是否写错，或向管理员要这个文件。'], 'does not exist')
+      if (code === 'EACCES' || code === 'EPERM') return fail(field, file, ['没有读取权限', '请让管理员把它设为当前系统用户可读。'], 'cannot be read (permission denied)')
+      if (code === 'EISDIR') return fail(field, file, FOLDER, 'is a folder, not a file')
+      return fail(field, file, [`无法读取（${String(code ?? '未知错误').slice(0, 20)}）`, '请检查这个文件。'], `cannot be read (${String(code ?? 'unknown error').slice(0, 20)})`)
+    }
+    const kinds = pemKinds(pem.toString('latin1'))
+    const certificate = kinds.includes('CERTIFICATE')
+    const privateKey = kinds.some((k) => PRIVATE_KEY.test(k))
+    if (field === 'clientKey') {
+      if (!privateKey) {
+        if (certificate) return fail(field, file, ['里是证书，不是私钥', '请确认没有把证书和私钥填反。'], 'holds a certificate, not a private key (certificate and key swapped?)')
+        return fail(field, file, ['不是 PEM 格式的私钥', '私钥文件的内容应以 -----BEGIN PRIVATE KEY----- 开头，请向管理员核对。'], 'is not a PEM private key')
+      }
+      try {
+        createPrivateKey(pem)
+      } catch {
+        return fail(field, file, ['里的私钥无法读取', '文件可能已损坏，或设有口令（工作站不支持带口令的私钥），请向管理员重新要一份。'], 'holds a private key that cannot be read (damaged, or protected by a passphrase)')
+      }
+      return pem
+    }
+    if (!certificate) {
+      if (privateKey) return fail(field, file, ['里是私钥，不是证书', '请确认没有把证书和私钥填反。'], 'holds a private key, not a certificate (certificate and key swapped?)')
+      return fail(field, file, ['不是 PEM 格式的证书', '证书文件的内容应以 -----BEGIN CERTIFICATE----- 开头，请向管理员核对。'], 'is not a PEM certificate')
+    }
+    try {
+      new X509Certificate(pem)
+    } catch {
+      return fail(field, file, ['里的证书无法读取', '文件可能已损坏，请向管理员重新要一份。'], 'holds a certificate that cannot be read (damaged)')
+    }
+    return pem
+  }
+  const tls = { ca: read('ca', files.ca), cert: read('clientCert', files.clientCert), key: read('clientKey', files.clientKey) }
+  if (tls.cert && tls.key) {
+    let pair = false
+    try {
+      pair = new X509Certificate(tls.cert).checkPrivateKey(createPrivateKey(tls.key))
+    } catch {
+      pair = false
+    }
+    if (!pair) fail('clientKey', files.clientKey!, ['与客户端证书不是一对', '这个私钥不属于所填的客户端证书，请向管理员核对。'], 'does not belong to the client certificate')
+  }
   return tls.ca || tls.cert ? tls : undefined
 }
 

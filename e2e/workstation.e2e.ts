@@ -49,13 +49,25 @@ async function shot(page: Page, name: string, docsName?: string, part?: ReturnTy
 }
 
 /** Opens the login URL, saves the connection, and unlocks with the key file. */
-async function signIn(ws: RunningWorkstation, token: string, opts: { wrongFirst?: boolean; keyFiles?: string[] } = {}): Promise<{ context: BrowserContext; page: Page }> {
+async function signIn(ws: RunningWorkstation, token: string, opts: { wrongFirst?: boolean; missingCaFirst?: boolean; keyFiles?: string[] } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true })
   const page = await context.newPage()
   page.on('dialog', (d) => {
     throw new Error(`unexpected dialog: ${d.message()}`)
   })
   await page.goto(ws.loginUrl)
+  if (opts.missingCaFirst) {
+    // A CA file that is not there: named, with its field, before any connection (review L6).
+    const missing = path.join(ws.configDir, 'no-such-ca.pem')
+    await page.getByTestId('setup-server').fill('https://127.0.0.1:1')
+    await page.getByTestId('setup-token').fill(token)
+    await page.getByText('https 证书（可选，由管理员提供）').click()
+    await page.getByTestId('setup-ca').fill(missing)
+    await page.getByTestId('setup-save').click()
+    await expectText(page.getByTestId('setup-error'), `CA 证书文件不存在：${missing}`)
+    await expectText(page.locator('.ant-form-item-explain-error'), `CA 证书文件不存在：${missing}`)
+    await page.getByTestId('setup-ca').fill('')
+  }
   await page.getByTestId('setup-server').fill(fx.server.bureauUrl!)
   await page.getByTestId('setup-token').fill(token)
   await page.getByTestId('setup-save').click()
@@ -157,7 +169,7 @@ test('staff: unlock, filter and search, open with picture, note seen by a second
   const ws = await startWorkstation()
   stations.push(ws)
   expect(ws.loginUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?s=/)
-  const { page, context } = await signIn(ws, tokens.all.secret, { wrongFirst: true })
+  const { page, context } = await signIn(ws, tokens.all.secret, { wrongFirst: true, missingCaFirst: true })
   // The one-time login secret works once.
   const again = await (await browser.newContext()).newPage()
   const second = await again.goto(ws.loginUrl)

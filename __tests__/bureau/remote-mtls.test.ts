@@ -84,7 +84,7 @@ test('CLI: a server certificate not signed by the pinned CA (or with no CA given
   }
   // Half a pair, a missing file, or certificates for http:// are usage errors.
   expect((await list('--ca', f('bureau-ca.pem'), '--client-cert', f('workstation.pem'))).stderr).toMatch(/要一起给出/)
-  expect((await list('--ca', f('nope.pem'))).stderr).toMatch(/无法读取CA 证书文件/)
+  expect((await list('--ca', f('nope.pem'))).stderr).toMatch(/CA 证书文件（--ca）不存在：/)
   expect((await runCli(['list', '--server', 'http://127.0.0.1:1', '--ca', f('bureau-ca.pem')], { BUREAU_TOKEN: token })).stderr).toMatch(/只用于 https/)
 }, 120000)
 

@@ -2,7 +2,10 @@
  * The workstation's conversation against a real server's bureau API: the resident's message and
  * added file opened with the unlocked key by the CLI's code (and marked read), a reply sealed to
  * D from inside the report that the 查询码 holder reads, a reply the server did not take kept
- * and sent by 重试 exactly once, and no reply for a report without a reply key.
+ * and sent by 重试 exactly once, and no reply for a report without a reply key. Kept replies
+ * restored after a restart are sent only once their bureau copy opens: a legacy case's with the key
+ * its resident registered (read from the server then), one written with a key not unlocked this time
+ * only once that key is unlocked too.
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -10,7 +13,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { BureauClient } from '../../bureau/remote'
 import type { WorkstationContext } from '../../bureau/workstation/server/app'
-import { addedFile, loadMessages, replyKeyOf, replyKeyState, retryReply, sendReply } from '../../bureau/workstation/server/messages'
+import { addedFile, loadMessages, replyKeyOf, replyKeyState, resendSpooled, retryReply, sendReply } from '../../bureau/workstation/server/messages'
 import { ReplySpool } from '../../bureau/workstation/server/spool'
 import { Vault, type CaseEntry } from '../../bureau/workstation/server/vault'
 import { Fixture, buildReport, runCli } from '../bureau/fixture'
@@ -102,9 +105,10 @@ test('no reply for a report without a reply key (the server is never asked for o
   await expect(sendReply(ctx, entry, { text: '   ', requestsMaterial: false })).rejects.toMatchObject({ code: 'BAD_TEXT' })
 })
 
-test('a legacy case: the key the resident registered is the server’s word, so a reply needs the explicit acceptance', async () => {
+/** A report from an old app (no reply key inside) whose resident's new app has since registered one with the server. */
+async function legacyCase(description: string): Promise<{ e: CaseEntry; legacy: ReturnType<typeof legacyKeys> }> {
   const r = receipt()
-  const old = buildReport({ category: 'loan', branch: 'yd', description: '旧版程序的举报' })
+  const old = buildReport({ category: 'loan', branch: 'yd', description })
   const sealed = seal(fx.newKey, old)
   const created = await request(fx.server.url, '/api/v1/submissions', { method: 'POST', body: submissionBody(sealed, undefined, 'yd') })
   expect((await request(fx.server.url, `/api/v1/submissions/${created.json.id}/finalize`, { method: 'POST', body: { receipt: r } })).status).toBe(200)
@@ -112,6 +116,11 @@ test('a legacy case: the key the resident registered is the server’s word, so 
   const legacy = legacyKeys(r, Buffer.from(salt.json.salt, 'base64'))
   expect((await request(fx.server.url, '/api/v1/case/reply-key', { method: 'POST', headers: { 'case-auth': legacy.auth }, body: { replyKey: legacy.replyKey } })).status).toBe(200)
   const e: CaseEntry = { meta: { id: created.json.id, header: sealed.header } as unknown as CaseEntry['meta'], raw: old, search: '', unreadMessages: 0, newMaterial: 0, firstReplyAt: null }
+  return { e, legacy }
+}
+
+test('a legacy case: the key the resident registered is the server’s word, so a reply needs the explicit acceptance', async () => {
+  const { e, legacy } = await legacyCase('旧版程序的举报')
   expect(replyKeyState(e)).toBe('none')
   await loadMessages(ctx, e)
   expect(replyKeyState(e)).toBe('unverified')
@@ -124,4 +133,49 @@ test('a legacy case: the key the resident registered is the server’s word, so 
   expect(openAsResident({ caseId: e.meta.id, keys: legacy, bureauPublicKey: fx.newKey.publicKey, view: view.json }).text).toBe('请补充材料')
   // A report that carries its own key is never overridden by the server's.
   expect(replyKeyOf({ ...entry, serverReplyKey: Buffer.from(legacy.replyKey, 'base64') })?.verified).toBe(true)
+})
+
+/** A workstation restart: the keys dropped (and everything kept in memory with them), the list loaded afresh. */
+function restart(keysNow: Parameters<Vault['unlock']>[0], ...entries: CaseEntry[]): void {
+  ctx.vault.lock()
+  ctx.vault.unlock(keysNow)
+  ctx.vault.cases = new Map(entries.map((e) => [e.meta.id, { ...e, serverReplyKey: undefined }]))
+}
+
+test('restored after a restart: a legacy case’s kept reply is checked with the key read from the server, and sent', async () => {
+  const { e, legacy } = await legacyCase('旧版程序的举报（重启）')
+  await loadMessages(ctx, e)
+  const good = client
+  client = new BureauClient({ server: 'http://127.0.0.1:1', token })
+  await expect(sendReply(ctx, e, { text: '旧案件的回复', requestsMaterial: false, acceptUnverifiedKey: true })).rejects.toMatchObject({ code: 'REPLY_NOT_SENT' })
+  client = good
+  // After the restart the case's D' is not known until its conversation is read: the resend reads it.
+  restart([fx.newKey], e)
+  expect(replyKeyState(ctx.vault.cases.get(e.meta.id)!)).toBe('none')
+  expect(await resendSpooled(ctx)).toEqual([])
+  expect(fs.readdirSync(ctx.spool.dir)).toEqual([])
+  const listed = await request(fx.server.bureauUrl!, `/bureau/v1/cases/${e.meta.id}/messages`, { headers: { authorization: `Bearer ${token}` } })
+  expect(listed.json.messages.map((m: { from: string }) => m.from)).toEqual(['bureau'])
+  const view = await request(fx.server.url, `/api/v1/case/messages/${listed.json.messages[0].msgId}`, { headers: { 'case-auth': legacy.auth } })
+  expect(openAsResident({ caseId: e.meta.id, keys: legacy, bureauPublicKey: fx.newKey.publicKey, view: view.json }).text).toBe('旧案件的回复')
+})
+
+test('restored after a restart: a kept reply written with a key not unlocked this time is not sent and stays as it is, until that key is unlocked', async () => {
+  const good = client
+  client = new BureauClient({ server: 'http://127.0.0.1:1', token })
+  await expect(sendReply(ctx, entry, { text: '换钥匙前写的回复', requestsMaterial: false })).rejects.toMatchObject({ code: 'REPLY_NOT_SENT' })
+  client = good
+  const kept = fs.readdirSync(ctx.spool.dir)
+  expect(kept).toEqual([expect.stringMatching(/^reply-[0-9a-f]{32}\.json$/)])
+  const count = async () => (await request(fx.server.bureauUrl!, `/bureau/v1/cases/${caseId}/messages`, { headers: { authorization: `Bearer ${token}` } })).json.messages.length
+  const before = await count()
+  restart([fx.oldKey], entry)
+  expect(await resendSpooled(ctx)).toEqual([expect.stringContaining(`是用编号为 ${fx.newKey.kid} 的私钥写的，这次解锁时没有选择这把私钥，无法验证，没有发送`)])
+  expect(fs.readdirSync(ctx.spool.dir)).toEqual(kept)
+  expect(await count()).toBe(before)
+  restart([fx.oldKey, fx.newKey], entry)
+  expect(await resendSpooled(ctx)).toEqual([])
+  expect(fs.readdirSync(ctx.spool.dir)).toEqual([])
+  expect(await count()).toBe(before + 1)
+  expect((await loadMessages(ctx, ctx.vault.cases.get(caseId)!)).filter((m) => m.text === '换钥匙前写的回复').map((m) => m.from)).toEqual(['bureau'])
 })

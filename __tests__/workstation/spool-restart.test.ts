@@ -4,7 +4,9 @@
  * state folder); the process is killed (SIGKILL) and started again; on the next unlock the reply is
  * back as 待发送 (its resend at unlock dropped); 重试 reaches the server but its answer is lost; the
  * next 重试 is answered "the same reply again" — and the resident's case holds it exactly once. A
- * damaged spool file beside it is a plain Chinese warning, not a crash.
+ * damaged spool file beside it is a plain Chinese warning, not a crash. A kept reply whose bureau
+ * copy no longer opens (altered on disk) is not sent after the restart: it is set aside in the
+ * spool (renamed, not deleted) and the inbox tells staff to write it again (review L3).
  */
 import fs from 'node:fs'
 import http from 'node:http'
@@ -22,12 +24,15 @@ let sent: Sent
 let proxy: http.Server
 let proxyUrl: string
 let mode: Mode = 'up'
+/** Every reply POST that reached the bureau API's proxy, whatever the mode. */
+const replyPosts: string[] = []
 const stations: RunningWorkstation[] = []
 
 /** The bureau API behind a switch: down (connections dropped), replies dropped, or replies taken by the server with their answer lost. */
 function startProxy(target: URL): Promise<void> {
   proxy = http.createServer((req, res) => {
     const reply = req.method === 'POST' && /\/messages$/.test(req.url ?? '')
+    if (reply) replyPosts.push(req.url ?? '')
     if (mode === 'down' || (mode === 'drop-replies' && reply)) return void req.socket.destroy()
     const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       if (mode === 'lose-answer' && reply) {
@@ -64,6 +69,16 @@ async function session(ws: RunningWorkstation) {
   }
 }
 
+/** A workstation started on a fresh state folder, signed in, set up (through the proxy) and unlocked. */
+async function firstStation(keyFile: string): Promise<RunningWorkstation & { api: Awaited<ReturnType<typeof session>> }> {
+  const ws = await startWorkstation()
+  stations.push(ws)
+  const api = await session(ws)
+  expect((await api('/api/setup', { server: proxyUrl, token })).status).toBe(200)
+  expect((await api('/api/unlock', { keyFiles: [keyFile], passphrase: PASSPHRASE })).json).toMatchObject({ unlocked: true, cases: 1 })
+  return Object.assign(ws, { api })
+}
+
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 }
@@ -85,11 +100,8 @@ afterAll(async () => {
 
 test('a reply pending when the workstation is killed is sent after the restart, exactly once, and only ciphertext touched the disk', async () => {
   const keyFile = fs.readFileSync(fx.newKeyFile, 'utf8')
-  const first = await startWorkstation()
-  stations.push(first)
-  let api = await session(first)
-  expect((await api('/api/setup', { server: proxyUrl, token })).status).toBe(200)
-  expect((await api('/api/unlock', { keyFiles: [keyFile], passphrase: PASSPHRASE })).json).toMatchObject({ unlocked: true, cases: 1 })
+  const first = await firstStation(keyFile)
+  let api = first.api
 
   // The bureau API goes down; the reply is not sent, and is kept.
   mode = 'down'
@@ -138,4 +150,61 @@ test('a reply pending when the workstation is killed is sent after the restart, 
   expect(fs.readdirSync(outbox)).toEqual([`reply-${'ab'.repeat(16)}.json`])
   const onServer = await request(fx.server.bureauUrl!, `/bureau/v1/cases/${sent.id}/messages`, { headers: { authorization: `Bearer ${token}` } })
   expect(onServer.json.messages.map((m: { msgId: string; from: string }) => [m.msgId, m.from])).toEqual([[pending[0].msgId, 'bureau']])
+}, 120000)
+
+test('a kept reply whose bureau copy does not open is not sent after a restart: it is set aside, and staff are told to write it again', async () => {
+  const keyFile = fs.readFileSync(fx.newKeyFile, 'utf8')
+  const first = await firstStation(keyFile)
+  let api = first.api
+  const onServerBefore = await request(fx.server.bureauUrl!, `/bureau/v1/cases/${sent.id}/messages`, { headers: { authorization: `Bearer ${token}` } })
+
+  // Two replies kept while the bureau API is down.
+  mode = 'down'
+  for (const text of ['第一条回复：请来面谈', '第二条回复：请补充材料']) {
+    expect((await api(`/api/cases/${sent.id}/replies`, { text, requestsMaterial: false })).json.code).toBe('REPLY_NOT_SENT')
+  }
+  first.process.kill('SIGKILL')
+  await new Promise((r) => (first.process.exitCode !== null || first.process.signalCode !== null ? r(null) : first.process.once('exit', r)))
+
+  // On disk, one's bureau copy has a byte changed; the other's copy is replaced by its message
+  // (ciphertext addressed to the resident, not the bureau). Both still parse as spool files.
+  const outbox = path.join(first.configDir, 'outbox')
+  const names = fs.readdirSync(outbox).sort()
+  expect(names).toEqual([expect.stringMatching(/^reply-[0-9a-f]{32}\.json$/), expect.stringMatching(/^reply-[0-9a-f]{32}\.json$/)])
+  const [flipped, swapped] = names
+  const edit = (name: string, change: (j: { copy: string; message: string }) => void) => {
+    const j = JSON.parse(fs.readFileSync(path.join(outbox, name), 'utf8'))
+    change(j)
+    fs.writeFileSync(path.join(outbox, name), JSON.stringify(j), { mode: 0o600 })
+  }
+  edit(flipped, (j) => {
+    const copy = Buffer.from(j.copy, 'base64')
+    copy[Math.floor(copy.length / 2)] ^= 0x01
+    j.copy = copy.toString('base64')
+  })
+  edit(swapped, (j) => (j.copy = j.message))
+
+  // Restarted with the bureau API up: nothing is posted.
+  mode = 'up'
+  replyPosts.length = 0
+  const second = await startWorkstation({ configDir: first.configDir })
+  stations.push(second)
+  api = await session(second)
+  expect((await api('/api/unlock', { keyFiles: [keyFile], passphrase: PASSPHRASE })).json).toMatchObject({ unlocked: true, cases: 1 })
+  const inbox = await api('/api/cases')
+  expect(replyPosts).toEqual([])
+  const notice = (name: string) => `有一条保留的回复（案件 ${sent.id}）未通过验证：本机保存的加密副本无法打开（可能已损坏、被改动，或不属于这个案件），为安全起见没有发送。请打开这个案件，重新撰写这条回复。原文件已单独保留为 ${outbox}/${name.replace(/\.json$/, '.unverified.json')}，请交管理员检查后删除。`
+  expect(inbox.json.spoolWarnings).toEqual([notice(flipped), notice(swapped)])
+  // Kept aside, byte for byte as they were, under names never read as replies to send again.
+  expect(fs.readdirSync(outbox).sort()).toEqual(names.map((n) => n.replace(/\.json$/, '.unverified.json')))
+  // Not listed as 待发送 (there is nothing to retry), and the server has no new message.
+  const messages = (await api(`/api/cases/${sent.id}/messages`)).json.messages
+  expect(messages.filter((m: { pending?: boolean }) => m.pending)).toEqual([])
+  const onServer = await request(fx.server.bureauUrl!, `/bureau/v1/cases/${sent.id}/messages`, { headers: { authorization: `Bearer ${token}` } })
+  expect(onServer.json.messages).toEqual(onServerBefore.json.messages)
+
+  // The next load (从服务器刷新) still says so, and still sends nothing.
+  expect((await api('/api/reload', {})).status).toBe(200)
+  expect((await api('/api/cases')).json.spoolWarnings).toEqual([notice(flipped), notice(swapped)])
+  expect(replyPosts).toEqual([])
 }, 120000)

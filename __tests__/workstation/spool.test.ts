@@ -79,3 +79,25 @@ test('other names, folders, symbolic links and oversized files are warnings; an 
   expect(replies).toEqual([])
   expect(warnings.map((w) => /（(.*)）/.exec(w)?.[1]).sort()).toEqual(['不是普通文件', '不是普通文件', '文件名不是工作站写的', '文件过大'].sort())
 })
+
+test('a reply set aside (its bureau copy did not verify) is renamed, kept byte for byte, never read as a reply again, and reported on every read', () => {
+  const r = record()
+  spool.write(r.caseId, r, 7)
+  const bytes = fs.readFileSync(path.join(dir, `reply-${r.msgId}.json`))
+  expect(spool.quarantine(r.msgId)).toBe(`reply-${r.msgId}.unverified.json`)
+  expect(fs.readdirSync(dir)).toEqual([`reply-${r.msgId}.unverified.json`])
+  expect(fs.readFileSync(path.join(dir, `reply-${r.msgId}.unverified.json`)).equals(bytes)).toBe(true)
+  // Set aside again under the same msgId (a copy restored from a backup): the first is not overwritten.
+  spool.write(r.caseId, r, 8)
+  expect(spool.quarantine(r.msgId)).toMatch(new RegExp(`^reply-${r.msgId}\\.unverified-\\d+\\.json$`))
+  expect(fs.readdirSync(dir)).toHaveLength(2)
+  // A set-aside file whose content is damaged too: still reported, without a case.
+  fs.writeFileSync(path.join(dir, `reply-${hex()}.unverified.json`), '{')
+  for (let i = 0; i < 2; i++) {
+    const { replies, warnings } = spool.read()
+    expect(replies).toEqual([])
+    expect(warnings).toHaveLength(3)
+    expect(warnings.filter((w) => w.includes(`（案件 ${r.caseId}）未通过验证`) && w.includes('没有发送') && w.includes('重新撰写'))).toHaveLength(2)
+    expect(warnings.filter((w) => w.startsWith('有一条保留的回复未通过验证'))).toHaveLength(1)
+  }
+})

@@ -12,7 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { RemoteError, type BureauClient } from '../../remote'
+import { RemoteError, TlsFileError, type BureauClient } from '../../remote'
 import type { ConnectionStore } from './connection'
 import casesRoutes from './routes-cases'
 import sessionRoutes from './routes-session'
@@ -199,6 +199,8 @@ export async function buildWorkstation(options: WorkstationOptions): Promise<Wor
     if (err instanceof WsError) return reply.code(err.status).send({ code: err.code, message: err.message })
     // The bureau API's errors: 502 when the server answered or could not be reached; 400 when the
     // address or token typed in is malformed (refused before any request).
+    // A certificate file named in the settings that cannot be used: which field, which file (no contents).
+    if (err instanceof TlsFileError) return reply.code(400).send({ code: 'TLS_FILE', message: err.zh, field: err.field })
     if (err instanceof RemoteError) return reply.code(err.status === undefined && (err.code === 'REFUSED' || err.code === 'TOKEN_INVALID') ? 400 : 502).send({ code: err.code, message: err.zh })
     const status = (err as { statusCode?: number }).statusCode
     if (status && status < 500) return reply.code(status).send({ code: 'BAD_REQUEST', message: '请求格式错误。' })

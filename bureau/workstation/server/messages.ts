@@ -6,7 +6,10 @@
  * (./spool.ts: sealed, on disk) before it is posted and taken out once the server acknowledges it;
  * one the server did not take stays listed as 待发送 with 重试 — the same msgId and ciphertext, so a
  * retry after a lost answer cannot post it twice. After a restart, the next load puts the spooled
- * replies back in their cases (their text read from the bureau's own copy) and sends them again.
+ * replies back in their cases (their text read from the bureau's own copy) and sends them again —
+ * only those whose bureau copy opens with the unlocked keys: one that does not (a damaged or
+ * altered spool file, or one not of this case) is never sent, but set aside in the spool and
+ * reported, for staff to write it again.
  */
 import { randomBytes } from 'node:crypto'
 import { LIMITS } from '../../../server/src/limits'
@@ -20,6 +23,7 @@ import { RemoteError } from '../../remote'
 import { messageFromApi } from '../../remote-data'
 import type { MessageView } from '../shared/types'
 import { WsError, type WorkstationContext } from './app'
+import { unverifiedNotice } from './spool'
 import type { CaseEntry } from './vault'
 
 /** Why a legacy case's reply needs an explicit confirmation (the page shows it too). */
@@ -100,19 +104,24 @@ function acknowledged(ctx: WorkstationContext, caseId: string, msgId: string): v
   ctx.spool.remove(msgId)
 }
 
+/** A legacy case's D' as the server gives it with the conversation (hostile: malformed is as if none). */
+function setServerReplyKey(entry: CaseEntry, raw: unknown): void {
+  entry.serverReplyKey = undefined
+  if (typeof raw === 'string') {
+    try {
+      entry.serverReplyKey = decodeReplyKey(raw)
+    } catch {
+      // malformed: as if none was registered
+    }
+  }
+}
+
 /** The conversation, opened; the resident's messages shown are marked read. Kept replies come last. */
 export async function loadMessages(ctx: WorkstationContext, entry: CaseEntry): Promise<MessageView[]> {
   const client = ctx.options.connection.client()
   const caseId = entry.meta.id
   const body = (await client.json(`/bureau/v1/cases/${caseId}/messages`)) as { messages?: unknown; replyKey?: unknown }
-  entry.serverReplyKey = undefined
-  if (typeof body?.replyKey === 'string') {
-    try {
-      entry.serverReplyKey = decodeReplyKey(body.replyKey)
-    } catch {
-      // malformed: as if none was registered
-    }
-  }
+  setServerReplyKey(entry, body?.replyKey)
   const stored = (Array.isArray(body?.messages) ? body.messages.slice(0, 5000) : []).map((m) => messageFromApi(caseId, m))
   const objectLimit = LIMITS.maxCaseObjectBytes + 64 * 1024
   const entries = await openConversation(caseId, replyKeyOf(entry), ctx.vault.keys, stored, (msgId) =>
@@ -188,7 +197,8 @@ export async function retryReply(ctx: WorkstationContext, entry: CaseEntry, msgI
 /**
  * After a load from the server: the replies kept on disk (the workstation was closed, killed or
  * crashed before the server took them) join their cases as 待发送 and are posted again, one by one.
- * Returns plain Chinese warnings for spool files that cannot be used and replies whose case is not here.
+ * Returns plain Chinese warnings for spool files that cannot be used, replies whose case is not
+ * here, and replies not sent because their bureau copy cannot be verified.
  */
 export async function resendSpooled(ctx: WorkstationContext): Promise<string[]> {
   const { replies, warnings } = ctx.spool.read()
@@ -201,10 +211,39 @@ export async function resendSpooled(ctx: WorkstationContext): Promise<string[]> 
     }
     const state = stateOf(ctx, r.caseId)
     if (state.pending.has(r.msgId)) continue
+    // Written with a key not unlocked this time: it cannot be checked now, so it is not sent, and
+    // stays as it is (unlocked with that key too, it verifies and goes out).
+    if (!ctx.vault.keys.some((k) => k.kid === r.header.kid)) {
+      warnings.push(`一条保留的回复（案件 ${r.caseId}）是用编号为 ${r.header.kid} 的私钥写的，这次解锁时没有选择这把私钥，无法验证，没有发送。请锁定后连同这把私钥的文件一起解锁，它会自动重新发送。`)
+      continue
+    }
+    // A legacy case's D' comes with its conversation, not with the list: read it to open the copy.
+    if (!replyKeyOf(entry)) {
+      try {
+        const body = (await ctx.options.connection.client().json(`/bureau/v1/cases/${r.caseId}/messages`)) as { replyKey?: unknown }
+        setServerReplyKey(entry, body?.replyKey)
+      } catch (e) {
+        if (!(e instanceof RemoteError)) throw e
+        warnings.push(`一条保留的回复（案件 ${r.caseId}）暂时无法验证（${e.zh}），没有发送。下次从服务器刷新时会再试。`)
+        continue
+      }
+    }
     const record: NewCaseMessage = { caseId: r.caseId, msgId: r.msgId, from: 'bureau', header: r.header, message: r.message, copy: r.copy, attachments: [], requestHash: '' }
     const own = ownCopy(ctx, entry, r.msgId, record)
-    const pending: PendingReply = { record, text: own?.text ?? '', requestsMaterial: own?.requestsMaterial ?? false, at: r.at, error: '工作站上次关闭前没有发出，正在重新发送' }
-    if (!own) pending.error = '工作站上次关闭前没有发出；本机保存的加密副本无法打开，仍按原样重新发送'
+    if (!own) {
+      // Damaged, altered, or not this case's: never sent, but not deleted either (what staff wrote
+      // may be recoverable by an administrator): set aside under another name, and reported.
+      try {
+        warnings.push(unverifiedNotice(ctx.spool.dir, ctx.spool.quarantine(r.msgId), r.caseId))
+      } catch (e) {
+        warnings.push(
+          `一条保留的回复（案件 ${r.caseId}）未通过验证：本机保存的加密副本无法打开，为安全起见没有发送。请打开这个案件重新撰写这条回复。` +
+            `它的文件 reply-${r.msgId}.json 无法单独保留（${(e as NodeJS.ErrnoException).code ?? '未知错误'}），仍在 ${ctx.spool.dir}，请交管理员检查。`,
+        )
+      }
+      continue
+    }
+    const pending: PendingReply = { record, text: own.text, requestsMaterial: own.requestsMaterial, at: r.at, error: '工作站上次关闭前没有发出，正在重新发送' }
     state.pending.set(r.msgId, pending)
     restored.push([r.caseId, r.msgId, pending])
   }

@@ -7,7 +7,10 @@
  * folder), removed once the server has acknowledged the reply.
  *
  * Read back, a file is hostile input: anything malformed is left where it is (nothing deleted) and
- * reported as a plain Chinese warning, never a crash.
+ * reported as a plain Chinese warning, never a crash. A reply whose bureau copy does not open with
+ * the unlocked keys (damaged, altered, not this case's) is never sent: it is renamed
+ * `reply-<msgId>.unverified.json` (quarantine(): kept, not read as a reply again) and every load
+ * reports it, so that staff write it again and an administrator can look at the file.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -17,6 +20,8 @@ import type { NewCaseMessage, StoredCaseHeader } from '../../../server/src/repos
 const SPOOL_VERSION = 1
 const HEX32 = /^[0-9a-f]{32}$/
 const FILE_NAME = /^reply-([0-9a-f]{32})\.json$/
+/** A kept reply set aside because its bureau copy did not verify (see quarantine()). */
+const UNVERIFIED_NAME = /^reply-([0-9a-f]{32})\.unverified(?:-\d{1,16})?\.json$/
 const MAX_OBJECT_BASE64 = Math.ceil((LIMITS.maxCaseObjectBytes + 4096) / 3) * 4
 const MAX_FILE_BYTES = 2 * MAX_OBJECT_BASE64 + 4096
 const MAX_FILES = 1000
@@ -64,6 +69,14 @@ export function parseSpoolFile(text: string, msgIdFromName: string): SpooledRepl
   }
 }
 
+/** The notice for a reply set aside unverified: not sent, kept under `name`, to be written again. */
+export function unverifiedNotice(dir: string, name: string, caseId: string | undefined): string {
+  return (
+    `有一条保留的回复${caseId ? `（案件 ${caseId}）` : ''}未通过验证：本机保存的加密副本无法打开（可能已损坏、被改动，或不属于这个案件），为安全起见没有发送。` +
+    `请打开${caseId ? '这个' : '相应的'}案件，重新撰写这条回复。原文件已单独保留为 ${dir}/${name.slice(0, 80)}，请交管理员检查后删除。`
+  )
+}
+
 export class ReplySpool {
   constructor(readonly dir: string) {}
 
@@ -96,6 +109,19 @@ export class ReplySpool {
     this.syncDir()
   }
 
+  /**
+   * Sets a kept reply aside, never to be sent (its bureau copy did not verify): renamed, not
+   * deleted, so nothing staff wrote is lost. Returns the new file name.
+   */
+  quarantine(msgId: string): string {
+    const from = this.file(msgId)
+    let name = `reply-${msgId}.unverified.json`
+    if (fs.existsSync(path.join(this.dir, name))) name = `reply-${msgId}.unverified-${Date.now()}.json`
+    fs.renameSync(from, path.join(this.dir, name))
+    this.syncDir()
+    return name
+  }
+
   /** Forgets a reply the server has acknowledged. */
   remove(msgId: string): void {
     try {
@@ -118,6 +144,18 @@ export class ReplySpool {
     }
   }
 
+  /** The case a set-aside reply belongs to, when its file still says so (it is hostile input: checked). */
+  private caseOf(file: string, msgId: string): string | undefined {
+    try {
+      const st = fs.lstatSync(file)
+      if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined
+      const parsed = parseSpoolFile(fs.readFileSync(file, 'utf8'), msgId)
+      return typeof parsed === 'string' ? undefined : parsed.caseId
+    } catch {
+      return undefined
+    }
+  }
+
   /** Every kept reply, and a plain Chinese warning for each file that cannot be used (left in place). */
   read(): { replies: SpooledReply[]; warnings: string[] } {
     const replies: SpooledReply[] = []
@@ -131,8 +169,13 @@ export class ReplySpool {
     }
     for (const name of names.sort().slice(0, MAX_FILES)) {
       if (/\.tmp$/.test(name)) continue // an interrupted write: never renamed, so never acknowledged as kept
-      const m = FILE_NAME.exec(name)
       const warn = (why: string) => warnings.push(`待发送的回复文件 ${name.slice(0, 80)} 无法使用（${why}），没有发送。文件保留在 ${this.dir}，请交管理员检查。`)
+      const unverified = UNVERIFIED_NAME.exec(name)
+      if (unverified) {
+        warnings.push(unverifiedNotice(this.dir, name, this.caseOf(path.join(this.dir, name), unverified[1])))
+        continue
+      }
+      const m = FILE_NAME.exec(name)
       if (!m) {
         warn('文件名不是工作站写的')
         continue

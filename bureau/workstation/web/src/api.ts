@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** The form field the error is about (e.g. a certificate file in the connection settings). */
+    readonly field?: string,
   ) {
     super(message)
   }
@@ -33,8 +35,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     body = undefined
   }
   if (!res.ok) {
-    const b = body as { code?: string; message?: string } | undefined
-    throw new ApiError(b?.code ?? 'ERROR', b?.message ?? `请求失败（${res.status}）。`, res.status)
+    const b = body as { code?: string; message?: string; field?: unknown } | undefined
+    throw new ApiError(b?.code ?? 'ERROR', b?.message ?? `请求失败（${res.status}）。`, res.status, typeof b?.field === 'string' ? b.field : undefined)
   }
   return body as T
 }

@@ -1,28 +1,33 @@
 /** First run (or a new token): the bureau API address, this workstation's token and, for https, the certificate files. */
 import { Alert, Button, Card, Collapse, Form, Input, Typography } from 'antd'
 import { useState } from 'react'
-import { api } from '../api'
+import { api, ApiError } from '../api'
 
 type TlsPaths = { ca?: string; clientCert?: string; clientKey?: string }
 
 export function SetupForm({ onDone, initialServer, initialTls }: { onDone: () => void; initialServer?: string; initialTls?: TlsPaths }) {
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
+  const [form] = Form.useForm()
   const submit = async (v: { server: string; token: string } & TlsPaths) => {
     setBusy(true)
     setError(undefined)
+    form.setFields((['ca', 'clientCert', 'clientKey'] as const).map((name) => ({ name, errors: [] })))
     const paths = Object.fromEntries((['ca', 'clientCert', 'clientKey'] as const).map((k) => [k, v[k]?.trim() ?? '']).filter(([, p]) => p !== ''))
     try {
       await api('/api/setup', { method: 'POST', body: { server: v.server.trim(), token: v.token.trim(), ...paths } })
       onDone()
     } catch (e) {
       setError((e as Error).message)
+      // A certificate file that cannot be used: the message under that field too (the TLS panel is always rendered).
+      const field = e instanceof ApiError ? e.field : undefined
+      if (field === 'ca' || field === 'clientCert' || field === 'clientKey') form.setFields([{ name: field, errors: [(e as Error).message] }])
     } finally {
       setBusy(false)
     }
   }
   return (
-    <Form layout="vertical" onFinish={submit} initialValues={{ server: initialServer ?? '', ...initialTls }} requiredMark={false}>
+    <Form form={form} layout="vertical" onFinish={submit} initialValues={{ server: initialServer ?? '', ...initialTls }} requiredMark={false}>
       <Form.Item label="举报服务器的工作站接口地址" name="server" rules={[{ required: true, message: '请填写地址，例如 http://10.1.2.3:8081' }]} extra="由管理员提供，例如 http://10.1.2.3:8081（不是群众举报用的公网地址）。">
         <Input data-testid="setup-server" placeholder="http://主机:端口" autoComplete="off" />
       </Form.Item>
