@@ -74,6 +74,19 @@ test('the page: strict CSP with a fresh nonce each time, no framing, no caching'
   expect(a.headers['x-content-type-options']).toBe('nosniff')
 })
 
+test('the built chunks: JavaScript type, kept by the browser (hashed names), only with the session, unknown names 404', async () => {
+  const js = await request(base, '/assets/a.js', { headers: { cookie } })
+  expect(js.status).toBe(200)
+  expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8')
+  expect(js.headers['cache-control']).toBe('private, max-age=31536000, immutable')
+  expect(js.headers['x-content-type-options']).toBe('nosniff')
+  expect(js.text).toBe('console.log(1)')
+  expect((await request(base, '/assets/a.js')).status).toBe(401)
+  expect((await request(base, '/assets/missing-0123abcd.js', { headers: { cookie } })).status).toBe(404)
+  // The page itself is never cached: it names the chunks of the build being served.
+  expect((await request(base, '/', { headers: { cookie } })).headers['cache-control']).toBe('no-store')
+})
+
 test('other Host names are refused, even with the cookie (DNS rebinding)', async () => {
   for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${port + 1}`, `127.0.0.1.evil.example:${port}`]) {
     const r = await request(base, '/api/state', { headers: { host, cookie } })
