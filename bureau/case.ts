@@ -29,6 +29,8 @@ export interface CaseContext {
   submission: Submission
   record: CaseRecord
   replyKey: ReplyKeyInfo | undefined
+  /** The decrypted report (parsed JSON, unchecked: what the sender wrote). */
+  report: unknown
 }
 
 export interface ConversationEntry {
@@ -61,7 +63,7 @@ export function storedMessageProblem(m: CaseMessage, caseId: string): string | u
   return undefined
 }
 
-function reportReplyKey(s: Submission, keys: readonly BureauKeyPair[], object: Buffer): Buffer | undefined {
+function openReport(s: Submission, keys: readonly BureauKeyPair[], object: Buffer): unknown {
   let report: unknown
   try {
     report = JSON.parse(openObject({ header: s.header as EnvelopeHeader, privateKey: keys, label: 'report', object }).toString('utf8'))
@@ -71,7 +73,7 @@ function reportReplyKey(s: Submission, keys: readonly BureauKeyPair[], object: B
     }
     throw new CliError('解密后的举报内容不是有效的 JSON。', 'The decrypted report is not JSON.')
   }
-  return replyKeyOfReport(report)
+  return report
 }
 
 /** D from a decrypted report (its replyKey), undefined when it has none; a CliError when malformed. */
@@ -102,17 +104,18 @@ export async function openCase(data: DataSource, caseId: string, keys: readonly 
   }
   const object = await data.repository.getReport(caseId)
   if (!object) throw new CliError('服务器上找不到举报内容。', 'The report object is missing.')
-  const fromReport = reportReplyKey(submission, keys, object)
-  if (fromReport) return { submission, record, replyKey: { D: fromReport, verified: true } }
+  const report = openReport(submission, keys, object)
+  const fromReport = replyKeyOfReport(report)
+  if (fromReport) return { submission, record, report, replyKey: { D: fromReport, verified: true } }
   // No replyKey inside: a report made before the case channel. Its D' is the server's word.
   if (record.replyKey && record.replyKey.length === 32) {
     try {
-      return { submission, record, replyKey: { D: decodeReplyKey(record.replyKey.toString('base64')), verified: false } }
+      return { submission, record, report, replyKey: { D: decodeReplyKey(record.replyKey.toString('base64')), verified: false } }
     } catch {
-      return { submission, record, replyKey: undefined }
+      return { submission, record, report, replyKey: undefined }
     }
   }
-  return { submission, record, replyKey: undefined }
+  return { submission, record, report, replyKey: undefined }
 }
 
 /** The accepted messages of the case in seq order, each opened (or with the reason it did not open). */

@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { PASSPHRASE_ENV } from '../../bureau/keys'
+import { findCategory } from '../../src/domain/categories'
 import { legacyKeys, openAsResident, residentKeys, sealResidentMessage, type ResidentKeys } from '../support/case-client'
 import { makePng } from '../../e2e/harness'
 import { Fixture, PASSPHRASE, buildReport, listFiles, runCli, runInProcess, type Sent } from './fixture'
@@ -199,6 +200,8 @@ test('a legacy case: reply refuses the key the server registered unless --accept
     expect(refused.stderr).toMatch(/run again with --accept-unverified-key/)
     expect(refused.stderr).toContain('控制了服务器的人可以换成自己的公钥，读到这条回复')
     expect(refused.stderr).toContain('Whoever controls the server could have put in their own key')
+    // What the bureau decrypted, so staff can tell it is the old report they mean (a hostile server can make any case look legacy).
+    expect(refused.stderr).toContain(`类别 category: ${findCategory('loan')!.name}；内容开头 begins: “旧版程序的举报”`)
     expect(refused.stdout).not.toMatch(/已发送/)
     expect((await stored()).messages).toEqual([])
   }

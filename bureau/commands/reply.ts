@@ -9,11 +9,13 @@ import path from 'node:path'
 import { MAX_MESSAGE_TEXT } from '../../src/case/labels'
 import { textLength } from '../../src/case/plaintext'
 import { DATA_HELP, DATA_OPTION, parse, type Parsed } from '../args'
-import { openCase, readConversation, sealBureauReply } from '../case'
+import { findCategory } from '../../src/domain/categories'
+import { openCase, readConversation, sealBureauReply, type CaseContext } from '../case'
 import type { Command } from '../command'
 import { CliError } from '../errors'
 import { PASSPHRASE_ENV, loadKeyFiles } from '../keys'
 import { REMOTE_HELP, REMOTE_OPTIONS, openSource } from '../remote-options'
+import { printable } from '../untrusted'
 import { cstDateTime } from '../time'
 import { parseSubmissionId } from './status'
 
@@ -51,6 +53,25 @@ export const UNVERIFIED_KEY_WARNING =
   '控制了服务器的人可以换成自己的公钥，读到这条回复。\n' +
   "⚠️ Legacy report (made before the case channel): its reply key is not inside the report but was registered with the server later; nothing binds it to this report. " +
   'Whoever controls the server could have put in their own key, and would then read this reply.'
+
+/**
+ * What the bureau decrypted for this case, shown before an unverified key is accepted: a server
+ * that controls the data can make any case look legacy (its own report, sealed to the bureau's
+ * public key, with no reply key inside), so staff check that this is the old report they expect.
+ */
+export function reportSummary(ctx: Pick<CaseContext, 'submission' | 'report'>): string {
+  const r = typeof ctx.report === 'object' && ctx.report !== null ? (ctx.report as Record<string, unknown>) : {}
+  const code = typeof r.category === 'string' ? r.category : undefined
+  const category = findCategory(code)
+  const description = typeof r.description === 'string' ? r.description.replace(/\s+/g, ' ').trim() : ''
+  const at = ctx.submission.acceptedAt ?? ctx.submission.createdAt
+  return (
+    `这份举报 / This report: ${cstDateTime(at).slice(0, 16)} 北京时间收到 received；` +
+    `类别 category: ${category ? category.name : code ? `未知 unknown（${printable(code, 20)}）` : '未填写 none'}；` +
+    `内容开头 begins: “${description ? printable(description, 40) : '（空 empty）'}”\n` +
+    '请确认这是您要回复的那份旧举报。/ Check that this is the old report you mean to answer.'
+  )
+}
 
 /** A submission id (or an export folder name), or a CliError. */
 export function parseCaseId(input: string): string {
@@ -120,6 +141,7 @@ export const replyCommand: Command = {
       }
       if (!ctx.replyKey.verified) {
         io.err(UNVERIFIED_KEY_WARNING)
+        io.err(reportSummary(ctx))
         if (values['accept-unverified-key'] !== true) {
           throw new CliError(
             '未发送。如果确认这一风险（回复中没有不能让服务器看到的内容），加 --accept-unverified-key 再运行（与工作台上勾选“我已了解风险，仍要回复”相同）。',
