@@ -108,6 +108,9 @@ function pemKinds(text: string): string[] {
   return [...text.matchAll(/-----BEGIN ([A-Z0-9 ]{1,40})-----/g)].map((m) => m[1])
 }
 
+/** A CA bundle, certificate or key file is kilobytes; a system CA bundle some hundreds. */
+const MAX_PEM_BYTES = 1024 * 1024
+
 const PRIVATE_KEY = /^(?:(?:RSA|EC|DSA|ENCRYPTED) )?PRIVATE KEY$/
 
 /** A file path for a message: bounded, control characters replaced (it may come from a hostile settings file). */
@@ -136,7 +139,11 @@ export function readClientTls(files: ClientTlsFiles, options: { flags?: boolean 
     if (file === undefined) return undefined
     let pem: Buffer
     try {
-      if (fs.statSync(file).isDirectory()) fail(field, file, FOLDER, 'is a folder, not a file')
+      const st = fs.statSync(file)
+      if (st.isDirectory()) fail(field, file, FOLDER, 'is a folder, not a file')
+      // A FIFO or a device (/dev/stdin, /dev/zero) would block or exhaust the reader: regular files only, bounded.
+      if (!st.isFile()) fail(field, file, ['不是普通文件', '请写出证书或私钥文件本身的完整路径。'], 'is not a regular file')
+      if (st.size > MAX_PEM_BYTES) fail(field, file, [`太大（超过 ${MAX_PEM_BYTES / 1024 / 1024} MiB）`, '证书和私钥文件只有几 KB，请确认路径没有写错。'], `is too large (over ${MAX_PEM_BYTES / 1024 / 1024} MiB)`)
       pem = fs.readFileSync(file)
     } catch (e) {
       if (e instanceof TlsFileError) throw e

@@ -33,6 +33,9 @@ beforeAll(async () => {
   openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ws.key', '-out', 'ws.pem', '-days', '2', '-subj', '/CN=ws')
   openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', 'other.key')
   fs.mkdirSync(f('a-folder'))
+  execFileSync('mkfifo', [f('a-fifo')]) // opened for reading, it would block the event loop until a writer came
+  fs.writeFileSync(f('huge.pem'), fs.readFileSync(f('ca.pem')))
+  fs.truncateSync(f('huge.pem'), 2 * 1024 * 1024)
   fs.writeFileSync(f('garbage.pem'), `${SECRET} this is not a certificate\n`)
   fs.writeFileSync(f('damaged.pem'), `-----BEGIN CERTIFICATE-----\n${Buffer.from(SECRET.repeat(8)).toString('base64')}\n-----END CERTIFICATE-----\n`)
   fs.writeFileSync(f('damaged.key'), `-----BEGIN PRIVATE KEY-----\n${Buffer.from(SECRET.repeat(8)).toString('base64')}\n-----END PRIVATE KEY-----\n`)
@@ -65,6 +68,9 @@ const asRoot = process.getuid?.() === 0
 const CASES: Case[] = [
   ['a missing CA file', () => ({ ca: f('nope.pem') }), 'ca', () => f('nope.pem'), /^CA 证书文件(（--ca）)?不存在/, /^The CA certificate file( \(--ca\))? does not exist/],
   ['a folder given as the client certificate', () => ({ clientCert: f('a-folder'), clientKey: f('ws.key') }), 'clientCert', () => f('a-folder'), /^客户端证书文件(（--client-cert）)?是一个文件夹/, /is a folder, not a file/],
+  ['a FIFO given as the CA', () => ({ ca: f('a-fifo') }), 'ca', () => f('a-fifo'), /^CA 证书文件(（--ca）)?不是普通文件/, /is not a regular file/],
+  ['a device given as the client key', () => ({ clientCert: f('ws.pem'), clientKey: '/dev/zero' }), 'clientKey', () => '/dev/zero', /^客户端私钥文件(（--client-key）)?不是普通文件/, /is not a regular file/],
+  ['a 2 MiB file as the CA', () => ({ ca: f('huge.pem') }), 'ca', () => f('huge.pem'), /^CA 证书文件(（--ca）)?太大/, /is too large/],
   ['a missing client key', () => ({ clientCert: f('ws.pem'), clientKey: f('a-folder/ws.key') }), 'clientKey', () => f('a-folder/ws.key'), /^客户端私钥文件(（--client-key）)?不存在/, /does not exist/],
   ...(asRoot ? [] : ([['an unreadable CA file', () => ({ ca: f('unreadable.pem') }), 'ca', () => f('unreadable.pem'), /没有读取权限/, /permission denied/]] as Case[])),
   ['a garbage file as the CA', () => ({ ca: f('garbage.pem') }), 'ca', () => f('garbage.pem'), /^CA 证书文件(（--ca）)?不是 PEM 格式的证书/, /is not a PEM certificate/],
