@@ -153,55 +153,62 @@ async function pgBackend(rows: Rows): Promise<Backend> {
   await admin.connect()
   const schemaName = `bench_list_${hex(6)}`
   await admin.query(`CREATE SCHEMA ${schemaName}`)
-  const url = new URL(process.env.DATABASE_URL!)
-  url.searchParams.set('options', `-c search_path=${schemaName}`)
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-case-list-'))
-  const storage = await openStorage(dir, { databaseUrl: url.toString() })
-  // The server's pool settings (BIGINT as numbers, as the repository reads them).
-  const pool = createPool(url.toString(), { max: 1 })
-  const columns = (rs: unknown[][]) => (rs[0] ?? []).map((_, c) => rs.map((r) => r[c]))
-  const insert = async (table: string, cols: string, types: string[], rs: unknown[][]) => {
-    for (let i = 0; i < rs.length; i += 2000) {
-      const slice = rs.slice(i, i + 2000)
-      const list = types.map((t, k) => `$${k + 1}::${t}[]`).join(', ')
-      await pool.query(`INSERT INTO ${table} (${cols}) SELECT * FROM unnest(${list})`, columns(slice))
+  // Seeding can fail half-way (a full disk, a dropped connection): the schema goes with it.
+  try {
+    const url = new URL(process.env.DATABASE_URL!)
+    url.searchParams.set('options', `-c search_path=${schemaName}`)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-case-list-'))
+    const storage = await openStorage(dir, { databaseUrl: url.toString() })
+    // The server's pool settings (BIGINT as numbers, as the repository reads them).
+    const pool = createPool(url.toString(), { max: 1 })
+    const columns = (rs: unknown[][]) => (rs[0] ?? []).map((_, c) => rs.map((r) => r[c]))
+    const insert = async (table: string, cols: string, types: string[], rs: unknown[][]) => {
+      for (let i = 0; i < rs.length; i += 2000) {
+        const slice = rs.slice(i, i + 2000)
+        const list = types.map((t, k) => `$${k + 1}::${t}[]`).join(', ')
+        await pool.query(`INSERT INTO ${table} (${cols}) SELECT * FROM unnest(${list})`, columns(slice))
+      }
     }
-  }
-  // submissions: state is a constant, put in its column place by the SELECT.
-  const subCols = SUB_COLUMNS.split(', ')
-  const subTypes = ['text', 'text', 'text', 'smallint', 'text', 'text', 'text', 'bytea', 'bigint', 'bigint', 'text', 'smallint', 'text', 'bigint', 'text']
-  await pool.query('BEGIN')
-  for (let i = 0; i < rows.subs.length; i += 2000) {
-    const slice = rows.subs.slice(i, i + 2000)
-    const names = subCols.filter((c) => c !== 'state')
-    const list = subTypes.map((t, k) => `$${k + 1}::${t}[]`).join(', ')
-    const select = subCols.map((c) => (c === 'state' ? `'accepted'` : `u.${c}`)).join(', ')
-    await pool.query(`INSERT INTO submissions (${SUB_COLUMNS}) SELECT ${select} FROM unnest(${list}) AS u(${names.join(', ')})`, columns(slice))
-  }
-  await insert('case_messages', MSG_COLUMNS, ['text', 'text', 'text', 'text', 'bytea', 'bytea', 'text', 'text', 'int', 'bigint', 'bigint', 'bigint'], rows.messages)
-  await insert('case_attachments', 'msg_id, n, size, crc32', ['text', 'smallint', 'bigint', 'text'], rows.files)
-  await pool.query('COMMIT')
-  await pool.query('ANALYZE')
-  const version = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version
-  return {
-    name: `PostgreSQL ${version}`,
-    storage,
-    oldActivity: async () => (await pool.query<ActivityRow>({ name: 'bench_old_activity', text: OLD_PG })).rows.map(toActivity),
-    plan: async (ids) => {
-      const text = fs.readFileSync(path.join(__dirname, '../server/src/repository/case-postgres.ts'), 'utf8')
-      const sql = /activity: `([^`]*)`/.exec(text)?.[1]
-      if (!sql) return '(statement not found)'
-      const r = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [ids])
-      return r.rows.map((x) => x['QUERY PLAN'].trim().replace(/'\{[^}]*\}'/g, "'{…page ids…}'")).filter((l) => /Scan|Index/.test(l)).join('; ')
-    },
-    close: async () => {
-      await pool.end()
-      await storage.repository.close()
-      await storage.locks.close()
-      await admin.query(`DROP SCHEMA ${schemaName} CASCADE`)
-      await admin.end()
-      fs.rmSync(dir, { recursive: true, force: true })
-    },
+    // submissions: state is a constant, put in its column place by the SELECT.
+    const subCols = SUB_COLUMNS.split(', ')
+    const subTypes = ['text', 'text', 'text', 'smallint', 'text', 'text', 'text', 'bytea', 'bigint', 'bigint', 'text', 'smallint', 'text', 'bigint', 'text']
+    await pool.query('BEGIN')
+    for (let i = 0; i < rows.subs.length; i += 2000) {
+      const slice = rows.subs.slice(i, i + 2000)
+      const names = subCols.filter((c) => c !== 'state')
+      const list = subTypes.map((t, k) => `$${k + 1}::${t}[]`).join(', ')
+      const select = subCols.map((c) => (c === 'state' ? `'accepted'` : `u.${c}`)).join(', ')
+      await pool.query(`INSERT INTO submissions (${SUB_COLUMNS}) SELECT ${select} FROM unnest(${list}) AS u(${names.join(', ')})`, columns(slice))
+    }
+    await insert('case_messages', MSG_COLUMNS, ['text', 'text', 'text', 'text', 'bytea', 'bytea', 'text', 'text', 'int', 'bigint', 'bigint', 'bigint'], rows.messages)
+    await insert('case_attachments', 'msg_id, n, size, crc32', ['text', 'smallint', 'bigint', 'text'], rows.files)
+    await pool.query('COMMIT')
+    await pool.query('ANALYZE')
+    const version = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version
+    return {
+      name: `PostgreSQL ${version}`,
+      storage,
+      oldActivity: async () => (await pool.query<ActivityRow>({ name: 'bench_old_activity', text: OLD_PG })).rows.map(toActivity),
+      plan: async (ids) => {
+        const text = fs.readFileSync(path.join(__dirname, '../server/src/repository/case-postgres.ts'), 'utf8')
+        const sql = /activity: `([^`]*)`/.exec(text)?.[1]
+        if (!sql) return '(statement not found)'
+        const r = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [ids])
+        return r.rows.map((x) => x['QUERY PLAN'].trim().replace(/'\{[^}]*\}'/g, "'{…page ids…}'")).filter((l) => /Scan|Index/.test(l)).join('; ')
+      },
+      close: async () => {
+        await pool.end()
+        await storage.repository.close()
+        await storage.locks.close()
+        await admin.query(`DROP SCHEMA ${schemaName} CASCADE`)
+        await admin.end()
+        fs.rmSync(dir, { recursive: true, force: true })
+      },
+    }
+  } catch (e) {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schemaName} CASCADE`).catch(() => undefined)
+    await admin.end().catch(() => undefined)
+    throw e
   }
 }
 
